@@ -1,0 +1,155 @@
+import { SyncHook } from 'tapable';
+import { DROP, type Drop } from './drop.js';
+import { errorTypeOf, messageOf } from './errors.js';
+import { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
+import type { Logger } from './logger.js';
+import { silentLogger } from './logger.js';
+import type { MessageContext } from './message-context.js';
+
+/** What `execute` may return: a value, the {@link DROP} marker, or a promise of either. */
+export type ExecuteResult<TOut> = TOut | Drop | Promise<TOut | Drop>;
+
+/** What a domain needs from its context when constructed; a `PluginContext` satisfies it. */
+export interface DomainIdentity {
+  /** The step id from the config; events carry it as `domain`. */
+  readonly id?: string;
+  readonly logger?: Logger;
+}
+
+/**
+ * A step of a pipeline. Subclasses write {@link execute}; {@link handle} is the template that
+ * times it, forwards its result through `hooks.handled` and reports one `success` or one
+ * `error` event on the monitoring channel.
+ *
+ * @typeParam TIn - what `execute` receives
+ * @typeParam TOut - what `execute` returns, and what `handled` taps receive
+ */
+export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
+  /** The step id from the config; the `domain` of every event this domain emits. */
+  readonly id: string;
+  /** `source` for domains that take messages in from outside ({@link SourceDomain}). */
+  readonly kind: 'domain' | 'source' = 'domain';
+  protected readonly log: Logger;
+
+  /**
+   * The whole extension surface, declared once. Tap while wiring, never per message: tapable
+   * recompiles a hook's dispatcher after every new tap.
+   */
+  readonly hooks = Object.freeze({
+    /** Data channel: the result of `execute`, for the next step(s). */
+    handled: new SyncHook<[output: TOut, message: MessageContext]>(['output', 'message']),
+    /** Data channel: `execute` returned `DROP`; the message ends here on purpose. */
+    dropped: new SyncHook<[event: SuccessEvent, message: MessageContext]>(['event', 'message']),
+    /** Monitoring channel: the message was handled (forwarded or dropped). */
+    success: new SyncHook<[event: SuccessEvent, message: MessageContext]>(['event', 'message']),
+    /** Monitoring channel: `execute` threw or rejected; nothing was forwarded. */
+    error: new SyncHook<[event: ErrorEvent, message: MessageContext]>(['event', 'message']),
+  });
+
+  constructor(identity?: DomainIdentity) {
+    this.id = identity?.id ?? new.target.name;
+    this.log = identity?.logger ?? silentLogger;
+  }
+
+  /** Set-up: open files, bind sockets, compile options. Called once, downstream steps first. */
+  initialize(): void | Promise<void> {}
+
+  /** The domain's own work on one message. Return a value to forward it, or `DROP` to filter it out. */
+  abstract execute(input: TIn, message: MessageContext): ExecuteResult<TOut>;
+
+  /** Flush and release. Idempotent, and safe to call when `initialize` never ran. */
+  shutdown(): void | Promise<void> {}
+
+  /** Registers the next step (or any consumer) on the data channel. Call while wiring. */
+  onHandled(fn: (output: TOut, message: MessageContext) => unknown, name = 'tapline'): this {
+    this.hooks.handled.tap(name, fn as (output: TOut, message: MessageContext) => void);
+    return this;
+  }
+
+  /** Registers an observer of success events. Call while wiring. It must not throw. */
+  onSuccess(fn: (event: SuccessEvent, message: MessageContext) => void, name = 'tapline'): this {
+    this.hooks.success.tap(name, fn);
+    return this;
+  }
+
+  /** Registers an observer of error events. Call while wiring. It must not throw. */
+  onError(fn: (event: ErrorEvent, message: MessageContext) => void, name = 'tapline'): this {
+    this.hooks.error.tap(name, fn);
+    return this;
+  }
+
+  /** Registers an observer of dropped messages. Call while wiring. It must not throw. */
+  onDropped(fn: (event: SuccessEvent, message: MessageContext) => void, name = 'tapline'): this {
+    this.hooks.dropped.tap(name, fn);
+    return this;
+  }
+
+  /**
+   * The template: runs `execute`, forwards its result through `handled`, then reports one
+   * `success` event; or reports one `error` event and forwards nothing. Never throws and never
+   * rejects. Returns a promise only when `execute` returned one; it settles once this step is
+   * done, not when downstream steps are.
+   */
+  handle(input: TIn, message: MessageContext): void | Promise<void> {
+    let result: ExecuteResult<TOut>;
+    try {
+      result = this.execute(input, message);
+    } catch (err) {
+      this.fail(err, message, HANDLE_OPERATION);
+      return;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => this.complete(value, message),
+        (err: unknown) => this.fail(err, message, HANDLE_OPERATION),
+      );
+    }
+    this.complete(result, message);
+  }
+
+  private complete(result: TOut | Drop, message: MessageContext): void {
+    const end = performance.now();
+    const event: SuccessEvent = {
+      domain: this.id,
+      operation: HANDLE_OPERATION,
+      durationMs: end - message.mark,
+      messageId: message.id,
+    };
+    message.mark = end;
+    if (result === DROP) {
+      this.hooks.dropped.call(event, message);
+      this.hooks.success.call(event, message);
+      return;
+    }
+    try {
+      // Downstream domains never throw from handle(); only a plain tap can land here.
+      this.hooks.handled.call(result, message);
+    } catch (err) {
+      this.fail(err, message, FORWARD_OPERATION);
+      return;
+    }
+    this.hooks.success.call(event, message);
+  }
+
+  private fail(err: unknown, message: MessageContext, operation: string): void {
+    const end = performance.now();
+    const event: ErrorEvent = {
+      domain: this.id,
+      operation,
+      durationMs: end - message.mark,
+      messageId: message.id,
+      errorType: errorTypeOf(err),
+      message: messageOf(err),
+      cause: err,
+    };
+    message.mark = end;
+    try {
+      this.hooks.error.call(event, message);
+    } catch (tapErr) {
+      this.log.error(
+        { err: tapErr, step: this.id },
+        'an error observer threw; the event was not fully reported',
+      );
+    }
+  }
+}

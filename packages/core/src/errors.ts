@@ -1,0 +1,189 @@
+/**
+ * Every error a Tapline user can meet, in one place. Each has a stable `code`, a message that
+ * says what to do next, and the original error as `cause`. Match on `code`, not on wording.
+ */
+
+/** One problem found in a config file or a step's options. */
+export interface Problem {
+  /** Where, as a JSON pointer into the file (`/pipeline/1/options/address`). */
+  readonly path: string;
+  readonly message: string;
+  /** 1-based line and column in the file, when the file is known. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export class TaplineError extends Error {
+  override name = 'TaplineError';
+  constructor(
+    readonly code: `TAPLINE_ERR_${string}`,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** No config file was found, or the one named does not exist. */
+export class ConfigNotFoundError extends TaplineError {
+  override name = 'ConfigNotFoundError';
+  constructor(
+    readonly searchedFrom: string,
+    cause?: unknown,
+  ) {
+    super(
+      'TAPLINE_ERR_CONFIG_NOT_FOUND',
+      `No pipeline config found from ${searchedFrom}. Create pipeline.config.json or pass --config FILE.`,
+      { cause },
+    );
+  }
+}
+
+/** A config file or a step's options that cannot be used; `problems` lists every one found. */
+export class ConfigError extends TaplineError {
+  override name = 'ConfigError';
+  constructor(
+    code:
+      | 'TAPLINE_ERR_CONFIG_PARSE'
+      | 'TAPLINE_ERR_CONFIG_INVALID'
+      | 'TAPLINE_ERR_OPTIONS_INVALID'
+      | 'TAPLINE_ERR_ENV_UNSET',
+    readonly file: string | undefined,
+    readonly problems: readonly Problem[],
+    options?: { cause?: unknown; step?: string; plugin?: string },
+  ) {
+    super(code, formatProblems(file, problems), options);
+    this.step = options?.step;
+    this.plugin = options?.plugin;
+  }
+  readonly step: string | undefined;
+  readonly plugin: string | undefined;
+}
+
+/** Renders problems one per line as `file:line:column path: message`. */
+export function formatProblems(file: string | undefined, problems: readonly Problem[]): string {
+  const head = `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file ?? 'the config'}:`;
+  const lines = problems.map((p) => {
+    const where = p.line === undefined ? (file ?? '') : `${file ?? ''}:${p.line}:${p.column ?? 1}`;
+    return `  ${where}${where ? ' ' : ''}${p.path || '/'}: ${p.message}`;
+  });
+  return [head, ...lines].join('\n');
+}
+
+/** A step's plugin could not be loaded or is not a Tapline plugin. */
+export class PluginLoadError extends TaplineError {
+  override name = 'PluginLoadError';
+  constructor(
+    code: 'TAPLINE_ERR_PLUGIN_NOT_FOUND' | 'TAPLINE_ERR_PLUGIN_INVALID' | 'TAPLINE_ERR_PLUGIN_API_VERSION',
+    readonly step: string,
+    readonly plugin: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(code, `Step "${step}" (plugin ${plugin}): ${message}`, { cause });
+  }
+}
+
+/** One step's output is not accepted by the next step's input, or the chain has no source first. */
+export class ChainError extends TaplineError {
+  override name = 'ChainError';
+  constructor(
+    code: 'TAPLINE_ERR_TYPE_MISMATCH' | 'TAPLINE_ERR_NOT_A_SOURCE' | 'TAPLINE_ERR_EMPTY_PIPELINE',
+    message: string,
+    readonly details: Readonly<Record<string, string>> = {},
+  ) {
+    super(code, message);
+  }
+}
+
+/** A plugin threw during create, initialize, start, stop or shutdown; wrapped with its name and step. */
+export class PluginError extends TaplineError {
+  override name = 'PluginError';
+  constructor(
+    readonly step: string,
+    readonly plugin: string,
+    readonly phase: 'create' | 'initialize' | 'start' | 'stop' | 'shutdown' | 'execute',
+    cause: unknown,
+  ) {
+    super(
+      (cause as TaplineError | undefined)?.code?.startsWith?.('TAPLINE_ERR_')
+        ? (cause as TaplineError).code
+        : 'TAPLINE_ERR_PLUGIN_FAILED',
+      `Step "${step}" (plugin ${plugin}) failed in ${phase}: ${messageOf(cause)}`,
+      { cause },
+    );
+  }
+}
+
+/** A message could not be decoded (not JSON, not text, not the shape the step expects). */
+export class DecodeError extends TaplineError {
+  override name = 'DecodeError';
+  constructor(message: string, cause?: unknown) {
+    super('TAPLINE_ERR_DECODE', message, { cause });
+  }
+}
+
+/** A record did not match a schema it was required to match. */
+export class ValidationError extends TaplineError {
+  override name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly problems: readonly Problem[] = [],
+  ) {
+    super('TAPLINE_ERR_VALIDATION', message);
+  }
+}
+
+/** An exporter could not deliver a message to a target, retries included. */
+export class ExportError extends TaplineError {
+  override name = 'ExportError';
+  constructor(
+    readonly target: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super('TAPLINE_ERR_EXPORT', `Export to ${target} failed: ${message}`, { cause });
+  }
+}
+
+/** A socket could not bind or connect to an address. */
+export class AddressError extends TaplineError {
+  override name = 'AddressError';
+  constructor(
+    code: 'TAPLINE_ERR_ADDRESS_IN_USE' | 'TAPLINE_ERR_ADDRESS_INVALID',
+    readonly address: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(code, message, { cause });
+  }
+}
+
+/** Shutdown could not finish its work in time, or a step could not flush. */
+export class ShutdownError extends TaplineError {
+  override name = 'ShutdownError';
+  constructor(
+    code: 'TAPLINE_ERR_DRAIN_TIMEOUT' | 'TAPLINE_ERR_FLUSH_FAILED',
+    message: string,
+    cause?: unknown,
+  ) {
+    super(code, message, { cause });
+  }
+}
+
+/** The message of anything thrown, Error or not. */
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return typeof err === 'string' ? err : String(err);
+}
+
+/** The `errorType` of an error event: the thrown value's `code` when it has one, else its class name. */
+export function errorTypeOf(err: unknown): string {
+  if (err !== null && typeof err === 'object') {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const name = (err as { name?: unknown }).name;
+    if (typeof name === 'string') return name;
+  }
+  return typeof err;
+}

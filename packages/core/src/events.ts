@@ -1,0 +1,28 @@
+/** Reported on the monitoring channel each time a domain handled a message without error. */
+export interface SuccessEvent {
+  /** The step id from the config, so two instances of one plugin stay apart. */
+  readonly domain: string;
+  /** What the domain did; `handle` for the template. */
+  readonly operation: string;
+  /** Time spent in this domain's `execute` only, in milliseconds. */
+  readonly durationMs: number;
+  readonly messageId: number;
+}
+
+/** Reported on the monitoring channel when a domain failed to handle a message. */
+export interface ErrorEvent {
+  readonly domain: string;
+  readonly operation: string;
+  readonly durationMs: number;
+  readonly messageId: number;
+  /** The error's `code` when it has one (`TAPLINE_ERR_*`), else its class name. */
+  readonly errorType: string;
+  readonly message: string;
+  /** The value that was thrown. */
+  readonly cause?: unknown;
+}
+
+/** The `operation` of events emitted by {@link BaseDomain.handle}. */
+export const HANDLE_OPERATION = 'handle';
+/** The `operation` of an error raised by a non-domain `handled` tap. */
+export const FORWARD_OPERATION = 'forward';

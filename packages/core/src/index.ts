@@ -1,0 +1,35 @@
+/**
+ * `@tapline/core`: everything a Tapline domain plugin is written against.
+ * @packageDocumentation
+ */
+export { BaseDomain, type DomainIdentity, type ExecuteResult } from './base-domain.js';
+export { SourceDomain, isSource } from './source-domain.js';
+export { DROP, type Drop } from './drop.js';
+export { createMessageContext, type MessageContext } from './message-context.js';
+export { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
+export { unboundedIntake, type Intake } from './intake.js';
+export { Monitor, type MonitorMetrics, type MonitorOptions, type OperationMetrics } from './monitor.js';
+export { DurationWindow, percentile, type DurationStats } from './duration-window.js';
+export {
+  API_VERSION,
+  definePlugin,
+  resolveType,
+  type OptionsOf,
+  type PluginContext,
+  type PluginManifest,
+  type TypeSpec,
+} from './plugin.js';
+export {
+  BUILTIN_TYPE_NAMES,
+  accepts,
+  type BuiltinTypeName,
+  type JsonRecord,
+  type Receipt,
+  type TypeName,
+} from './types.js';
+export * from './errors.js';
+export { silentLogger, type LogFn, type Logger } from './logger.js';
+/** TypeBox, for plugin options schemas: `Type.Object({ ... })`. */
+export { Type, type Static, type TSchema } from '@sinclair/typebox';
+/** prom-client, for plugins that register metrics in `ctx.registry`. */
+export * as prometheus from 'prom-client';

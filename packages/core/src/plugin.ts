@@ -1,0 +1,78 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Registry } from 'prom-client';
+import type { BaseDomain } from './base-domain.js';
+import type { Problem } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Monitor } from './monitor.js';
+import type { TypeName } from './types.js';
+
+/** The plugin API major this core implements. The host refuses a manifest written for another. */
+export const API_VERSION = 1;
+
+/** The static type of a step's validated options: inferred from a TypeBox schema. */
+export type OptionsOf<S> = S extends TSchema ? Static<S> : Record<string, unknown>;
+
+/** What a plugin's `create` receives besides its options. */
+export interface PluginContext {
+  /** The step id from the config. Pass the context to `BaseDomain`'s constructor. */
+  readonly id: string;
+  /** The plugin's manifest name. */
+  readonly plugin: string;
+  /** A child logger whose every line names the step. */
+  readonly logger: Logger;
+  /** The Prometheus registry the host exposes on `/metrics`; register a plugin's own metrics here. */
+  readonly registry: Registry;
+  /** The Monitor every step reports to. */
+  readonly monitor: Monitor;
+  /** The directory of the config file; resolve relative paths in options against it. */
+  readonly configDir: string;
+  /** Aborted when the host begins to stop. */
+  readonly signal: AbortSignal;
+}
+
+/** A type name, or a function of the validated options (and, for outputs, the input type) giving one. */
+export type TypeSpec<O> = TypeName | ((options: O, input: TypeName) => TypeName);
+
+/**
+ * The default export of a plugin package. Make it with {@link definePlugin}.
+ *
+ * @typeParam S - the options schema (TypeBox, or plain JSON Schema)
+ * @typeParam D - the domain `create` returns
+ */
+export interface PluginManifest<
+  S extends object = TSchema,
+  D extends BaseDomain<any, any> = BaseDomain<any, any>,
+> {
+  /** Unique, `tapline:processor` style; used in logs and errors. */
+  readonly name: string;
+  /** The plugin API major this plugin was written for: {@link API_VERSION}. */
+  readonly apiVersion: number;
+  /** `source` for a plugin whose domain takes messages in from outside; it must come first. */
+  readonly kind?: 'source' | 'domain';
+  readonly description?: string;
+  /** The type name this step accepts. */
+  readonly input: TypeSpec<OptionsOf<S>>;
+  /** The type name this step emits; as a function it also receives the type it is fed. */
+  readonly output: TypeSpec<OptionsOf<S>>;
+  /** JSON Schema of the step's `options`; its defaults are applied before `create`. */
+  readonly options: S;
+  /** Checks beyond the schema (a pattern that does not compile, say), each with its JSON pointer. */
+  readonly check?: (options: OptionsOf<S>) => Problem[];
+  /** Makes the step's domain. Construct only: acquire resources in `initialize`. */
+  readonly create: (options: OptionsOf<S>, ctx: PluginContext) => D | Promise<D>;
+}
+
+/**
+ * Declares a plugin. Returns its argument unchanged: it exists so that the options' static type
+ * is inferred from the same schema the host validates with.
+ */
+export function definePlugin<S extends object, D extends BaseDomain<any, any>>(
+  manifest: PluginManifest<S, D>,
+): PluginManifest<S, D> {
+  return manifest;
+}
+
+/** Resolves a manifest's input or output spec for given options. */
+export function resolveType<O>(spec: TypeSpec<O>, options: O, input: TypeName = 'any'): TypeName {
+  return typeof spec === 'function' ? spec(options, input) : spec;
+}

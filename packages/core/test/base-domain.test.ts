@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DROP, Monitor, type ErrorEvent, type SuccessEvent } from '../src/index.js';
+import { FnDomain, context, sleep } from './helpers.js';
+
+function record(domain: FnDomain<any, any>) {
+  const seen: string[] = [];
+  const successes: SuccessEvent[] = [];
+  const errors: ErrorEvent[] = [];
+  const drops: SuccessEvent[] = [];
+  domain.onHandled((out) => void seen.push(`handled:${JSON.stringify(out)}`));
+  domain.onSuccess((e) => {
+    seen.push('success');
+    successes.push(e);
+  });
+  domain.onError((e) => {
+    seen.push('error');
+    errors.push(e);
+  });
+  domain.onDropped((e) => {
+    seen.push('dropped');
+    drops.push(e);
+  });
+  return { seen, successes, errors, drops };
+}
+
+describe('BaseDomain.handle', () => {
+  const unhandled = vi.fn();
+  process.on('unhandledRejection', unhandled);
+  afterEach(() => expect(unhandled).not.toHaveBeenCalled());
+
+  it('runs execute, then forwards through handled, then reports one success', async () => {
+    const order: string[] = [];
+    const d = new FnDomain<number, number>('double', (x) => {
+      order.push('execute');
+      return x * 2;
+    });
+    const r = record(d);
+    const m = context();
+    await d.handle(21, m);
+    expect(order).toEqual(['execute']);
+    expect(r.seen).toEqual(['handled:42', 'success']);
+    expect(r.successes).toHaveLength(1);
+    expect(r.successes[0]).toMatchObject({ domain: 'double', operation: 'handle', messageId: m.id });
+    expect(r.errors).toHaveLength(0);
+  });
+
+  it('awaits an async execute before forwarding', async () => {
+    const d = new FnDomain<string, string>('async', async (s) => {
+      await sleep(5);
+      return s.toUpperCase();
+    });
+    const r = record(d);
+    const pending = d.handle('a', context());
+    expect(pending).toBeInstanceOf(Promise);
+    expect(r.seen).toEqual([]);
+    await pending;
+    expect(r.seen).toEqual(['handled:"A"', 'success']);
+  });
+
+  it("times execute only: a slow downstream step is not in the upstream's duration", async () => {
+    const up = new FnDomain<number, number>('up', async (x) => {
+      await sleep(30);
+      return x;
+    });
+    const down = new FnDomain<number, number>('down', async (x) => {
+      await sleep(80);
+      return x;
+    });
+    up.onHandled((x, m) => down.handle(x, m));
+    const upEvents = record(up).successes;
+    const downEvents = record(down).successes;
+    const done = new Promise<void>((resolve) => down.onSuccess(() => resolve()));
+    await up.handle(1, context());
+    await done;
+    expect(upEvents[0]!.durationMs).toBeGreaterThanOrEqual(25);
+    expect(upEvents[0]!.durationMs).toBeLessThan(75);
+    expect(downEvents[0]!.durationMs).toBeGreaterThanOrEqual(75);
+  });
+
+  it('reports one error event with errorType and message when execute throws, and forwards nothing', async () => {
+    class BadInput extends Error {
+      override name = 'BadInput';
+    }
+    const d = new FnDomain<number, number>('thrower', () => {
+      throw new BadInput('no good');
+    });
+    const r = record(d);
+    await d.handle(1, context());
+    expect(r.seen).toEqual(['error']);
+    expect(r.errors[0]).toMatchObject({
+      domain: 'thrower',
+      operation: 'handle',
+      errorType: 'BadInput',
+      message: 'no good',
+    });
+    expect(r.errors[0]!.cause).toBeInstanceOf(BadInput);
+  });
+
+  it('reports a rejected execute the same way, with the error code as errorType', async () => {
+    const d = new FnDomain<number, number>('rejecter', async () => {
+      throw Object.assign(new Error('decode failed'), { code: 'TAPLINE_ERR_DECODE' });
+    });
+    const r = record(d);
+    await expect(d.handle(1, context())).resolves.toBeUndefined();
+    expect(r.seen).toEqual(['error']);
+    expect(r.errors[0]!.errorType).toBe('TAPLINE_ERR_DECODE');
+  });
+
+  it('lets a downstream error be reported by the downstream domain only', async () => {
+    const monitor = new Monitor();
+    const up = new FnDomain<number, number>('up', (x) => x + 1);
+    const down = new FnDomain<number, number>('down', async () => {
+      throw new TypeError('downstream broke');
+    });
+    up.onHandled((x, m) => down.handle(x, m));
+    monitor.attach(up).attach(down);
+    const downErrors = record(down).errors;
+    const upEvents = record(up);
+    await up.handle(1, context());
+    await sleep(5);
+    expect(upEvents.errors).toHaveLength(0);
+    expect(upEvents.successes).toHaveLength(1);
+    expect(downErrors).toHaveLength(1);
+    const ops = monitor.getMetrics().operations;
+    expect(ops['up.handle']).toMatchObject({ success: 1, errors: 0 });
+    expect(ops['down.handle']).toMatchObject({ success: 0, errors: 1, errorTypes: { TypeError: 1 } });
+  });
+
+  it('DROP forwards nothing and reports a drop, not a failure', async () => {
+    const d = new FnDomain<number, number>('filter', (x) => (x > 1 ? x : DROP));
+    const r = record(d);
+    await d.handle(1, context());
+    expect(r.seen).toEqual(['dropped', 'success']);
+    expect(r.errors).toHaveLength(0);
+    await d.handle(2, context());
+    expect(r.seen).toEqual(['dropped', 'success', 'handled:2', 'success']);
+  });
+
+  it('gives the result to every handled tap (fan-out)', async () => {
+    const d = new FnDomain<number, number>('fan', (x) => x * 10);
+    const a: number[] = [];
+    const b: number[] = [];
+    const c: number[] = [];
+    d.onHandled((x) => a.push(x))
+      .onHandled((x) => b.push(x))
+      .onHandled((x) => c.push(x));
+    await d.handle(1, context());
+    await d.handle(2, context());
+    expect([a, b, c]).toEqual([
+      [10, 20],
+      [10, 20],
+      [10, 20],
+    ]);
+  });
+
+  it('reports a throwing plain handled tap as a forward error of this step, not a success', async () => {
+    const d = new FnDomain<number, number>('fwd', (x) => x);
+    d.onHandled(() => {
+      throw new Error('tap broke');
+    });
+    const r = record(d);
+    await d.handle(1, context());
+    expect(r.successes).toHaveLength(0);
+    expect(r.errors[0]).toMatchObject({ operation: 'forward', message: 'tap broke' });
+  });
+
+  it('keeps the hooks object frozen and the same for the life of the domain', () => {
+    const d = new FnDomain('x', (v) => v);
+    expect(Object.isFrozen(d.hooks)).toBe(true);
+    expect(Object.keys(d.hooks)).toEqual(['handled', 'dropped', 'success', 'error']);
+  });
+
+  it('is safe to shut down before initialize and twice', async () => {
+    const d = new FnDomain('x', (v) => v);
+    await d.shutdown();
+    await d.shutdown();
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { DurationWindow, Monitor, percentile } from '../src/index.js';
+
+const ev = (domain: string, durationMs: number, messageId = 0) => ({
+  domain,
+  operation: 'handle',
+  durationMs,
+  messageId,
+});
+
+describe('Monitor', () => {
+  it('keeps at most N durations per key across a million events', () => {
+    const monitor = new Monitor({ durationsWindow: 250 });
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 1_000_000; i++) monitor.recordSuccess(ev('a', i % 997, i));
+    const grown = process.memoryUsage().heapUsed - before;
+    const a = monitor.getMetrics().operations['a.handle']!;
+    expect(a.success).toBe(1_000_000);
+    expect(a.durations.count).toBe(250);
+    // The window holds the latest 250 values: 999_750..999_999 mod 997.
+    const latest = Array.from({ length: 250 }, (_, k) => (999_750 + k) % 997);
+    expect(a.durations.max).toBe(Math.max(...latest));
+    expect(a.durations.min).toBe(Math.min(...latest));
+    expect(grown).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('defaults to a window of 1000', () => {
+    const monitor = new Monitor();
+    for (let i = 0; i < 5000; i++) monitor.recordSuccess(ev('a', i));
+    expect(monitor.getMetrics().operations['a.handle']!.durations.count).toBe(1000);
+    expect(monitor.getMetrics().durationsWindow).toBe(1000);
+  });
+
+  it('computes p50/p95/p99 that match a sorted reference', () => {
+    const monitor = new Monitor({ durationsWindow: 1000 });
+    const values: number[] = [];
+    let seed = 7;
+    for (let i = 0; i < 1000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const v = (seed % 100000) / 100;
+      values.push(v);
+      monitor.recordSuccess(ev('p', v));
+    }
+    const sorted = [...values].sort((x, y) => x - y);
+    const rank = (p: number) => sorted[Math.ceil((p / 100) * sorted.length) - 1];
+    const d = monitor.getMetrics().operations['p.handle']!.durations;
+    expect(d.p50).toBe(rank(50));
+    expect(d.p95).toBe(rank(95));
+    expect(d.p99).toBe(rank(99));
+    expect(d.min).toBe(sorted[0]);
+    expect(d.max).toBe(sorted[999]);
+    expect(d.mean).toBeCloseTo(values.reduce((s, v) => s + v, 0) / 1000, 9);
+  });
+
+  it('counts errors by type, per domain.operation', () => {
+    const monitor = new Monitor();
+    const err = (domain: string, errorType: string) => ({ ...ev(domain, 1), errorType, message: 'x' });
+    monitor.recordError(err('a', 'TAPLINE_ERR_DECODE'));
+    monitor.recordError(err('a', 'TAPLINE_ERR_DECODE'));
+    monitor.recordError(err('a', 'TypeError'));
+    monitor.recordError(err('b', 'TypeError'));
+    monitor.recordDrop(ev('b', 1));
+    const ops = monitor.getMetrics().operations;
+    expect(ops['a.handle']).toMatchObject({ errors: 3, errorTypes: { TAPLINE_ERR_DECODE: 2, TypeError: 1 } });
+    expect(ops['b.handle']).toMatchObject({ errors: 1, dropped: 1, errorTypes: { TypeError: 1 } });
+  });
+
+  it('returns plain JSON', () => {
+    const monitor = new Monitor({ durationsWindow: 10 });
+    monitor.recordSuccess(ev('a', 1.5));
+    monitor.recordError({ ...ev('a', 2), errorType: 'E', message: 'm' });
+    const metrics = monitor.getMetrics();
+    expect(JSON.parse(JSON.stringify(metrics))).toEqual(metrics);
+    expect(Object.getPrototypeOf(metrics.operations['a.handle'])).toBe(Object.prototype);
+  });
+
+  it('refuses a window size that is not a positive integer', () => {
+    expect(() => new Monitor({ durationsWindow: 0 })).toThrow(RangeError);
+    expect(() => new DurationWindow(1.5)).toThrow(RangeError);
+  });
+
+  it('uses nearest-rank percentiles', () => {
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+    expect(percentile([1, 2, 3, 4], 99)).toBe(4);
+    expect(percentile([], 50)).toBe(0);
+  });
+});
