@@ -1,0 +1,9 @@
+/**
+ * `@tapline/testkit`: run a plugin's domain without a host, and check a plugin against the
+ * Tapline plugin contract in one line.
+ * @packageDocumentation
+ */
+export { createTestContext, type TestContext, type TestContextOptions } from './test-context.js';
+export { createCaptureLogger, type LogEntry } from './capture-logger.js';
+export { recordDomain, type DomainRecording, type Outcome } from './record-domain.js';
+export { runDomain, type MessageOutcome, type RunDomainOptions, type RunDomainResult } from './run-domain.js';

@@ -1,0 +1,42 @@
+import { Monitor, prometheus, silentLogger, type Logger, type PluginContext } from '@tapline/core';
+import { createCaptureLogger, type LogEntry } from './capture-logger.js';
+
+/** What {@link createTestContext} accepts: any field of the context, plus how to log. */
+export interface TestContextOptions extends Partial<PluginContext> {
+  /** Record every log line in `logs` instead of discarding it (ignored when `logger` is given). */
+  captureLogs?: boolean;
+}
+
+/** A full {@link PluginContext}, plus handles a test needs on it. */
+export interface TestContext extends PluginContext {
+  /** The lines logged through `logger`, when `captureLogs` was set (empty otherwise). */
+  readonly logs: LogEntry[];
+  /** Aborts `signal`, as a host does when it begins to stop. */
+  abort(reason?: unknown): void;
+}
+
+let nextStep = 1;
+
+/**
+ * A {@link PluginContext} as the host would give `create`, without a host: a fresh Prometheus
+ * registry (from core's prom-client, so metrics land where the host would look), a fresh
+ * Monitor, the working directory as `configDir`, and a signal the test can abort.
+ */
+export function createTestContext(overrides: TestContextOptions = {}): TestContext {
+  const { captureLogs = false, ...fields } = overrides;
+  const logs: LogEntry[] = [];
+  const controller = new AbortController();
+  const id = fields.id ?? `test-step-${nextStep++}`;
+  const base: Logger = fields.logger ?? (captureLogs ? createCaptureLogger(logs) : silentLogger);
+  return {
+    id,
+    plugin: fields.plugin ?? 'test:plugin',
+    logger: fields.logger ?? base.child({ step: id }),
+    registry: fields.registry ?? new prometheus.Registry(),
+    monitor: fields.monitor ?? new Monitor(),
+    configDir: fields.configDir ?? process.cwd(),
+    signal: fields.signal ?? controller.signal,
+    logs,
+    abort: (reason) => controller.abort(reason),
+  };
+}
