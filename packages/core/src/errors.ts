@@ -134,6 +134,18 @@ export class ValidationError extends TaplineError {
   }
 }
 
+/** A step could not transform a record: a value that does not convert, a path through a non-object. */
+export class TransformError extends TaplineError {
+  override name = 'TransformError';
+  constructor(
+    readonly field: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super('TAPLINE_ERR_TRANSFORM', message, { cause });
+  }
+}
+
 /** An exporter could not deliver a message to a target, retries included. */
 export class ExportError extends TaplineError {
   override name = 'ExportError';
