@@ -1,0 +1,49 @@
+import { Type, type Static } from '@tapline/core';
+
+/** The options of a zmq-source step. Every field has a default, so `{}` is a valid config. */
+export const zmqSourceOptions = Type.Object(
+  {
+    address: Type.String({
+      minLength: 1,
+      default: '${ZMQ_ADDRESS:-tcp://127.0.0.1:5555}',
+      description: 'The ZeroMQ endpoint to bind or connect to (tcp://host:port, ipc://path, inproc://name).',
+    }),
+    socket: Type.Union([Type.Literal('pull'), Type.Literal('sub')], {
+      default: 'pull',
+      description:
+        'pull: take every message (load-balanced among pullers); sub: take published messages by topic.',
+    }),
+    mode: Type.Union([Type.Literal('bind'), Type.Literal('connect')], {
+      default: 'bind',
+      description: 'bind: peers connect to this address; connect: this step connects to a peer bound there.',
+    }),
+    topics: Type.Array(Type.String(), {
+      default: [''],
+      description: 'For socket "sub": the topic prefixes to subscribe to; [""] takes every topic.',
+    }),
+    receiveHighWaterMark: Type.Integer({
+      minimum: 0,
+      default: 1000,
+      description: 'How many messages ZeroMQ queues locally before it pushes back on senders (0: no limit).',
+    }),
+    decode: Type.Union(
+      [Type.Literal('record'), Type.Literal('json'), Type.Literal('text'), Type.Literal('raw')],
+      {
+        default: 'record',
+        description:
+          'record: a JSON object; json: any JSON value; text: UTF-8 text; raw: the bytes as they came.',
+      },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ZmqSourceOptions = Static<typeof zmqSourceOptions>;
+
+/** The type name a step emits for each `decode` mode. */
+export const OUTPUT_TYPES = {
+  record: 'record',
+  json: 'json',
+  text: 'text',
+  raw: 'bytes',
+} as const satisfies Record<ZmqSourceOptions['decode'], string>;

@@ -1,0 +1,143 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { SourceDomain, type DomainIdentity } from '@tapline/core';
+import { Pull, Subscriber } from 'zeromq';
+import { attach, detach, expandEnv } from './address.js';
+import { decoderFor, type Decoded, type Decoder } from './decode.js';
+import type { ZmqSourceOptions } from './options.js';
+
+/** While running, an idle receive wakes this often so that `stop()` is never kept waiting longer. */
+const IDLE_WAKE_MS = 50;
+/** Messages taken in a row before yielding to the event loop: a busy socket must not starve timers and I/O. */
+const YIELD_EVERY = 256;
+/** Bounded, so a closing socket never keeps the process alive. */
+const LINGER_MS = 100;
+
+type Socket = Pull | Subscriber;
+type Output = Decoded[ZmqSourceOptions['decode']];
+
+/**
+ * Takes messages in from a ZeroMQ PULL or SUB socket. `execute` decodes the payload frame of
+ * one message; a message that does not decode becomes an error event (and a dead letter holding
+ * the original bytes), never a crash.
+ *
+ * Frames: the payload is the last frame. A SUB message of two or more frames has its first
+ * frame taken off as `attributes.topic`; frames between the first and the last (an envelope)
+ * are not decoded, and their count shows in `attributes.frames`.
+ */
+export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
+  readonly options: ZmqSourceOptions;
+  /** The address after `${VAR}` expansion. */
+  readonly address: string;
+  private readonly decode: Decoder<Output>;
+  private socket: Socket | undefined;
+  /** Where the socket is attached (the chosen port for `tcp://host:*`); set by `initialize`. */
+  endpoint: string | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+  private stopping = false;
+  private detaching: Promise<void> | undefined;
+  /** Detached: a receive that finds the local queue empty ends the loop. */
+  private draining = false;
+  private lastTopic: Buffer | undefined;
+  private lastTopicText = '';
+
+  constructor(options: ZmqSourceOptions, identity?: DomainIdentity) {
+    super(identity);
+    this.options = options;
+    this.address = expandEnv(options.address);
+    this.decode = decoderFor(options.decode);
+  }
+
+  override async initialize(): Promise<void> {
+    if (this.socket !== undefined) return;
+    const { socket: kind, receiveHighWaterMark } = this.options;
+    const socket = kind === 'sub' ? new Subscriber({ linger: LINGER_MS }) : new Pull({ linger: LINGER_MS });
+    socket.receiveHighWaterMark = receiveHighWaterMark;
+    socket.receiveTimeout = IDLE_WAKE_MS;
+    if (socket instanceof Subscriber) socket.subscribe(...this.options.topics);
+    try {
+      this.endpoint = await attach(socket, this.options.mode, this.address);
+    } catch (err) {
+      socket.close();
+      throw err;
+    }
+    this.socket = socket;
+    this.log.info({ address: this.endpoint, socket: kind, mode: this.options.mode }, 'zmq source ready');
+  }
+
+  execute(payload: Buffer): Output {
+    return this.decode(payload);
+  }
+
+  async start(): Promise<void> {
+    if (this.socket === undefined) await this.initialize();
+    if (this.loop === undefined && !this.stopping) this.loop = this.run(this.socket!);
+  }
+
+  /** Detaches (peers' new messages stay with them), handles what is queued locally, then closes. */
+  stop(): Promise<void> {
+    return (this.stopped ??= this.drainAndClose());
+  }
+
+  private async drainAndClose(): Promise<void> {
+    const socket = this.socket;
+    this.stopping = true;
+    if (socket === undefined || socket.closed) return;
+    await (this.detaching = detach(socket, this.options.mode, this.endpoint!));
+    socket.receiveTimeout = 0;
+    this.draining = true;
+    this.loop ??= this.run(socket);
+    await this.loop;
+    socket.close();
+  }
+
+  override async shutdown(): Promise<void> {
+    this.stopping = true;
+    this.socket?.close();
+    await this.loop;
+  }
+
+  private async run(socket: Socket): Promise<void> {
+    const sub = socket instanceof Subscriber;
+    let taken = 0;
+    for (;;) {
+      if (!this.intake.hasCapacity) await this.intake.waitForCapacity();
+      let frames: Buffer[];
+      try {
+        frames = await socket.receive();
+      } catch (err) {
+        if (socket.closed) return;
+        const code = (err as { code?: unknown }).code;
+        if (code === 'EAGAIN') {
+          if (this.draining) return; // detached, and the local queue is empty
+          continue;
+        }
+        // zeromq refuses a receive while an unbind is under way; the queue is still there after it.
+        if (code === 'EBUSY' && this.detaching !== undefined) {
+          await this.detaching;
+          continue;
+        }
+        this.log.error({ err, address: this.endpoint }, 'zmq source stopped receiving');
+        return;
+      }
+      const n = frames.length;
+      const payload = frames[n - 1]!;
+      if (sub && n > 1)
+        this.ingest(payload, { topic: this.topicOf(frames[0]!), ...(n > 2 && { frames: n }) });
+      else this.ingest(payload, n > 1 ? { frames: n } : undefined);
+      if (++taken === YIELD_EVERY) {
+        taken = 0;
+        await nextTurn();
+      }
+    }
+  }
+
+  /** Publishers mostly repeat one topic: keep its string instead of decoding it per message. */
+  private topicOf(frame: Buffer): string {
+    if (this.lastTopic === undefined || !frame.equals(this.lastTopic)) {
+      this.lastTopic = Buffer.from(frame);
+      this.lastTopicText = frame.toString('utf8');
+    }
+    return this.lastTopicText;
+  }
+}
