@@ -1,0 +1,59 @@
+import type { Problem } from '@tapline/core';
+import { childPointer, type ConfigSource } from './config-source.js';
+
+// `$${` escapes a literal `${`; otherwise `${NAME}` or `${NAME:-default}`.
+const PATTERN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** Variables found unset while expanding: where, and which. */
+export interface UnsetVariable {
+  readonly name: string;
+  readonly pointer: string;
+}
+
+/**
+ * Fills `${VAR}` and `${VAR:-default}` in one string from `env`. The default applies when the
+ * variable is unset or empty, as in a POSIX shell. Unset variables without a default are pushed
+ * onto `unset` and left in place.
+ */
+export function expandString(
+  value: string,
+  env: NodeJS.ProcessEnv,
+  pointer: string,
+  unset: UnsetVariable[],
+): string {
+  if (!value.includes('${')) return value;
+  return value.replace(PATTERN, (match, name: string | undefined, fallback: string | undefined) => {
+    if (name === undefined) return '${';
+    const found = env[name];
+    if (found !== undefined && (found !== '' || fallback === undefined)) return found;
+    if (fallback !== undefined) return fallback;
+    unset.push({ name, pointer });
+    return match;
+  });
+}
+
+/** Returns a copy of a JSON value with every string expanded; object keys are left as written. */
+export function expandValue(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  pointer: string,
+  unset: UnsetVariable[],
+): unknown {
+  if (typeof value === 'string') return expandString(value, env, pointer, unset);
+  if (Array.isArray(value)) return value.map((v, i) => expandValue(v, env, childPointer(pointer, i), unset));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = expandValue(v, env, childPointer(pointer, k), unset);
+    return out;
+  }
+  return value;
+}
+
+/** Problems for unset variables, positioned in the file when it is known. */
+export function unsetProblems(unset: readonly UnsetVariable[], source?: ConfigSource): Problem[] {
+  return unset.map(({ name, pointer }) => ({
+    path: pointer,
+    message: `environment variable ${name} is not set and has no default; set it or write \${${name}:-default}`,
+    ...source?.locate(pointer),
+  }));
+}

@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, ConfigNotFoundError, type Problem } from '@tapline/core';
+import { cosmiconfig } from 'cosmiconfig';
+import { ajvProblems } from './ajv-problems.js';
+import type { ConfigSource } from './config-source.js';
+import { expandValue, unsetProblems, type UnsetVariable } from './env.js';
+import type { LoadedConfig, StepConfig } from './loaded-config.js';
+import { parseConfigText } from './parse-json.js';
+import { configValidator } from './schema.js';
+import { defaultStepId } from './step-ids.js';
+
+/** Where a config is looked for in each directory, from the working directory up. */
+export const CONFIG_SEARCH_PLACES: readonly string[] = [
+  'pipeline.config.json',
+  '.config/pipeline.config.json',
+];
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** A config file to load instead of searching; relative to `cwd`. */
+  config?: string;
+  /** Where the search starts and `config` resolves from (default: `process.cwd()`). */
+  cwd?: string;
+  /** Where `${VAR}` is read from (default: `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Finds (cosmiconfig, from `cwd` up to the project root: the first directory holding a
+ * package.json) or reads the given pipeline config, fills `${VAR}` / `${VAR:-default}`, and
+ * validates it against the shipped JSON Schema with every default applied.
+ *
+ * @throws ConfigNotFoundError when no file is found or the one named does not exist
+ * @throws ConfigError `TAPLINE_ERR_CONFIG_PARSE` (malformed JSON), `TAPLINE_ERR_ENV_UNSET`
+ *   (a variable without value or default), `TAPLINE_ERR_CONFIG_INVALID` (every schema problem
+ *   and duplicate step id at once), each problem with its JSON pointer, line and column
+ */
+export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const { file, text } = await readConfigFile(cwd, opts.config);
+  const { value, source } = parseConfigText(file, text);
+  const unset: UnsetVariable[] = [];
+  const data = expandValue(value, opts.env ?? process.env, '', unset) as Record<string, any>;
+  if (unset.length > 0) throw new ConfigError('TAPLINE_ERR_ENV_UNSET', file, unsetProblems(unset, source));
+  const validate = configValidator();
+  const valid = validate(data);
+  const problems = ajvProblems(valid ? [] : validate.errors, '', source);
+  const pipeline = Array.isArray(data?.pipeline) ? readSteps(data.pipeline, problems, source) : [];
+  if (!valid || problems.length > 0) throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', file, problems);
+  const dir = path.dirname(file);
+  const http = data.monitor.http as { host: string; port: number } | false;
+  const config: LoadedConfig = {
+    file,
+    dir,
+    pipeline,
+    runtime: { maxInFlight: data.runtime.maxInFlight, shutdownTimeoutMs: data.runtime.shutdownTimeoutMs },
+    deadLetter: data.deadLetter === false ? false : { path: path.resolve(dir, data.deadLetter.path) },
+    monitor: {
+      durationsWindow: data.monitor.durationsWindow,
+      http: http === false ? false : { host: http.host, port: http.port },
+    },
+    log: { level: data.log.level },
+  };
+  Object.defineProperty(config, 'source', { value: source, enumerable: false });
+  return config;
+}
+
+async function readConfigFile(
+  cwd: string,
+  explicit: string | undefined,
+): Promise<{ file: string; text: string }> {
+  if (explicit !== undefined) {
+    const file = path.resolve(cwd, explicit);
+    try {
+      return { file, text: await readFile(file, 'utf8') };
+    } catch (err) {
+      throw new ConfigNotFoundError(file, err);
+    }
+  }
+  const explorer = cosmiconfig('tapline', {
+    searchPlaces: [...CONFIG_SEARCH_PLACES],
+    searchStrategy: 'project',
+    // An empty file found is an error to report, not a reason to look further up.
+    ignoreEmptySearchPlaces: false,
+    cache: false,
+    loaders: { '.json': (_file: string, content: string) => content },
+  });
+  const found = await explorer.search(cwd);
+  if (found === null) throw new ConfigNotFoundError(cwd);
+  return { file: found.filepath, text: typeof found.config === 'string' ? found.config : '' };
+}
+
+/** Step ids defaulted and checked for duplicates among enabled steps. */
+function readSteps(raw: unknown[], problems: Problem[], source: ConfigSource): StepConfig[] {
+  const steps: StepConfig[] = [];
+  const firstById = new Map<string, StepConfig>();
+  raw.forEach((entry, index) => {
+    if (entry === null || typeof entry !== 'object' || typeof (entry as any).plugin !== 'string') return;
+    const s = entry as Record<string, any>;
+    const pointer = `/pipeline/${index}`;
+    const step: StepConfig = {
+      id: typeof s.id === 'string' ? s.id : defaultStepId(s.plugin),
+      plugin: s.plugin,
+      options: s.options ?? {},
+      enabled: s.enabled !== false,
+      pointer,
+      ...(typeof s.description === 'string' ? { description: s.description } : {}),
+    };
+    steps.push(step);
+    if (!step.enabled) return;
+    const first = firstById.get(step.id);
+    if (first === undefined) {
+      firstById.set(step.id, step);
+      return;
+    }
+    const at = `${pointer}/${typeof s.id === 'string' ? 'id' : 'plugin'}`;
+    const firstAt = source.locate(first.pointer);
+    problems.push({
+      path: at,
+      message:
+        `duplicate step id "${step.id}" (step ${first.pointer}${firstAt ? ` at line ${firstAt.line}` : ''} has it too); ` +
+        'give one of them its own "id"',
+      ...source.locate(at),
+    });
+  });
+  return steps;
+}

@@ -1,0 +1,11 @@
+/**
+ * `@tapline/host`: turns a pipeline config into a running, monitored pipeline: config loading
+ * and validation, the plugin loader, the orchestrator, accounting and dead letters.
+ * @packageDocumentation
+ */
+export { loadConfig, CONFIG_SEARCH_PLACES, type LoadConfigOptions } from './config/load-config.js';
+export type { LoadedConfig, StepConfig } from './config/loaded-config.js';
+export { validatePluginOptions, type OptionsLocation } from './config/plugin-options.js';
+export { configSchemaPath } from './config/schema.js';
+export { ConfigSource, type Position } from './config/config-source.js';
+export { defaultStepId, isPathSpecifier } from './config/step-ids.js';

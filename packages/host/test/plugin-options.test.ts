@@ -1,0 +1,84 @@
+import { Type } from '@tapline/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load-config.js';
+import { validatePluginOptions } from '../src/config/plugin-options.js';
+import { caught, removeTempDirs, tempDir, writeConfig } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+const manifest = {
+  name: 'test:opts',
+  options: Type.Object(
+    {
+      address: Type.String({ default: '${OPTS_ADDR:-tcp://127.0.0.1:5555}' }),
+      batch: Type.Integer({ minimum: 1, default: 10 }),
+      mode: Type.Union([Type.Literal('fast'), Type.Literal('safe')], { default: 'safe' }),
+      pattern: Type.Optional(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+  check: (o: { pattern?: string }) => {
+    try {
+      if (o.pattern !== undefined) new RegExp(o.pattern);
+      return [];
+    } catch {
+      return [{ path: '/pattern', message: 'is not a regular expression' }];
+    }
+  },
+};
+
+describe('validatePluginOptions', () => {
+  it('applies defaults, filling ${VAR} in them, and leaves the input untouched', () => {
+    const raw = { batch: 5 };
+    const options = validatePluginOptions(manifest, raw, { env: { OPTS_ADDR: 'tcp://10.0.0.1:1' } });
+    expect(options).toEqual({ address: 'tcp://10.0.0.1:1', batch: 5, mode: 'safe' });
+    expect(raw).toEqual({ batch: 5 });
+    expect(validatePluginOptions(manifest, undefined, { env: {} }).address).toBe('tcp://127.0.0.1:5555');
+  });
+
+  it('reports every problem with its path, line and column in the config file', async () => {
+    const dir = await tempDir();
+    const text = [
+      '{',
+      '  "pipeline": [',
+      '    { "plugin": "./in.mjs" },',
+      '    { "id": "p", "plugin": "./p.mjs", "options": {',
+      '      "batch": 0,',
+      '      "mdoe": "fast"',
+      '    } }',
+      '  ]',
+      '}',
+    ].join('\n');
+    await writeConfig(dir, text);
+    const config = await loadConfig({ cwd: dir });
+    const step = config.pipeline[1]!;
+    const err = await caught(() =>
+      validatePluginOptions(manifest, step.options, {
+        source: config.source,
+        pointer: `${step.pointer}/options`,
+        step: step.id,
+      }),
+    );
+    expect(err).toMatchObject({ code: 'TAPLINE_ERR_OPTIONS_INVALID', step: 'p', plugin: 'test:opts' });
+    expect(err.file).toBe(config.file);
+    const byPath = Object.fromEntries(err.problems.map((p: any) => [p.path, p]));
+    expect(byPath['/pipeline/1/options/batch']).toMatchObject({ line: 5, column: 16 });
+    expect(byPath['/pipeline/1/options/mdoe']).toMatchObject({ line: 6, column: 7 });
+    expect(byPath['/pipeline/1/options/mdoe'].message).toContain('did you mean "mode"');
+  });
+
+  it('adds the manifest check problems after the schema passes', async () => {
+    const err = await caught(() =>
+      validatePluginOptions(manifest, { pattern: '(' }, { pointer: '/pipeline/3/options' }),
+    );
+    expect(err.code).toBe('TAPLINE_ERR_OPTIONS_INVALID');
+    expect(err.problems).toEqual([
+      { path: '/pipeline/3/options/pattern', message: 'is not a regular expression' },
+    ]);
+  });
+
+  it('refuses a schema that does not compile', async () => {
+    const bad = { name: 'test:bad', options: { type: 'nonsense' } };
+    expect((await caught(() => validatePluginOptions(bad, {}))).code).toBe('TAPLINE_ERR_PLUGIN_INVALID');
+  });
+});
