@@ -1,0 +1,125 @@
+import type { Condition } from './options.js';
+import { getPath, parsePath, type Segment } from './path.js';
+
+/** A compiled condition: reads a record, allocates nothing. */
+export type Predicate = (record: unknown) => boolean;
+
+/** The operators of a leaf condition, in the order `check` reports them. */
+export const OPERATORS = ['eq', 'ne', 'in', 'exists', 'gt', 'gte', 'lt', 'lte', 'matches'] as const;
+export const COMBINATORS = ['and', 'or', 'not'] as const;
+
+/** Compiles a condition `check` has accepted (one operator or one combinator per object). */
+export function compileCondition(c: Condition): Predicate {
+  if (c.and !== undefined) {
+    const all = c.and.map(compileCondition);
+    return (r) => {
+      for (let i = 0; i < all.length; i++) if (!all[i]!(r)) return false;
+      return true;
+    };
+  }
+  if (c.or !== undefined) {
+    const any = c.or.map(compileCondition);
+    return (r) => {
+      for (let i = 0; i < any.length; i++) if (any[i]!(r)) return true;
+      return false;
+    };
+  }
+  if (c.not !== undefined) {
+    const inner = compileCondition(c.not);
+    return (r) => !inner(r);
+  }
+  return compileLeaf(parsePath(c.field!), c);
+}
+
+function compileLeaf(path: Segment[], c: Condition): Predicate {
+  if ('eq' in c) {
+    const want = c.eq;
+    return (r) => jsonEqual(getPath(r, path), want);
+  }
+  if ('ne' in c) {
+    const want = c.ne;
+    return (r) => !jsonEqual(getPath(r, path), want);
+  }
+  if (c.in !== undefined) {
+    const primitives = new Set(c.in.filter((v) => v === null || typeof v !== 'object'));
+    const objects = c.in.filter((v) => v !== null && typeof v === 'object');
+    return (r) => {
+      const v = getPath(r, path);
+      if (v === undefined) return false;
+      if (v === null || typeof v !== 'object') return primitives.has(v);
+      for (let i = 0; i < objects.length; i++) if (jsonEqual(v, objects[i])) return true;
+      return false;
+    };
+  }
+  if (c.exists !== undefined) {
+    const want = c.exists;
+    return (r) => {
+      const v = getPath(r, path);
+      return (v !== undefined && v !== null) === want;
+    };
+  }
+  if (c.matches !== undefined) {
+    // No g or y flag: a stateless test that does not depend on lastIndex.
+    const re = new RegExp(c.matches, c.flags ?? '');
+    return (r) => {
+      const v = getPath(r, path);
+      return typeof v === 'string' && re.test(v);
+    };
+  }
+  return compileComparison(path, c);
+}
+
+function compileComparison(path: Segment[], c: Condition): Predicate {
+  // A number is compared with a number and a string with a string; other pairs never match.
+  // (Typed as number for the compiler; `<` on two strings compares them as strings.)
+  const bound = (c.gt ?? c.gte ?? c.lt ?? c.lte) as number;
+  const kind = typeof bound;
+  const read = (r: unknown): number | undefined => {
+    const v = getPath(r, path);
+    return typeof v === kind ? (v as number) : undefined;
+  };
+  if (c.gt !== undefined) {
+    return (r) => {
+      const v = read(r);
+      return v !== undefined && v > bound;
+    };
+  }
+  if (c.gte !== undefined) {
+    return (r) => {
+      const v = read(r);
+      return v !== undefined && v >= bound;
+    };
+  }
+  if (c.lt !== undefined) {
+    return (r) => {
+      const v = read(r);
+      return v !== undefined && v < bound;
+    };
+  }
+  return (r) => {
+    const v = read(r);
+    return v !== undefined && v <= bound;
+  };
+}
+
+/** Equality of JSON values: primitives by value, arrays and objects by content. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (
+      !Object.hasOwn(b, k) ||
+      !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+    )
+      return false;
+  }
+  return true;
+}

@@ -1,0 +1,24 @@
+/**
+ * `@tapline/plugin-processor`: a declarative list of steps over records.
+ * @packageDocumentation
+ */
+import { API_VERSION, definePlugin } from '@tapline/core';
+import { checkOptions } from './check.js';
+import { ProcessorOptions } from './options.js';
+import { ProcessorDomain } from './processor-domain.js';
+
+export { ProcessorDomain } from './processor-domain.js';
+export { checkOptions } from './check.js';
+export { ProcessorOptions, STEP_TYPES, type Condition, type Step, type StepType } from './options.js';
+
+export default definePlugin({
+  name: 'tapline:processor',
+  apiVersion: API_VERSION,
+  description:
+    'Sets, renames, removes, picks, defaults, coerces and redacts fields; filters and validates records.',
+  input: 'record',
+  output: 'record',
+  options: ProcessorOptions,
+  check: checkOptions,
+  create: (options, ctx) => new ProcessorDomain(options, ctx),
+});

@@ -1,0 +1,112 @@
+import { DROP, TransformError, type Drop, type JsonRecord } from '@tapline/core';
+import { coercer } from './coerce.js';
+import { compileCondition } from './condition.js';
+import type { Step } from './options.js';
+import { deletePath, getParent, getPath, parsePath, setPath, type Segment } from './path.js';
+import { parseTemplate, renderTemplate } from './template.js';
+import { compileValidate } from './validate.js';
+
+/** One compiled step: takes the record, returns it (or a new one), or DROP. */
+export type Op = (record: JsonRecord) => JsonRecord | Drop;
+
+function write(record: JsonRecord, path: Segment[], field: string, value: unknown): void {
+  if (!setPath(record, path, value)) {
+    throw new TransformError(
+      field,
+      `Cannot set "${field}": a part of the path holds a value that is not an object`,
+    );
+  }
+}
+
+// Literal objects are copied per record so that records never share (and mutate) one value.
+function literal(value: unknown): () => unknown {
+  return value !== null && typeof value === 'object' ? () => structuredClone(value) : () => value;
+}
+
+/** Compiles one step (validated and checked) into an op. `index` names it in error messages. */
+export function compileStep(step: Step, index: number): Op {
+  switch (step.type) {
+    case 'set': {
+      const path = parsePath(step.field);
+      if (step.template !== undefined) {
+        const t = parseTemplate(step.template);
+        return (r) => (write(r, path, step.field, renderTemplate(t, r)), r);
+      }
+      const value = literal(step.value);
+      return (r) => (write(r, path, step.field, value()), r);
+    }
+    case 'default': {
+      const path = parsePath(step.field);
+      const value = literal(step.value);
+      return (r) => {
+        const v = getPath(r, path);
+        if (v === undefined || v === null) write(r, path, step.field, value());
+        return r;
+      };
+    }
+    case 'rename': {
+      const from = parsePath(step.from);
+      const to = parsePath(step.to);
+      return (r) => {
+        const parent = getParent(r, from);
+        const key = from[from.length - 1]!;
+        if (parent === undefined || parent[key] === undefined) return r;
+        write(r, to, step.to, deletePath(r, from));
+        return r;
+      };
+    }
+    case 'remove': {
+      const paths = step.fields.map(parsePath);
+      return (r) => {
+        for (let i = 0; i < paths.length; i++) deletePath(r, paths[i]!);
+        return r;
+      };
+    }
+    case 'pick': {
+      const paths = step.fields.map(parsePath);
+      return (r) => {
+        const out: JsonRecord = {};
+        for (let i = 0; i < paths.length; i++) {
+          const v = getPath(r, paths[i]!);
+          if (v !== undefined) setPath(out, paths[i]!, v);
+        }
+        return out;
+      };
+    }
+    case 'coerce': {
+      const path = parsePath(step.field);
+      const convert = coercer(step.to, step.unit ?? 'auto');
+      return (r) => {
+        const v = getPath(r, path);
+        if (v !== undefined && v !== null) write(r, path, step.field, convert(v, step.field));
+        return r;
+      };
+    }
+    case 'redact': {
+      const paths = step.fields.map(parsePath);
+      const replacement = step.replacement ?? '[REDACTED]';
+      if (step.pattern === undefined) {
+        return (r) => {
+          for (let i = 0; i < paths.length; i++) {
+            if (getPath(r, paths[i]!) !== undefined) setPath(r, paths[i]!, replacement);
+          }
+          return r;
+        };
+      }
+      const re = new RegExp(step.pattern, `g${step.flags ?? ''}`);
+      return (r) => {
+        for (let i = 0; i < paths.length; i++) {
+          const v = getPath(r, paths[i]!);
+          if (typeof v === 'string') setPath(r, paths[i]!, v.replace(re, replacement));
+        }
+        return r;
+      };
+    }
+    case 'filter': {
+      const keep = compileCondition(step.where);
+      return (r) => (keep(r) ? r : DROP);
+    }
+    case 'validate':
+      return compileValidate(step.schema, index);
+  }
+}

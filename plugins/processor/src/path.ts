@@ -1,0 +1,100 @@
+/**
+ * Field paths: `user.name`, `user.emails.0`, `items[0].id`. Parsed once when options are
+ * compiled; reading and writing then walk a ready array of keys.
+ */
+
+/** One step of a path: an object key, or an array index (a number). */
+export type Segment = string | number;
+
+/** A path the schema accepts: keys joined by dots, with optional `[n]` indexes. */
+export const PATH_PATTERN = '^[^.\\[\\]]+(?:\\.[^.\\[\\]]+|\\[[0-9]+\\])*$';
+
+const PATH_RE = new RegExp(PATH_PATTERN);
+const INDEX_RE = /^[0-9]+$/;
+// Writing these would reach an object's prototype instead of a field.
+const FORBIDDEN: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why a path cannot be used, or undefined when it can. */
+export function pathProblem(path: string): string | undefined {
+  if (!PATH_RE.test(path)) {
+    return `"${path}" is not a field path: use keys joined by dots, with [n] or .n for array indexes`;
+  }
+  for (const s of parsePath(path)) {
+    if (typeof s === 'string' && FORBIDDEN.has(s)) return `"${path}" uses the reserved key "${s}"`;
+  }
+  return undefined;
+}
+
+/** Splits a path into segments; all-digit segments become array indexes. */
+export function parsePath(path: string): Segment[] {
+  const segments: Segment[] = [];
+  for (const part of path.split('.')) {
+    const open = part.indexOf('[');
+    const head = open === -1 ? part : part.slice(0, open);
+    if (head !== '') segments.push(INDEX_RE.test(head) ? Number(head) : head);
+    if (open === -1) continue;
+    for (const m of part.slice(open).matchAll(/\[([0-9]+)\]/g)) segments.push(Number(m[1]));
+  }
+  return segments;
+}
+
+function isContainer(v: unknown): v is Record<Segment, unknown> {
+  return v !== null && typeof v === 'object';
+}
+
+/** The value at a path, or undefined when any part of it is missing. */
+export function getPath(record: unknown, path: readonly Segment[]): unknown {
+  let cur: unknown = record;
+  for (let i = 0; i < path.length; i++) {
+    if (!isContainer(cur)) return undefined;
+    cur = cur[path[i]!];
+  }
+  // JSON has no functions: a function here is an inherited member such as `toString`.
+  return typeof cur === 'function' ? undefined : cur;
+}
+
+/** The container that holds the path's last segment, or undefined when it does not exist. */
+export function getParent(record: unknown, path: readonly Segment[]): Record<Segment, unknown> | undefined {
+  let cur: unknown = record;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (!isContainer(cur)) return undefined;
+    cur = cur[path[i]!];
+  }
+  return isContainer(cur) ? cur : undefined;
+}
+
+/**
+ * Sets the value at a path, creating missing containers (an array when the next segment is
+ * an index). Returns false when a part of the path holds a value that is not a container.
+ */
+export function setPath(record: Record<string, unknown>, path: readonly Segment[], value: unknown): boolean {
+  let cur: Record<Segment, unknown> = record;
+  const last = path.length - 1;
+  for (let i = 0; i < last; i++) {
+    const key = path[i]!;
+    let next = cur[key];
+    if (next === undefined || next === null) {
+      next = typeof path[i + 1] === 'number' ? [] : {};
+      cur[key] = next;
+    } else if (!isContainer(next)) {
+      return false;
+    }
+    cur = next as Record<Segment, unknown>;
+  }
+  cur[path[last]!] = value;
+  return true;
+}
+
+/** Removes the value at a path (an array element is spliced out). Returns the removed value. */
+export function deletePath(record: unknown, path: readonly Segment[]): unknown {
+  const parent = getParent(record, path);
+  if (parent === undefined) return undefined;
+  const key = path[path.length - 1]!;
+  const value = parent[key];
+  if (Array.isArray(parent)) {
+    if (typeof key === 'number' && key < parent.length) parent.splice(key, 1);
+  } else if (Object.hasOwn(parent, key)) {
+    delete parent[key];
+  }
+  return value;
+}
