@@ -1,0 +1,89 @@
+import { oneOf, positiveInteger, positiveNumber } from '../args.js';
+import { UsageError, type CliIo, type Command } from '../command.js';
+import { fileLines, samplePayloads } from '../publish/payloads.js';
+import { ProgressBar } from '../publish/progress-bar.js';
+import { publish } from '../publish/publisher.js';
+
+const DEFAULT_COUNT = 1000;
+
+export const publishCommand: Command = {
+  name: 'publish',
+  summary: 'send sample JSON messages (or an NDJSON file) to a pipeline over ZeroMQ',
+  usage: 'publish --address ADDR [--socket push|pub] [--topic T] [--count N] [--rate R] [--file NDJSON]',
+  flags: {
+    address: {
+      spec: { type: 'string', short: 'a' },
+      help: 'where the source listens, e.g. tcp://127.0.0.1:5555',
+    },
+    socket: { spec: { type: 'string' }, help: 'push (default) for a PULL source, pub for a SUB source' },
+    topic: { spec: { type: 'string' }, help: 'with --socket pub: the topic frame sent before each message' },
+    count: {
+      spec: { type: 'string', short: 'n' },
+      help: `how many messages (default ${DEFAULT_COUNT}; a file: all lines)`,
+    },
+    rate: {
+      spec: { type: 'string', short: 'r' },
+      help: 'messages per second (default: as fast as they are taken)',
+    },
+    file: {
+      spec: { type: 'string', short: 'f' },
+      help: "send this file's non-empty lines instead of samples",
+    },
+  },
+  details: [
+    'Sample messages are JSON records with service, level, message, latencyMs, status,',
+    'endpoint, host and region fields, and sentAt: the send time in epoch milliseconds.',
+    '',
+    'Examples:',
+    '  tapline publish --address tcp://127.0.0.1:5555 --count 10000 --rate 2000',
+    '  tapline publish --address tcp://127.0.0.1:5556 --socket pub --topic logs --file events.ndjson',
+  ],
+  async run(values, _positionals, io) {
+    const address = values.address;
+    if (typeof address !== 'string' || address === '') {
+      throw new UsageError(
+        'publish needs --address ADDR (e.g. tcp://127.0.0.1:5555).\nSee "tapline publish --help".',
+      );
+    }
+    const socket = oneOf(values, 'socket', ['push', 'pub'] as const) ?? 'push';
+    const topic = typeof values.topic === 'string' ? values.topic : undefined;
+    if (topic !== undefined && socket !== 'pub') {
+      throw new UsageError('--topic needs --socket pub: a PUSH socket has no topics.');
+    }
+    const count = positiveInteger(values, 'count');
+    const rate = positiveNumber(values, 'rate');
+    const file = typeof values.file === 'string' ? values.file : undefined;
+    const payloads = file ? fileLines(file, count) : samplePayloads(count ?? DEFAULT_COUNT);
+    const bar = io.stderr.isTTY
+      ? new ProgressBar(io.stderr, file ? count : (count ?? DEFAULT_COUNT))
+      : undefined;
+
+    const controller = new AbortController();
+    const interrupt = (): void => controller.abort();
+    process.once('SIGINT', interrupt);
+    try {
+      const result = await publish(payloads, {
+        address,
+        socket,
+        topic,
+        rate,
+        signal: controller.signal,
+        onProgress: bar ? (sent, ms) => bar.update(sent, ms) : undefined,
+      });
+      bar?.end();
+      report(io, result.sent, result.elapsedMs, address);
+      return controller.signal.aborted ? 130 : 0;
+    } finally {
+      bar?.end();
+      process.off('SIGINT', interrupt);
+    }
+  },
+};
+
+function report(io: CliIo, sent: number, elapsedMs: number, address: string): void {
+  const seconds = elapsedMs / 1000;
+  const rate = seconds > 0 ? Math.round(sent / seconds) : sent;
+  io.stdout.write(
+    `Sent ${sent} message${sent === 1 ? '' : 's'} to ${address} in ${seconds.toFixed(2)} s (${rate} msg/s)\n`,
+  );
+}

@@ -1,0 +1,42 @@
+import type { PluginNames } from '../plugin-names.js';
+
+/** Where the plugin's Tapline dependencies come from. */
+export interface DependencyPlan {
+  /** Inside this workspace: `workspace:*` links; outside: semver ranges from the registry. */
+  readonly inWorkspace: boolean;
+  /** The range of @tapline/core and @tapline/testkit outside the workspace (`^0.1.0`). */
+  readonly taplineRange: string;
+  readonly vitestRange: string;
+  readonly typescriptRange: string;
+  readonly typesNodeRange: string;
+}
+
+/** package.json: a module package whose only public entry is dist/index.js. */
+export function packageJson(names: PluginNames, plan: DependencyPlan): string {
+  const tapline = plan.inWorkspace ? 'workspace:*' : plan.taplineRange;
+  const pkg = {
+    name: names.packageName,
+    version: '0.1.0',
+    description: `A Tapline domain plugin: ${names.short}.`,
+    keywords: ['tapline', 'tapline-plugin'],
+    type: 'module',
+    license: 'MIT',
+    main: './dist/index.js',
+    types: './dist/index.d.ts',
+    exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+    files: ['dist', 'src'],
+    engines: { node: '>=20.19' },
+    scripts: { build: 'tsc -b', test: 'vitest run', prepublishOnly: 'tsc -b && vitest run' },
+    // A published plugin uses the host's copy of core (peer); inside the workspace it links it.
+    ...(plan.inWorkspace
+      ? { dependencies: { '@tapline/core': tapline } }
+      : { peerDependencies: { '@tapline/core': tapline } }),
+    devDependencies: {
+      ...(plan.inWorkspace ? {} : { '@tapline/core': tapline, '@types/node': plan.typesNodeRange }),
+      '@tapline/testkit': tapline,
+      typescript: plan.typescriptRange,
+      vitest: plan.vitestRange,
+    },
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}

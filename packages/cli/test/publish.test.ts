@@ -1,0 +1,76 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as zmq from 'zeromq';
+import { main } from '../src/main.js';
+import { bufferIo } from './io.js';
+
+const sockets: Array<zmq.Pull | zmq.Subscriber> = [];
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.close();
+});
+
+async function pull(): Promise<{ address: string; socket: zmq.Pull }> {
+  const socket = new zmq.Pull({ linger: 0 });
+  sockets.push(socket);
+  await socket.bind('tcp://127.0.0.1:*');
+  return { address: socket.lastEndpoint!, socket };
+}
+
+async function take(socket: zmq.Pull | zmq.Subscriber, n: number): Promise<Buffer[][]> {
+  const got: Buffer[][] = [];
+  while (got.length < n) got.push(await socket.receive());
+  return got;
+}
+
+describe('tapline publish', () => {
+  it('sends realistic sample records stamped with their send time', async () => {
+    const { address, socket } = await pull();
+    const io = bufferIo();
+    const before = Date.now();
+    const received = take(socket, 25);
+    expect(await main(['publish', '--address', address, '--count', '25'], io)).toBe(0);
+    const records = (await received).map(([frame]) => JSON.parse(frame!.toString()));
+    expect(records).toHaveLength(25);
+    for (const r of records) {
+      expect(r).toMatchObject({
+        service: expect.any(String),
+        level: expect.stringMatching(/^(debug|info|warn|error)$/),
+        latencyMs: expect.any(Number),
+        message: expect.any(String),
+      });
+      expect(r.sentAt).toBeGreaterThanOrEqual(before);
+      expect(r.sentAt).toBeLessThanOrEqual(Date.now());
+    }
+    expect(new Set(records.map((r) => r.id)).size).toBe(25);
+    expect(io.out()).toMatch(/^Sent 25 messages to tcp:\/\/127\.0\.0\.1:\d+ in [\d.]+ s \(\d+ msg\/s\)\n$/);
+  });
+
+  it('replays the non-empty lines of a file, at most --count of them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tapline-publish-'));
+    const file = join(dir, 'events.ndjson');
+    await writeFile(file, '{"a":1}\n\n{"a":2}\nnot json\n{"a":4}\n');
+    const { address, socket } = await pull();
+    const io = bufferIo();
+    const received = take(socket, 3);
+    expect(await main(['publish', '-a', address, '--file', file, '--count', '3'], io)).toBe(0);
+    expect((await received).map(([f]) => f!.toString())).toEqual(['{"a":1}', '{"a":2}', 'not json']);
+    expect(io.out()).toContain('Sent 3 messages');
+  });
+
+  it('sends the topic frame first on a pub socket', async () => {
+    const sub = new zmq.Subscriber({ linger: 0 });
+    sockets.push(sub);
+    sub.subscribe('logs');
+    await sub.bind('tcp://127.0.0.1:*');
+    const received = take(sub, 5);
+    const io = bufferIo();
+    const args = ['publish', '-a', sub.lastEndpoint!, '--socket', 'pub', '--topic', 'logs', '-n', '5'];
+    expect(await main(args, io)).toBe(0);
+    for (const [topic, payload] of await received) {
+      expect(topic!.toString()).toBe('logs');
+      expect(JSON.parse(payload!.toString())).toHaveProperty('sentAt');
+    }
+  });
+});

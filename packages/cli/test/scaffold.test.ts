@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pluginNames, scaffoldPlugin } from '../src/scaffold/index.js';
+import { buildAndTest, linkModules, workspaceModules, workspaceRoot } from './scaffold-helpers.js';
+
+const temps: string[] = [];
+afterAll(async () => {
+  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+});
+
+async function tempDir(parent: string): Promise<string> {
+  const dir = await mkdtemp(path.join(parent, '.scaffold-test-'));
+  temps.push(dir);
+  return dir;
+}
+
+const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Record<string, any>;
+
+describe('scaffoldPlugin', () => {
+  it('names the package, its files and its classes from what the user typed', () => {
+    expect(pluginNames('geo-tag')).toEqual({
+      packageName: 'tapline-plugin-geo-tag',
+      short: 'geo-tag',
+      pascal: 'GeoTag',
+      camel: 'geoTag',
+    });
+    expect(pluginNames('@acme/tapline-plugin-enrich')).toMatchObject({ packageName: '@acme/tapline-plugin-enrich', short: 'enrich' });
+    for (const bad of ['Enrich', '9lives', 'a b', '@x/', '']) {
+      expect(() => pluginNames(bad), bad).toThrow(expect.objectContaining({ code: 'TAPLINE_ERR_PLUGIN_NAME_INVALID' }));
+    }
+  });
+
+  it('refuses a folder that is not empty', async () => {
+    const dir = await tempDir(os.tmpdir());
+    await writeFile(path.join(dir, 'keep.txt'), 'mine');
+    await expect(scaffoldPlugin({ name: 'enrich', dir })).rejects.toMatchObject({ code: 'TAPLINE_ERR_SCAFFOLD_EXISTS' });
+    expect(await readFile(path.join(dir, 'keep.txt'), 'utf8')).toBe('mine');
+  });
+
+  // Both packages build and test at once: each step is a child process of a few seconds.
+  it('creates packages that build and pass their tests, inside the workspace and in a folder of its own', async () => {
+    const inside = path.join(await tempDir(workspaceRoot), 'enrich');
+    const outside = path.join(await tempDir(os.tmpdir()), 'geo-tag');
+    const a = await scaffoldPlugin({ name: 'enrich', dir: inside, workspaceRoot });
+    const b = await scaffoldPlugin({ name: '@acme/tapline-plugin-geo-tag', dir: outside });
+
+    expect(a.inWorkspace).toBe(true);
+    expect([...a.files].sort()).toEqual([
+      'README.md',
+      'package.json',
+      'src/enrich-domain.ts',
+      'src/index.ts',
+      'src/options.ts',
+      'test/enrich.test.ts',
+      'tsconfig.json',
+      'vitest.config.ts',
+    ]);
+    const pkgA = await readJson(path.join(inside, 'package.json'));
+    expect(pkgA).toMatchObject({
+      name: 'tapline-plugin-enrich',
+      scripts: { build: 'tsc -b', test: 'vitest run' },
+      dependencies: { '@tapline/core': 'workspace:*' },
+      devDependencies: { '@tapline/testkit': 'workspace:*' },
+    });
+    expect((await readJson(path.join(inside, 'tsconfig.json'))).references).toEqual([{ path: '../../packages/core' }]);
+    expect(a.nextSteps[0]).toMatch(/pnpm-workspace\.yaml/); // a temp folder is no workspace member
+
+    expect(b.inWorkspace).toBe(false);
+    const pkgB = await readJson(path.join(outside, 'package.json'));
+    expect(pkgB.peerDependencies['@tapline/core']).toMatch(/^\^\d+\.\d+\.\d+$/);
+    expect(pkgB.devDependencies['@tapline/testkit']).toMatch(/^\^\d+\.\d+\.\d+$/);
+    expect((await readJson(path.join(outside, 'tsconfig.json'))).references).toBeUndefined();
+    expect(b.nextSteps).toEqual(['npm install', 'npm run build', 'npm test']);
+
+    await linkModules(inside, workspaceModules(false));
+    await linkModules(outside, workspaceModules(true));
+    const [runA, runB] = await Promise.all([buildAndTest(inside, workspaceRoot), buildAndTest(outside, outside)]);
+    expect(runA.codes, `${runA.build}\n${runA.test}`).toEqual([0, 0]);
+    expect(runB.codes, `${runB.build}\n${runB.test}`).toEqual([0, 0]);
+    expect(existsSync(path.join(inside, 'dist/index.js'))).toBe(true);
+    expect(existsSync(path.join(outside, 'dist/index.d.ts'))).toBe(true);
+    expect(runA.test).toMatch(/plugin contract: tapline-plugin-enrich|Tests\s+\d+ passed/);
+    const { default: manifest } = (await import(path.join(outside, 'dist/index.js'))) as { default: { name: string } };
+    expect(manifest.name).toBe('@acme/tapline-plugin-geo-tag');
+  });
+});

@@ -1,0 +1,60 @@
+import { CHARTS_SCRIPT } from './charts-script.js';
+import { DASHBOARD_SCRIPT } from './dashboard-script.js';
+import { DASHBOARD_CSS } from './styles.js';
+
+const CARDS = [
+  ['received', 'Received'],
+  ['completed', 'Completed'],
+  ['dropped', 'Dropped'],
+  ['failed', 'Failed'],
+  ['inFlight', 'In flight'],
+] as const;
+
+/**
+ * The live dashboard: one self-contained page (inline style, script and SVG) that polls
+ * `/api/metrics` every second. Every number it shows carries its raw value in `data-value`.
+ */
+export function dashboardPage(): string {
+  const cards = CARDS.map(
+    ([key, label]) =>
+      `<div class="card ${key.toLowerCase()}"><div class="label">${label}</div>` +
+      `<div class="value" id="acc-${key}" data-value="">–</div><div class="sub" id="acc-${key}-rate">&nbsp;</div></div>`,
+  ).join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Tapline</title>
+<link rel="icon" href="data:,">
+<style>${DASHBOARD_CSS}</style>
+</head>
+<body data-revision="0">
+<header>
+  <h1>tap<span>line</span></h1>
+  <span class="pill" id="state" data-state="offline">connecting</span>
+  <span class="meta" id="meta"></span>
+</header>
+<main>
+  <section><h2>Accounting</h2><div class="cards">${cards}</div></section>
+  <section class="charts">
+    <div class="chart">
+      <header><h2>Throughput</h2><div class="legend"><span><i style="background:var(--accent)"></i>received</span><span><i style="background:var(--ok)"></i>completed</span><span><i style="background:var(--bad)"></i>failed</span></div>
+      <span class="now" id="throughput-now" data-value="">–</span></header>
+      <svg class="plot" id="chart-throughput" role="img" aria-label="messages per second over the last minutes"></svg>
+    </div>
+    <div class="chart">
+      <header><h2>End-to-end latency</h2><div class="legend"><span><i style="background:var(--violet)"></i>p50</span><span><i style="background:var(--warn)"></i>p99</span></div>
+      <span class="now" id="latency-now" data-p50="" data-p99="">–</span></header>
+      <svg class="plot" id="chart-latency" role="img" aria-label="end-to-end latency over the last minutes"></svg>
+    </div>
+  </section>
+  <section><h2>Pipeline</h2><div class="chain" id="chain"></div></section>
+</main>
+<footer>Polls <a href="/api/metrics">/api/metrics</a> every second · Prometheus: <a href="/metrics">/metrics</a></footer>
+<script>${CHARTS_SCRIPT}
+${DASHBOARD_SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,7 @@
+export {
+  startMonitoringServer,
+  type MonitoringServer,
+  type MonitoringServerOptions,
+} from './monitoring-server.js';
+export type { MonitoredMetrics, MonitoringSource } from './monitoring-source.js';
+export { registerTaplineMetrics } from './prometheus-metrics.js';

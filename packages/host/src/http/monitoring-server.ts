@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AddressError, silentLogger, type Logger } from '@tapline/core';
+import { dashboardPage } from './dashboard/page.js';
+import type { MonitoringSource } from './monitoring-source.js';
+import { registerTaplineMetrics } from './prometheus-metrics.js';
+
+const PAGE_POLICY =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:";
+
+export interface MonitoringServerOptions {
+  /** Loopback unless told otherwise: the API is unauthenticated. */
+  readonly host?: string;
+  /** 0 picks a free port; read the chosen one from the result. */
+  readonly port?: number;
+  readonly source: MonitoringSource;
+  readonly logger?: Logger;
+}
+
+export interface MonitoringServer {
+  readonly address: string;
+  readonly port: number;
+  /** `http://host:port/`, the dashboard. */
+  readonly url: string;
+  /** Stops listening, ends open connections (a dashboard keeps one alive) and unregisters the metrics. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the monitoring API over node:http: `/metrics` (Prometheus text), `/api/metrics`
+ * (JSON), `/healthz`, `/readyz` and `/` (the dashboard).
+ */
+export async function startMonitoringServer(options: MonitoringServerOptions): Promise<MonitoringServer> {
+  const { source } = options;
+  const log = options.logger ?? silentLogger;
+  const unregister = registerTaplineMetrics(source);
+  const page = dashboardPage();
+  const routes: Record<string, (res: ServerResponse) => Promise<void> | void> = {
+    '/': (res) => {
+      // The page talks to this server only; say so, so a browser enforces it.
+      res.setHeader('content-security-policy', PAGE_POLICY);
+      send(res, 200, 'text/html; charset=utf-8', page);
+    },
+    '/metrics': async (res) => send(res, 200, source.registry.contentType, await source.registry.metrics()),
+    '/api/metrics': (res) => sendJson(res, 200, source.getMetrics()),
+    '/healthz': (res) => sendJson(res, 200, { status: 'ok' }),
+    '/readyz': (res) => {
+      const ready = source.ready;
+      sendJson(res, ready ? 200 : 503, { ready });
+    },
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error({ err, url: req.url }, 'the monitoring API failed to answer a request');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = routes[path];
+    if (route === undefined)
+      return sendJson(res, 404, { error: `no route ${path}`, routes: Object.keys(routes) });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return sendJson(res, 405, { error: `${req.method} is not allowed on ${path}` });
+    }
+    await route(res);
+  }
+
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 9464, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    unregister();
+    throw listenError(err, host, options.port ?? 9464);
+  }
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    address: address.address,
+    port: address.port,
+    url: `http://${urlHost}:${address.port}/`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        unregister();
+      });
+      return closing;
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+function listenError(err: unknown, host: string, port: number): AddressError {
+  const code = (err as { code?: string }).code;
+  const where = `${host}:${port}`;
+  return code === 'EADDRINUSE'
+    ? new AddressError(
+        'TAPLINE_ERR_ADDRESS_IN_USE',
+        where,
+        `The monitoring API cannot listen on ${where}: the port is in use. Pick another monitor.http.port (0 picks a free one).`,
+        err,
+      )
+    : new AddressError(
+        'TAPLINE_ERR_ADDRESS_INVALID',
+        where,
+        `The monitoring API cannot listen on ${where}: ${(err as Error).message}. Check monitor.http in the config.`,
+        err,
+      );
+}
