@@ -1,0 +1,93 @@
+import { Type, type Static } from '@tapline/core';
+
+export const FILE_DEFAULTS = { flushIntervalMs: 1000, flushBytes: 64 * 1024, rotateKeep: 5 } as const;
+export const ZMQ_DEFAULTS = {
+  socket: 'push',
+  mode: 'connect',
+  sendHighWaterMark: 1000,
+  sendTimeoutMs: 5000,
+  lingerMs: 1000,
+} as const;
+
+// Defaults inside a target are documentation only: ajv applies none inside anyOf, so these
+// fields are optional and the targets fill them in.
+const fileTarget = Type.Object(
+  {
+    type: Type.Literal('file'),
+    path: Type.String({
+      minLength: 1,
+      description: 'NDJSON file; relative paths resolve against the config file.',
+    }),
+    flushIntervalMs: Type.Optional(Type.Integer({ minimum: 1, default: FILE_DEFAULTS.flushIntervalMs })),
+    flushBytes: Type.Optional(Type.Integer({ minimum: 1, default: FILE_DEFAULTS.flushBytes })),
+    rotateBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Rotate to path.1, path.2 … once the file would exceed this size.',
+      }),
+    ),
+    rotateKeep: Type.Optional(Type.Integer({ minimum: 1, default: FILE_DEFAULTS.rotateKeep })),
+  },
+  { additionalProperties: false },
+);
+
+const stdoutTarget = Type.Object({ type: Type.Literal('stdout') }, { additionalProperties: false });
+
+const zmqTarget = Type.Object(
+  {
+    type: Type.Literal('zmq'),
+    address: Type.String({
+      minLength: 1,
+      description: 'The next hop: tcp://host:port, ipc://path, inproc://name.',
+    }),
+    socket: Type.Optional(
+      Type.Union([Type.Literal('push'), Type.Literal('pub')], { default: ZMQ_DEFAULTS.socket }),
+    ),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('connect'), Type.Literal('bind')], { default: ZMQ_DEFAULTS.mode }),
+    ),
+    sendHighWaterMark: Type.Optional(Type.Integer({ minimum: 0, default: ZMQ_DEFAULTS.sendHighWaterMark })),
+    sendTimeoutMs: Type.Optional(
+      Type.Integer({
+        minimum: -1,
+        default: ZMQ_DEFAULTS.sendTimeoutMs,
+        description: 'How long one send may wait for a peer (-1: forever); a timeout is retried.',
+      }),
+    ),
+    lingerMs: Type.Optional(Type.Integer({ minimum: 0, default: ZMQ_DEFAULTS.lingerMs })),
+  },
+  { additionalProperties: false },
+);
+
+/** The options of an exporter step. */
+export const exporterOptions = Type.Object(
+  {
+    targets: Type.Array(Type.Union([fileTarget, stdoutTarget, zmqTarget]), {
+      minItems: 1,
+      default: [{ type: 'file', path: 'out/export.ndjson' }],
+      description: 'Where every message is written; each one goes to all of them.',
+    }),
+    retries: Type.Integer({
+      minimum: 0,
+      default: 3,
+      description: 'Retries of a failed write before giving up.',
+    }),
+    retryDelayMs: Type.Integer({
+      minimum: 0,
+      default: 100,
+      description: 'First retry delay; doubles each time.',
+    }),
+    retryMaxDelayMs: Type.Integer({
+      minimum: 0,
+      default: 5000,
+      description: 'Upper bound of one retry delay.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export type ExporterOptions = Static<typeof exporterOptions>;
+export type TargetOptions = ExporterOptions['targets'][number];
+export type FileTargetOptions = Static<typeof fileTarget>;
+export type ZmqTargetOptions = Static<typeof zmqTarget>;
+export type RetryPolicy = Pick<ExporterOptions, 'retries' | 'retryDelayMs' | 'retryMaxDelayMs'>;

@@ -1,0 +1,60 @@
+import { Ajv } from 'ajv';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createMessageContext,
+  type BaseDomain,
+  type ErrorEvent,
+  type MessageContext,
+  type TSchema,
+} from '@tapline/core';
+
+/** Validates options as the host does: ajv with defaults applied. Returns the options or the errors. */
+export function validate(
+  schema: TSchema,
+  raw: unknown,
+): { ok: true; value: any } | { ok: false; errors: string[] } {
+  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false });
+  const value = structuredClone(raw);
+  const fn = ajv.compile(schema);
+  if (fn(value)) return { ok: true, value };
+  return { ok: false, errors: (fn.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) };
+}
+
+/** What a domain forwarded and what it reported as errors. */
+export function collect<T>(domain: BaseDomain<any, T>) {
+  const outputs: Array<{ value: T; message: MessageContext }> = [];
+  const errors: Array<{ event: ErrorEvent; message: MessageContext }> = [];
+  domain.onHandled((value, message) => void outputs.push({ value, message }));
+  domain.onError((event, message) => void errors.push({ event, message }));
+  return { outputs, errors };
+}
+
+/** An intake with a hard in-flight limit; the test completes messages with `release`. */
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls until `cond` holds; fails the test with `what` after `timeoutMs`. */
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+export const context = () => createMessageContext('test');
+
+export const tempDir = () => mkdtemp(join(tmpdir(), 'tapline-exporter-'));
+
+/** The JSON values of an NDJSON file, one per line; fails on a partial line. */
+export async function readNdjson(path: string): Promise<unknown[]> {
+  const text = await readFile(path, 'utf8');
+  if (text === '') return [];
+  if (!text.endsWith('\n')) throw new Error(`${path} ends in a partial line`);
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((l) => JSON.parse(l) as unknown);
+}

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Pull, Subscriber } from 'zeromq';
+import { ExporterDomain, ZmqTarget, type ExporterOptions } from '../src/index.js';
+import { collect, context } from './helpers.js';
+
+type ZmqOptions = Extract<ExporterOptions['targets'][number], { type: 'zmq' }>;
+const closeLater: Array<{ close(): void }> = [];
+const shutdownLater: ExporterDomain[] = [];
+
+afterEach(async () => {
+  for (const d of shutdownLater.splice(0)) await d.shutdown().catch(() => {});
+  for (const s of closeLater.splice(0)) s.close();
+});
+
+function exporter(target: Omit<ZmqOptions, 'type'>, retry: Partial<ExporterOptions> = {}) {
+  const d = new ExporterDomain(
+    {
+      targets: [{ type: 'zmq', lingerMs: 0, ...target }],
+      retries: 3,
+      retryDelayMs: 5,
+      retryMaxDelayMs: 50,
+      ...retry,
+    },
+    { id: 'export' },
+  );
+  shutdownLater.push(d);
+  return d;
+}
+
+async function pull(address = 'tcp://127.0.0.1:*'): Promise<Pull> {
+  const p = new Pull({ linger: 0 });
+  closeLater.push(p);
+  await p.bind(address);
+  return p;
+}
+
+/** An address where nothing listens (a port the OS just handed out and took back). */
+async function deadAddress(): Promise<string> {
+  const p = new Pull({ linger: 0 });
+  await p.bind('tcp://127.0.0.1:*');
+  const address = p.lastEndpoint!;
+  p.close();
+  return address;
+}
+
+describe('exporter zmq target', () => {
+  it('pushes one JSON message per record to a real PULL socket, in order', async () => {
+    const sink = await pull();
+    const d = exporter({ address: sink.lastEndpoint! });
+    const { outputs, errors } = collect(d);
+    await d.initialize();
+    const n = 200;
+    const handled = Array.from({ length: n }, (_, i) => d.handle({ i }, context()));
+    const got: unknown[] = [];
+    for (let i = 0; i < n; i++) got.push(JSON.parse((await sink.receive())[0]!.toString()));
+    await Promise.all(handled);
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => ({ i })));
+    expect(errors).toEqual([]);
+    expect(outputs[0]!.value).toEqual({ delivered: 1, targets: [`zmq:${sink.lastEndpoint}`] });
+    expect(outputs[0]!.value).toBe(outputs[n - 1]!.value);
+  });
+
+  it('binds for downstream peers to connect, as PUB as well', async () => {
+    const target = new ZmqTarget(
+      { type: 'zmq', address: 'tcp://127.0.0.1:*', socket: 'pub', mode: 'bind', lingerMs: 0 },
+      { retries: 0, retryDelayMs: 0, retryMaxDelayMs: 0 },
+      console as never,
+    );
+    await target.open();
+    const sub = new Subscriber({ linger: 0 });
+    closeLater.push(sub);
+    sub.connect(target.endpoint!);
+    sub.subscribe();
+    // A subscription reaches the publisher a little after connecting: publish until one lands.
+    const first = sub.receive();
+    let settled = false;
+    void first.then(() => (settled = true));
+    while (!settled) {
+      await target.write('{"hello":1}');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(JSON.parse((await first)[0]!.toString())).toEqual({ hello: 1 });
+    await target.close();
+  });
+
+  it('retries a send that times out, and delivers once the next hop is up', async () => {
+    const address = await deadAddress();
+    const d = exporter(
+      { address, sendTimeoutMs: 50 },
+      { retries: 50, retryDelayMs: 10, retryMaxDelayMs: 20 },
+    );
+    const { outputs, errors } = collect(d);
+    await d.initialize();
+    const handled = d.handle({ late: true }, context());
+    await new Promise((r) => setTimeout(r, 120)); // at least one attempt times out
+    const sink = await pull(address);
+    await handled;
+    expect(JSON.parse((await sink.receive())[0]!.toString())).toEqual({ late: true });
+    expect(outputs.length).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('fails the message with TAPLINE_ERR_EXPORT once retries run out', async () => {
+    const d = exporter({ address: await deadAddress(), sendTimeoutMs: 10 }, { retries: 2, retryDelayMs: 1 });
+    const { outputs, errors } = collect(d);
+    await d.initialize();
+    await d.handle({ lost: 1 }, context());
+    await d.handle({ lost: 2 }, context());
+    expect(outputs).toEqual([]);
+    expect(errors.map((e) => e.event.errorType)).toEqual(['TAPLINE_ERR_EXPORT', 'TAPLINE_ERR_EXPORT']);
+    expect(errors[0]!.event.cause).toMatchObject({
+      code: 'TAPLINE_ERR_EXPORT',
+      target: expect.stringMatching(/^zmq:/),
+    });
+    await d.shutdown();
+  });
+
+  it('refuses to bind an address in use', async () => {
+    const taken = await pull();
+    const d = exporter({ address: taken.lastEndpoint!, mode: 'bind' });
+    await expect(d.initialize()).rejects.toMatchObject({
+      code: 'TAPLINE_ERR_ADDRESS_IN_USE',
+      address: taken.lastEndpoint,
+    });
+  });
+});
