@@ -118,10 +118,11 @@ describe('compiled once', () => {
   });
 
   it('builds ops at construction: handling a record reads no options', () => {
-    const { options } = validate<ProcessorOptions>(plugin, { steps: [{ type: 'set', field: 'k', template: '{a}' }] });
+    const { options } = validate<ProcessorOptions>(plugin, {
+      steps: [{ type: 'set', field: 'k', template: '{a}' }],
+    });
     const domain = new ProcessorDomain(options!);
     Object.assign(options!.steps[0]!, { field: 'z', template: '{b}' });
     expect(domain.execute({ a: 1, b: 2 })).toEqual({ a: 1, b: 2, k: '1' });
-  });
   });
 });
