@@ -9,3 +9,23 @@ export { validatePluginOptions, type OptionsLocation } from './config/plugin-opt
 export { configSchemaPath } from './config/schema.js';
 export { ConfigSource, type Position } from './config/config-source.js';
 export { defaultStepId, isPathSpecifier } from './config/step-ids.js';
+export { createHost } from './runtime/create-host.js';
+export { Host } from './runtime/host.js';
+export type {
+  CreateHostOptions,
+  HostMetrics,
+  HostState,
+  HostStep,
+  StopReport,
+} from './runtime/host-types.js';
+export type { AccountingSnapshot } from './runtime/accounting.js';
+export { loadPlugin, checkManifest, type LoadedPlugin } from './plugins/load-plugin.js';
+export { resolvePlugin } from './plugins/resolve-plugin.js';
+export { runApplication, type RunApplicationOptions } from './app/run-application.js';
+export {
+  startMonitoringServer,
+  type MonitoringServer,
+  type MonitoringServerOptions,
+  type MonitoringSource,
+  type MonitoredMetrics,
+} from './http/index.js';

@@ -6,8 +6,20 @@ import { childPointer, type ConfigSource } from './config-source.js';
 /** The one known key close to `key`, if exactly one is. */
 export function didYouMean(key: string, known: readonly string[]): string | undefined {
   const limit = key.length <= 3 ? 1 : 2;
-  const close = known.filter((k) => distance(k.toLowerCase(), key.toLowerCase()) <= limit);
+  const typed = key.toLowerCase();
+  const close = known.filter((k) => {
+    const candidate = k.toLowerCase();
+    return swapsOne(candidate, typed) || distance(candidate, typed) <= limit;
+  });
   return close.length === 1 ? close[0] : undefined;
+}
+
+/** Whether two strings differ by one swap of neighbours ("tga" for "tag"), a typo Levenshtein counts as 2. */
+function swapsOne(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i < a.length - 1 && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
 
 function unknownKey(key: string, parentSchema: unknown): string {

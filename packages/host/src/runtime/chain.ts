@@ -1,0 +1,53 @@
+import { ChainError, accepts, resolveType, type PluginManifest, type TypeName } from '@tapline/core';
+
+/** A step whose plugin is loaded and options validated, before its domain exists. */
+export interface PlannedStep {
+  readonly id: string;
+  readonly specifier: string;
+  readonly manifest: PluginManifest<any, any>;
+  readonly options: unknown;
+  input: TypeName;
+  output: TypeName;
+}
+
+/**
+ * Resolves each step's input and output types and checks the chain: the first step is a source
+ * and every step accepts what the one before it emits.
+ *
+ * @throws ChainError `TAPLINE_ERR_EMPTY_PIPELINE`, `TAPLINE_ERR_NOT_A_SOURCE` or
+ *   `TAPLINE_ERR_TYPE_MISMATCH` (naming both steps and both types)
+ */
+export function checkChain(steps: PlannedStep[]): void {
+  const first = steps[0];
+  if (first === undefined) {
+    throw new ChainError(
+      'TAPLINE_ERR_EMPTY_PIPELINE',
+      'The pipeline has no enabled step; add a source step first.',
+    );
+  }
+  if (first.manifest.kind !== 'source') {
+    throw new ChainError(
+      'TAPLINE_ERR_NOT_A_SOURCE',
+      `The first step "${first.id}" (plugin ${first.manifest.name}) is not a source; ` +
+        'put a source plugin (such as @tapline/plugin-zmq-source) first.',
+      { step: first.id, plugin: first.manifest.name },
+    );
+  }
+  let fed: TypeName = 'any';
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    step.input = resolveType(step.manifest.input, step.options, fed);
+    step.output = resolveType(step.manifest.output, step.options, i === 0 ? step.input : fed);
+    const prev = steps[i - 1];
+    if (prev !== undefined && !accepts(step.input, prev.output)) {
+      throw new ChainError(
+        'TAPLINE_ERR_TYPE_MISMATCH',
+        `Step "${step.id}" (plugin ${step.manifest.name}) takes ${step.input}, but the step before it, ` +
+          `"${prev.id}" (plugin ${prev.manifest.name}), emits ${prev.output}; ` +
+          'reorder the steps, change their options, or add a step that converts between the two.',
+        { from: prev.id, fromType: prev.output, to: step.id, toType: step.input },
+      );
+    }
+    fed = step.output;
+  }
+}

@@ -1,0 +1,153 @@
+import {
+  ChainError,
+  ConfigError,
+  Monitor,
+  PluginError,
+  PluginLoadError,
+  isSource,
+  prometheus,
+  silentLogger,
+  type BaseDomain,
+  type PluginContext,
+  type Problem,
+} from '@tapline/core';
+import type { LoadedConfig, StepConfig } from '../config/loaded-config.js';
+import { validatePluginOptions } from '../config/plugin-options.js';
+import { loadPlugin } from '../plugins/load-plugin.js';
+import { Accounting } from './accounting.js';
+import { checkChain, type PlannedStep } from './chain.js';
+import { DeadLetters } from './dead-letters.js';
+import { Host, type HostParts } from './host.js';
+import type { CreateHostOptions, HostStep } from './host-types.js';
+import { wire } from './wire.js';
+
+/** Loads every enabled step's plugin and validates all their options, reporting every problem at once. */
+async function plan(config: LoadedConfig, env: NodeJS.ProcessEnv | undefined): Promise<PlannedStep[]> {
+  const enabled = config.pipeline.filter((s) => s.enabled);
+  const loaded = [];
+  for (const step of enabled) loaded.push({ step, ...(await loadPlugin(step.id, step.plugin, config.dir)) });
+  const planned: PlannedStep[] = [];
+  const problems: Problem[] = [];
+  const failed: { step: StepConfig; error: ConfigError }[] = [];
+  for (const { step, manifest } of loaded) {
+    try {
+      const where = {
+        source: config.source,
+        file: config.file,
+        pointer: `${step.pointer}/options`,
+        step: step.id,
+        env,
+      };
+      const options = validatePluginOptions(manifest, step.options, where);
+      planned.push({ id: step.id, specifier: step.plugin, manifest, options, input: 'any', output: 'any' });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      failed.push({ step, error: err });
+      problems.push(...err.problems);
+    }
+  }
+  if (failed.length === 1) throw failed[0]!.error;
+  if (failed.length > 1) {
+    const onlyEnv = failed.every((f) => f.error.code === 'TAPLINE_ERR_ENV_UNSET');
+    throw new ConfigError(
+      onlyEnv ? 'TAPLINE_ERR_ENV_UNSET' : 'TAPLINE_ERR_OPTIONS_INVALID',
+      config.file,
+      problems,
+    );
+  }
+  return planned;
+}
+
+function looksLikeDomain(value: unknown): value is BaseDomain<any, any> {
+  const d = value as Partial<BaseDomain<any, any>> | null;
+  return (
+    d !== null &&
+    typeof d === 'object' &&
+    typeof d.handle === 'function' &&
+    typeof d.onHandled === 'function' &&
+    typeof d.initialize === 'function' &&
+    typeof d.shutdown === 'function'
+  );
+}
+
+async function createDomain(p: PlannedStep, ctx: PluginContext): Promise<BaseDomain<any, any>> {
+  let domain: unknown;
+  try {
+    domain = await p.manifest.create(p.options, ctx);
+  } catch (err) {
+    throw new PluginError(p.id, p.manifest.name, 'create', err);
+  }
+  const name = p.manifest.name;
+  if (!looksLikeDomain(domain)) {
+    throw new PluginLoadError(
+      'TAPLINE_ERR_PLUGIN_INVALID',
+      p.id,
+      name,
+      'its create() did not return a BaseDomain',
+    );
+  }
+  if (domain.id !== p.id) {
+    throw new PluginLoadError(
+      'TAPLINE_ERR_PLUGIN_INVALID',
+      p.id,
+      name,
+      `its domain's id is "${domain.id}", not the step id; pass the context to the BaseDomain constructor (super(ctx))`,
+    );
+  }
+  return domain;
+}
+
+/**
+ * Builds a host from a loaded config: loads each enabled step's plugin, validates its options
+ * (every problem at once, with lines), checks the chain's types, creates the domains and wires
+ * data, monitoring, accounting and dead letters. Opens nothing: `start()` does.
+ *
+ * @throws PluginLoadError, ConfigError (`TAPLINE_ERR_OPTIONS_INVALID`), ChainError, PluginError (phase `create`)
+ */
+export async function createHost(config: LoadedConfig, opts: CreateHostOptions = {}): Promise<Host> {
+  const logger = opts.logger ?? silentLogger;
+  const registry = opts.registry ?? new prometheus.Registry();
+  const planned = await plan(config, opts.env);
+  checkChain(planned);
+  const monitor = new Monitor({ durationsWindow: config.monitor.durationsWindow });
+  const controller = new AbortController();
+  const steps: HostStep[] = [];
+  try {
+    for (const p of planned) {
+      const ctx: PluginContext = {
+        id: p.id,
+        plugin: p.manifest.name,
+        logger: logger.child({ step: p.id }),
+        registry,
+        monitor,
+        configDir: config.dir,
+        signal: controller.signal,
+      };
+      const domain = await createDomain(p, ctx);
+      const { id, specifier, input, output } = p;
+      steps.push({ id, plugin: p.manifest.name, specifier, kind: domain.kind, input, output, domain });
+    }
+    const first = steps[0]!;
+    if (!isSource(first.domain) || typeof (first.domain as { start?: unknown }).start !== 'function') {
+      throw new ChainError(
+        'TAPLINE_ERR_NOT_A_SOURCE',
+        `The first step "${first.id}" (plugin ${first.plugin}) declares kind "source" but its domain is not a SourceDomain.`,
+        { step: first.id, plugin: first.plugin },
+      );
+    }
+  } catch (err) {
+    // create() only constructs, but a plugin may have acquired something anyway.
+    await Promise.allSettled(steps.map(async (s) => s.domain.shutdown()));
+    throw err;
+  }
+  const accounting = new Accounting(config.runtime.maxInFlight, config.monitor.durationsWindow);
+  const deadLetters = new DeadLetters(config.deadLetter === false ? false : config.deadLetter.path, logger);
+  wire(
+    steps.map((s) => s.domain),
+    monitor,
+    accounting,
+    deadLetters,
+  );
+  const parts: HostParts = { config, steps, monitor, registry, logger, accounting, deadLetters, controller };
+  return new Host(parts);
+}

@@ -1,0 +1,65 @@
+import type {
+  BaseDomain,
+  DurationStats,
+  Logger,
+  MonitorMetrics,
+  TaplineError,
+  prometheus,
+} from '@tapline/core';
+import type { AccountingSnapshot } from './accounting.js';
+
+/** Where a host is in its life. */
+export type HostState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/** One enabled step of a host's pipeline, in order. */
+export interface HostStep {
+  /** The step id from the config. */
+  readonly id: string;
+  /** The plugin's manifest name (`tapline:processor`). */
+  readonly plugin: string;
+  /** What the config named: a package name or a path. */
+  readonly specifier: string;
+  readonly kind: 'source' | 'domain';
+  /** The input type name, resolved for the step's options. */
+  readonly input: string;
+  /** The output type name, resolved for the step's options and the type it is fed. */
+  readonly output: string;
+  readonly domain: BaseDomain<any, any>;
+}
+
+/** `Host.getMetrics()`: the Monitor's metrics plus accounting, latency and the chain. Plain JSON. */
+export interface HostMetrics extends MonitorMetrics {
+  readonly accounting: AccountingSnapshot;
+  /** End to end: `receivedAt` to the last step's completion, over the last `durationsWindow`. */
+  readonly latency: DurationStats;
+  readonly steps: ReadonlyArray<{
+    readonly id: string;
+    readonly plugin: string;
+    readonly kind: 'source' | 'domain';
+    readonly input: string;
+    readonly output: string;
+  }>;
+  readonly state: HostState;
+  /** Since `start()` succeeded (frozen at stop); 0 before. */
+  readonly uptimeMs: number;
+}
+
+/** What `Host.stop()` reports. */
+export interface StopReport {
+  /** Whether every in-flight message ended within `shutdownTimeoutMs`. */
+  readonly drained: boolean;
+  readonly inFlightLeft: number;
+  /** What failed while stopping: a source's stop, the drain, a step's shutdown, the dead letters. */
+  readonly errors: TaplineError[];
+  readonly accounting: AccountingSnapshot;
+}
+
+/** Options of `createHost`. */
+export interface CreateHostOptions {
+  /** Gets a child per step (`step` binding); default: silent. */
+  logger?: Logger;
+  /** The Prometheus registry plugins register in; default: a new one. */
+  registry?: prometheus.Registry;
+  /** Where `${VAR}` in plugin option defaults is read from (default: `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}

@@ -1,0 +1,166 @@
+import {
+  PluginError,
+  TaplineError,
+  isSource,
+  messageOf,
+  type Logger,
+  type Monitor,
+  type prometheus,
+} from '@tapline/core';
+import type { LoadedConfig } from '../config/loaded-config.js';
+import type { Accounting } from './accounting.js';
+import type { DeadLetters } from './dead-letters.js';
+import type { HostMetrics, HostState, HostStep, StopReport } from './host-types.js';
+import { stopHost } from './stop-host.js';
+
+/** What `createHost` assembles a Host from. @internal */
+export interface HostParts {
+  readonly config: LoadedConfig;
+  readonly steps: readonly HostStep[];
+  readonly monitor: Monitor;
+  readonly registry: prometheus.Registry;
+  readonly logger: Logger;
+  readonly accounting: Accounting;
+  readonly deadLetters: DeadLetters;
+  readonly controller: AbortController;
+}
+
+/**
+ * A wired pipeline. `start()` initializes every step (downstream first) and starts the sources;
+ * `stop()` stops the sources, drains in-flight messages, shuts steps down in pipeline order and
+ * flushes the dead letters. Make one with `createHost`.
+ */
+export class Host {
+  /** The enabled steps, in pipeline order. */
+  readonly steps: ReadonlyArray<HostStep>;
+  /** The Prometheus registry plugins registered their metrics in. */
+  readonly registry: prometheus.Registry;
+  /** The Monitor every step reports to. */
+  readonly monitor: Monitor;
+  readonly config: LoadedConfig;
+  /** @internal */ readonly parts: HostParts;
+  private current: HostState = 'created';
+  private startedAt: number | undefined;
+  private stoppedAt: number | undefined;
+  private stopping: Promise<StopReport> | undefined;
+  private starting: Promise<void> | undefined;
+
+  /** @internal Use `createHost`. */
+  constructor(parts: HostParts) {
+    this.parts = parts;
+    this.steps = parts.steps;
+    this.registry = parts.registry;
+    this.monitor = parts.monitor;
+    this.config = parts.config;
+  }
+
+  /** Where the host is in its life. */
+  get state(): HostState {
+    return this.current;
+  }
+
+  /** True only while the sources are started. */
+  get ready(): boolean {
+    return this.current === 'running';
+  }
+
+  /**
+   * Opens the dead-letter file, initializes every step downstream first, hands the sources the
+   * host's intake and starts them. On failure, the steps already initialized are shut down
+   * and the error is thrown wrapped (PluginError with step, plugin and phase).
+   */
+  start(): Promise<void> {
+    if (this.current !== 'created') {
+      return Promise.reject(
+        new TaplineError('TAPLINE_ERR_HOST_STATE', `A host starts once; this one is ${this.current}.`),
+      );
+    }
+    this.current = 'starting';
+    this.starting = this.runStart();
+    return this.starting;
+  }
+
+  private async runStart(): Promise<void> {
+    const { steps, deadLetters, accounting, logger } = this.parts;
+    const initialized: HostStep[] = [];
+    let phase: 'initialize' | 'start' = 'initialize';
+    let step: HostStep | undefined;
+    const started: HostStep[] = [];
+    try {
+      await deadLetters.open().catch((err: unknown) => {
+        throw new TaplineError(
+          'TAPLINE_ERR_DEAD_LETTER',
+          `Cannot open the dead-letter file: ${messageOf(err)}`,
+          {
+            cause: err,
+          },
+        );
+      });
+      for (let i = steps.length - 1; i >= 0; i--) {
+        step = steps[i]!;
+        await step.domain.initialize();
+        initialized.unshift(step);
+      }
+      phase = 'start';
+      for (const s of steps) if (isSource(s.domain)) s.domain.intake = accounting;
+      for (const s of steps) {
+        if (!isSource(s.domain)) continue;
+        step = s;
+        await s.domain.start();
+        started.push(s);
+      }
+    } catch (err) {
+      const wrapped =
+        err instanceof TaplineError && step === undefined
+          ? err
+          : new PluginError(step!.id, step!.plugin, phase, err);
+      const cleanup =
+        step !== undefined && !initialized.includes(step) ? [step, ...initialized] : initialized;
+      const report = await stopHost(this.parts, { sources: started, shutdown: cleanup, drain: false });
+      for (const e of report.errors) logger.error({ err: e }, 'while undoing a failed start');
+      this.current = 'stopped';
+      this.stopping = Promise.resolve(report);
+      throw wrapped;
+    }
+    this.startedAt = performance.now();
+    this.current = 'running';
+    logger.info({ steps: steps.map((s) => s.id) }, 'pipeline started');
+  }
+
+  /**
+   * Stops the sources (they hand on what already reached the process), waits for in-flight
+   * messages to end within `runtime.shutdownTimeoutMs`, shuts every step down in pipeline
+   * order and closes the dead-letter file. Idempotent: later calls return the same report.
+   */
+  stop(): Promise<StopReport> {
+    this.stopping ??= this.runStop();
+    return this.stopping;
+  }
+
+  private async runStop(): Promise<StopReport> {
+    await this.starting?.catch(() => undefined);
+    if (this.stopping !== undefined && this.current === 'stopped') return this.stopping;
+    const running = this.current === 'running';
+    this.current = 'stopping';
+    const sources = running ? this.steps.filter((s) => isSource(s.domain)) : [];
+    const report = await stopHost(this.parts, { sources, shutdown: this.steps, drain: running });
+    this.stoppedAt = performance.now();
+    this.current = 'stopped';
+    this.parts.logger.info({ accounting: report.accounting, drained: report.drained }, 'pipeline stopped');
+    return report;
+  }
+
+  /** A plain JSON snapshot: the Monitor's metrics, accounting, end-to-end latency, the chain. */
+  getMetrics(): HostMetrics {
+    const { accounting } = this.parts;
+    const end = this.stoppedAt ?? performance.now();
+    return {
+      ...this.monitor.getMetrics(),
+      accounting: accounting.snapshot(),
+      latency: accounting.latency.stats(),
+      steps: this.steps.map(({ id, plugin, kind, input, output }) => ({ id, plugin, kind, input, output })),
+      state: this.current,
+      uptimeMs: this.startedAt === undefined ? 0 : end - this.startedAt,
+    };
+  }
+}
