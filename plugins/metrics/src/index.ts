@@ -1,0 +1,25 @@
+/**
+ * `@tapline/plugin-metrics`: Prometheus counters, gauges and histograms derived from records.
+ * @packageDocumentation
+ */
+import { API_VERSION, definePlugin } from '@tapline/core';
+import { checkOptions } from './check.js';
+import { MetricsDomain } from './metrics-domain.js';
+import { MetricsOptions } from './options.js';
+
+export { MetricsDomain, type MetricsContext, type MetricsSnapshot } from './metrics-domain.js';
+export { checkOptions } from './check.js';
+export { CounterOptions, GaugeOptions, HistogramOptions, MetricsOptions } from './options.js';
+export { OVERFLOW_METRIC, SKIPPED_METRIC } from './shared-counters.js';
+export type { SnapshotValue } from './derived-metric.js';
+
+export default definePlugin({
+  name: 'tapline:metrics',
+  apiVersion: API_VERSION,
+  description: 'Counts, gauges and histograms derived from records, on /metrics; records pass on unchanged.',
+  input: 'record',
+  output: (_options, input) => input,
+  options: MetricsOptions,
+  check: checkOptions,
+  create: (options, ctx) => new MetricsDomain(options, ctx),
+});

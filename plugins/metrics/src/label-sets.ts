@@ -1,0 +1,78 @@
+import { getPath, parsePath, type Segment } from './path.js';
+
+/** One label set of a metric: its labels (built once) and what the records added to it. */
+export interface LabelSet {
+  readonly labels: Readonly<Record<string, string>>;
+  /** Counter total, or the gauge's last value. */
+  value: number;
+  /** Histogram observations and their sum. */
+  count: number;
+  sum: number;
+}
+
+type Node = Map<string, Node | LabelSet>;
+
+/**
+ * The distinct label sets of one metric, at most `max` of them. Looked up through one Map per
+ * label keyed by the label's value, so finding an existing set builds no key string.
+ */
+export class LabelSets {
+  readonly names: readonly string[];
+  private readonly paths: readonly Segment[][];
+  private readonly root: Node = new Map();
+  private readonly single: LabelSet | undefined;
+  readonly all: LabelSet[] = [];
+
+  constructor(
+    labels: Readonly<Record<string, string>>,
+    private readonly max: number,
+    private readonly missing: string,
+  ) {
+    this.names = Object.keys(labels);
+    this.paths = this.names.map((n) => parsePath(labels[n]!));
+    if (this.names.length === 0) {
+      this.single = { labels: {}, value: 0, count: 0, sum: 0 };
+      this.all.push(this.single);
+    }
+  }
+
+  /** The record's label set, created if there is room; undefined when the cap was reached. */
+  find(record: unknown): LabelSet | undefined {
+    if (this.single !== undefined) return this.single;
+    let node: Node = this.root;
+    const last = this.paths.length - 1;
+    for (let i = 0; i < last; i++) {
+      const next = node.get(this.valueOf(record, i)) as Node | undefined;
+      if (next === undefined) return this.create(record);
+      node = next;
+    }
+    return (node.get(this.valueOf(record, last)) as LabelSet | undefined) ?? this.create(record);
+  }
+
+  private valueOf(record: unknown, i: number): string {
+    const v = getPath(record, this.paths[i]!);
+    if (typeof v === 'string') return v;
+    if (v === undefined || v === null) return this.missing;
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+
+  private create(record: unknown): LabelSet | undefined {
+    if (this.all.length >= this.max) return undefined;
+    const labels: Record<string, string> = {};
+    let node = this.root;
+    const last = this.paths.length - 1;
+    for (let i = 0; i < last; i++) {
+      const value = this.valueOf(record, i);
+      labels[this.names[i]!] = value;
+      let next = node.get(value) as Node | undefined;
+      if (next === undefined) node.set(value, (next = new Map()));
+      node = next;
+    }
+    const value = this.valueOf(record, last);
+    labels[this.names[last]!] = value;
+    const set: LabelSet = { labels: Object.freeze(labels), value: 0, count: 0, sum: 0 };
+    node.set(value, set);
+    this.all.push(set);
+    return set;
+  }
+}

@@ -1,0 +1,72 @@
+import { Type, type Static } from '@tapline/core';
+
+// Field paths as the processor writes them: keys joined by dots, `[n]` or `.n` for indexes.
+export const PATH_PATTERN = '^[^.\\[\\]]+(?:\\.[^.\\[\\]]+|\\[[0-9]+\\])*$';
+export const METRIC_NAME_PATTERN = '^[a-zA-Z_:][a-zA-Z0-9_:]*$';
+export const LABEL_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_]*$';
+
+const Path = (description: string) => Type.String({ minLength: 1, pattern: PATH_PATTERN, description });
+const common = {
+  name: Type.String({ pattern: METRIC_NAME_PATTERN, description: 'the metric name (after the prefix)' }),
+  help: Type.Optional(Type.String({ minLength: 1, description: 'the HELP text on /metrics' })),
+  labels: Type.Optional(
+    Type.Record(Type.String({ pattern: LABEL_NAME_PATTERN }), Path('the field a label value is read from'), {
+      // TypeBox leaves keys that miss the pattern unchecked; they are not label names.
+      additionalProperties: false,
+      description: 'label name → field path',
+    }),
+  ),
+  maxLabelSets: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: 'distinct label sets for this metric (default: the top-level one)',
+    }),
+  ),
+};
+
+export const CounterOptions = Type.Object(common, { additionalProperties: false });
+export const GaugeOptions = Type.Object(
+  { ...common, field: Path('the numeric field the gauge is set to') },
+  { additionalProperties: false },
+);
+export const HistogramOptions = Type.Object(
+  {
+    ...common,
+    field: Path('the numeric field observed'),
+    buckets: Type.Optional(
+      Type.Array(Type.Number(), {
+        minItems: 1,
+        description: 'upper bounds, increasing (default: Prometheus defaults)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const MetricsOptions = Type.Object(
+  {
+    prefix: Type.String({
+      default: '',
+      pattern: '^([a-zA-Z_:][a-zA-Z0-9_:]*)?$',
+      description: 'prepended to every metric name',
+    }),
+    maxLabelSets: Type.Integer({
+      minimum: 1,
+      default: 1000,
+      description: 'distinct label sets per metric; further ones are counted as overflow, not created',
+    }),
+    missingLabel: Type.String({
+      default: '',
+      description: 'the label value used when its field is missing or null',
+    }),
+    counters: Type.Array(CounterOptions, { default: [] }),
+    gauges: Type.Array(GaugeOptions, { default: [] }),
+    histograms: Type.Array(HistogramOptions, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+export type MetricsOptions = Static<typeof MetricsOptions>;
+export type CounterOptions = Static<typeof CounterOptions>;
+export type GaugeOptions = Static<typeof GaugeOptions>;
+export type HistogramOptions = Static<typeof HistogramOptions>;
