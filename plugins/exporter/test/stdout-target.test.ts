@@ -49,5 +49,5 @@ describe('exporter stdout target', () => {
     const lines = out.trimEnd().split('\n');
     expect(lines.length).toBe(3000);
     expect(JSON.parse(lines[2999]!)).toEqual({ i: 2999 });
-  });
+  }, 30_000);
 });
