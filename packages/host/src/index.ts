@@ -21,3 +21,11 @@ export type {
 export type { AccountingSnapshot } from './runtime/accounting.js';
 export { loadPlugin, checkManifest, type LoadedPlugin } from './plugins/load-plugin.js';
 export { resolvePlugin } from './plugins/resolve-plugin.js';
+export { runApplication, type RunApplicationOptions } from './app/run-application.js';
+export {
+  startMonitoringServer,
+  type MonitoringServer,
+  type MonitoringServerOptions,
+  type MonitoringSource,
+  type MonitoredMetrics,
+} from './http/index.js';

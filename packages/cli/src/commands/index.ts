@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
 import { publishCommand } from './publish.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
 
 /** Every `tapline` command, in the order `tapline --help` lists them. */
-export const commands: readonly Command[] = [publishCommand];
+export const commands: readonly Command[] = [runCommand, validateCommand, publishCommand];

@@ -1,0 +1,41 @@
+import type { Host } from '@tapline/host';
+
+/** What `tapline validate` prints about a config that passed: the chain and the settings. */
+export function describeHost(host: Host) {
+  const { config } = host;
+  const steps = host.steps.map((s) => ({
+    id: s.id,
+    plugin: s.plugin,
+    specifier: s.specifier,
+    kind: s.kind,
+    input: s.input,
+    output: s.output,
+  }));
+  const disabled = config.pipeline.filter((s) => !s.enabled).map((s) => ({ id: s.id, plugin: s.plugin }));
+  const http = config.monitor.http;
+  const settings = {
+    maxInFlight: config.runtime.maxInFlight,
+    shutdownTimeoutMs: config.runtime.shutdownTimeoutMs,
+    deadLetter: config.deadLetter === false ? false : config.deadLetter.path,
+    monitor: http === false ? false : `http://${http.host}:${http.port}/`,
+    logLevel: config.log.level,
+  };
+  const idWidth = Math.max(...steps.map((s) => s.id.length));
+  const pluginWidth = Math.max(...steps.map((s) => s.plugin.length));
+  const lines = [
+    `${config.file} is valid.`,
+    '',
+    `Pipeline (${steps.length} step${steps.length === 1 ? '' : 's'}):`,
+    ...steps.map(
+      (s, i) =>
+        `  ${String(i + 1).padStart(2)}. ${s.id.padEnd(idWidth)}  ${s.plugin.padEnd(pluginWidth)}  ${s.input} → ${s.output}`,
+    ),
+    ...(disabled.length ? ['', 'Disabled:', ...disabled.map((s) => `      ${s.id}  ${s.plugin}`)] : []),
+    '',
+    `In flight at most ${settings.maxInFlight}; drain timeout ${settings.shutdownTimeoutMs} ms; ` +
+      `dead letters: ${settings.deadLetter === false ? 'off' : settings.deadLetter}`,
+    `Monitoring API: ${settings.monitor === false ? 'off' : settings.monitor}; log level ${settings.logLevel}`,
+    '',
+  ];
+  return { file: config.file, steps, disabled, settings, text: lines.join('\n') };
+}

@@ -1,0 +1,39 @@
+import { ConfigError, TaplineError, messageOf, silentLogger, type Problem } from '@tapline/core';
+import { createHost, loadConfig, type Host } from '@tapline/host';
+import type { CliIo, OptionValues } from '../command.js';
+import { describeHost } from './describe-host.js';
+
+/** `tapline validate`: loads the config and builds the host as `run` would, then releases it. */
+export async function validate(values: OptionValues, io: CliIo): Promise<number> {
+  let host: Host | undefined;
+  try {
+    const config = await loadConfig({
+      config: values.config as string | undefined,
+      cwd: io.cwd,
+      env: io.env,
+    });
+    host = await createHost(config, { logger: silentLogger, env: io.env });
+  } catch (err) {
+    printProblems(io, err, values.json === true);
+    return 1;
+  }
+  // createHost opens nothing, but a plugin may hold something from create(): release it.
+  await host.stop();
+  const { text, ...description } = describeHost(host);
+  if (values.json === true) io.stdout.write(JSON.stringify({ ok: true, ...description }, null, 2) + '\n');
+  else io.stdout.write(text);
+  return 0;
+}
+
+function printProblems(io: CliIo, err: unknown, json: boolean): void {
+  const code = err instanceof TaplineError ? err.code : undefined;
+  const problems: readonly Problem[] = err instanceof ConfigError ? err.problems : [];
+  if (json) {
+    const file = err instanceof ConfigError ? err.file : undefined;
+    io.stdout.write(
+      JSON.stringify({ ok: false, code, file, message: messageOf(err), problems }, null, 2) + '\n',
+    );
+    return;
+  }
+  io.stderr.write(`${messageOf(err)}${code ? `\n[${code}]` : ''}\n`);
+}

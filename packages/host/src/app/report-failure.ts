@@ -1,0 +1,24 @@
+import { ConfigError, TaplineError, messageOf } from '@tapline/core';
+import type { Logger } from 'pino';
+
+/**
+ * Reports an error that ends the application: the full text (every config problem with its
+ * file:line:col) on stderr for the person at the terminal, and one structured log line.
+ */
+export function reportFailure(
+  logger: Logger | undefined,
+  stderr: NodeJS.WritableStream,
+  err: unknown,
+  what: string,
+): void {
+  const code = err instanceof TaplineError ? err.code : undefined;
+  stderr.write(`tapline: ${what}: ${messageOf(err)}${code ? ` [${code}]` : ''}\n`);
+  if (logger === undefined) return;
+  const problems = err instanceof ConfigError ? err.problems : undefined;
+  logger.fatal({ err, code, problems }, `${what}: ${firstLine(messageOf(err))}`);
+}
+
+function firstLine(text: string): string {
+  const i = text.indexOf('\n');
+  return i === -1 ? text : text.slice(0, i);
+}

@@ -1,0 +1,112 @@
+import { messageOf } from '@tapline/core';
+import { loadConfig } from '../config/load-config.js';
+import { startMonitoringServer, type MonitoringServer } from '../http/monitoring-server.js';
+import { createHost } from '../runtime/create-host.js';
+import type { Host } from '../runtime/host.js';
+import { checkLevel, createAppLogger, resolveLogLevel, type AppLogger } from './app-logger.js';
+import { logFinalReport } from './final-report.js';
+import { reportFailure } from './report-failure.js';
+import { waitForStop } from './stop-signals.js';
+
+export interface RunApplicationOptions {
+  /** The config file; searched for from `cwd` when absent. */
+  config?: string;
+  /** Overrides `LOG_LEVEL` and the config's `log.level`. */
+  logLevel?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Stops the application as SIGTERM does: for embedding and tests. */
+  signal?: AbortSignal;
+  /** Whether SIGINT and SIGTERM stop the application (default true). */
+  handleSignals?: boolean;
+  /** Where JSON log lines go (default: stdout, pretty when it is a terminal). */
+  logDestination?: number | NodeJS.WritableStream;
+  /** Where a failure's full text goes (default: stderr). */
+  stderr?: NodeJS.WritableStream;
+  /** Called once the pipeline runs (and the monitoring API listens, unless it is off). */
+  onStarted?: (started: { host: Host; http: MonitoringServer | undefined }) => void;
+}
+
+/**
+ * `tapline run`: loads the config, builds and starts the host and the monitoring API, runs
+ * until SIGINT/SIGTERM, then stops gracefully and logs the final metrics and accounting.
+ * Resolves to the exit code: 0 after a clean stop; 1 when the config is invalid, a step could
+ * not start, the drain timed out or a step could not flush. A second signal exits at once.
+ */
+export async function runApplication(options: RunApplicationOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const stderr = options.stderr ?? process.stderr;
+  const handleSignals = options.handleSignals ?? true;
+  let app: AppLogger | undefined;
+  // Listen for signals first: a SIGTERM during start-up then stops cleanly instead of killing.
+  const stop = waitForStop({
+    signal: options.signal,
+    handleSignals,
+    force: (sig, code) => {
+      app?.logger.warn({ signal: sig }, `second ${sig}: exiting now without finishing the stop`);
+      app?.flushSync();
+      process.exit(code);
+    },
+  });
+  let host: Host | undefined;
+  let http: MonitoringServer | undefined;
+  try {
+    try {
+      const flagLevel = resolveLogLevel(options.logLevel, env);
+      if (options.logLevel) checkLevel(options.logLevel, '--log-level');
+      else if (env.LOG_LEVEL) checkLevel(env.LOG_LEVEL, 'LOG_LEVEL');
+      const pretty = options.logDestination === undefined && process.stdout.isTTY === true;
+      app = createAppLogger({ level: flagLevel, pretty, destination: options.logDestination });
+    } catch (err) {
+      reportFailure(undefined, stderr, err, 'cannot start');
+      return 1;
+    }
+    const { logger } = app;
+    try {
+      const config = await loadConfig({ config: options.config, cwd: options.cwd, env });
+      logger.level = resolveLogLevel(options.logLevel, env, config.log.level);
+      logger.info({ config: config.file }, `loaded ${config.file}`);
+      host = await createHost(config, { logger, env });
+    } catch (err) {
+      reportFailure(logger, stderr, err, 'invalid pipeline');
+      return 1;
+    }
+    try {
+      const monitor = host.config.monitor.http;
+      if (monitor !== false) {
+        http = await startMonitoringServer({ host: monitor.host, port: monitor.port, source: host, logger });
+        logger.info(
+          { url: http.url, address: http.address, port: http.port },
+          `dashboard and monitoring API on ${http.url}`,
+        );
+      }
+      await host.start();
+    } catch (err) {
+      reportFailure(logger, stderr, err, 'the pipeline could not start');
+      await host.stop();
+      await http?.close();
+      return 1;
+    }
+    options.onStarted?.({ host, http });
+    const reason = await stop.stopped;
+    logger.info(
+      { reason },
+      reason === 'abort' ? 'stopping' : `${reason} received: stopping (send it again to exit at once)`,
+    );
+    const report = await host.stop();
+    await http?.close();
+    for (const err of report.errors)
+      logger.error({ err, code: err.code }, `while stopping: ${messageOf(err)}`);
+    logFinalReport(logger, host.getMetrics(), report);
+    const clean = report.drained && report.errors.length === 0;
+    if (!clean)
+      logger.error(
+        { drained: report.drained, errors: report.errors.length },
+        'the pipeline did not stop cleanly',
+      );
+    return clean ? 0 : 1;
+  } finally {
+    stop.dispose();
+    await app?.flush();
+  }
+}

@@ -1,0 +1,48 @@
+export type StopReason = 'SIGINT' | 'SIGTERM' | 'abort';
+
+const EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Resolves on the first SIGINT or SIGTERM (or when `signal` aborts). A second signal while
+ * the application stops calls `force` with the conventional exit code (128 + signal number).
+ * `dispose` removes the handlers.
+ */
+export function waitForStop(options: {
+  signal?: AbortSignal;
+  handleSignals: boolean;
+  force: (signal: 'SIGINT' | 'SIGTERM', exitCode: number) => void;
+}): { stopped: Promise<StopReason>; dispose(): void } {
+  let first: StopReason | undefined;
+  let resolve!: (reason: StopReason) => void;
+  const stopped = new Promise<StopReason>((r) => (resolve = r));
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM'): void => {
+    if (first === undefined) {
+      first = sig;
+      resolve(sig);
+    } else {
+      options.force(sig, EXIT_CODES[sig]);
+    }
+  };
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  const onAbort = (): void => {
+    if (first === undefined) {
+      first = 'abort';
+      resolve('abort');
+    }
+  };
+  if (options.handleSignals) {
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  }
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    stopped,
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      options.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}

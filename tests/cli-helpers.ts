@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const repo = fileURLToPath(new URL('..', import.meta.url));
+export const bin = path.join(repo, 'packages/cli/dist/bin.js');
+
+/** The built entry of a workspace plugin, for configs that live outside the workspace. */
+export const pluginPath = (name: string) => path.join(repo, 'plugins', name, 'dist/index.js');
+
+/** A TCP port that was free a moment ago (a zeromq source cannot bind `:*` from a config). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A temp directory (with a package.json, so a config search stops there) holding `config`. */
+export async function writeTempConfig(config: unknown): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tapline-cli-'));
+  await writeFile(path.join(dir, 'package.json'), '{"name":"tapline-cli-test","private":true}\n');
+  const file = path.join(dir, 'pipeline.config.json');
+  await writeFile(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2) + '\n');
+  return { dir, file };
+}
+
+/** zmq-source → processor → exporter (file), on `address`, with the HTTP API on a free port. */
+export function defaultPipeline(address: string, extra: Record<string, unknown> = {}) {
+  return {
+    pipeline: [
+      { id: 'ingest', plugin: pluginPath('zmq-source'), options: { address } },
+      {
+        id: 'enrich',
+        plugin: pluginPath('processor'),
+        options: { steps: [{ type: 'set', field: 'pipeline', value: 'cli-test' }] },
+      },
+      {
+        id: 'export',
+        plugin: pluginPath('exporter'),
+        options: { targets: [{ type: 'file', path: 'out.ndjson' }] },
+      },
+    ],
+    deadLetter: { path: 'dead-letters.ndjson' },
+    monitor: { http: { host: '127.0.0.1', port: 0 } },
+    ...extra,
+  };
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Runs `tapline ARGS` to the end. */
+export function tapline(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? repo,
+    env: { ...process.env, ...options.env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  return new Promise<Exit & { stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+}
+
+/** A `tapline run` child: its parsed JSON log lines, its dashboard URL, and its exit. */
+export interface RunningPipeline {
+  readonly child: ChildProcess;
+  readonly logs: Array<Record<string, any>>;
+  readonly url: string;
+  readonly exit: Promise<Exit>;
+  stderr(): string;
+}
+
+/** Spawns `tapline run --config FILE` and waits for the pipeline to start. */
+export async function startRun(file: string, args: string[] = []): Promise<RunningPipeline> {
+  const child = spawn(process.execPath, [bin, 'run', '--config', file, ...args], { cwd: path.dirname(file) });
+  const logs: Array<Record<string, any>> = [];
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const exit = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  let url: string | undefined;
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const entry = JSON.parse(line) as Record<string, any>;
+      logs.push(entry);
+      if (typeof entry.port === 'number' && entry.msg.startsWith('dashboard')) url = entry.url;
+      if (entry.msg === 'pipeline started') resolve();
+    });
+    void exit.then((e) =>
+      reject(new Error(`tapline run exited (${e.code ?? e.signal}) before starting:\n${stderr}`)),
+    );
+  });
+  if (url === undefined) throw new Error('tapline run did not log its monitoring address');
+  return { child, logs, url, exit, stderr: () => stderr };
+}
+
+/** Polls `check` until it returns a value other than undefined. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function getJson(url: string, pathname: string): Promise<any> {
+  const res = await fetch(new URL(pathname, url));
+  return res.json();
+}
