@@ -123,7 +123,10 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
       const n = frames.length;
       const payload = frames[n - 1]!;
       if (sub && n > 1)
-        this.ingest(payload, { topic: this.topicOf(frames[0]!), ...(n > 2 && { frames: n }) });
+        this.ingest(
+          payload,
+          n > 2 ? { topic: this.topicOf(frames[0]!), frames: n } : { topic: this.topicOf(frames[0]!) },
+        );
       else this.ingest(payload, n > 1 ? { frames: n } : undefined);
       if (++taken === YIELD_EVERY) {
         taken = 0;

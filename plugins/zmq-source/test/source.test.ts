@@ -164,10 +164,15 @@ describe('zmq-source on a SUB socket', () => {
     await pub.send(['metrics.cpu', '{"skip":true}']);
     await pub.send(['logs.app', '{"n":1}']);
     await pub.send(['logs.app', '{"n":2}']);
-    await waitFor(() => outputs.length === before + 2, 'two logs.app records');
+    await pub.send(['logs.db', 'envelope', '{"n":3}']);
+    await waitFor(() => outputs.length === before + 3, 'three logs.* records');
     const got = outputs.slice(before);
-    expect(got.map((o) => o.value)).toEqual([{ n: 1 }, { n: 2 }]);
-    expect(got.map((o) => o.message.attributes)).toEqual([{ topic: 'logs.app' }, { topic: 'logs.app' }]);
+    expect(got.map((o) => o.value)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(got.map((o) => o.message.attributes)).toEqual([
+      { topic: 'logs.app' },
+      { topic: 'logs.app' },
+      { topic: 'logs.db', frames: 3 },
+    ]);
   });
 });
 
