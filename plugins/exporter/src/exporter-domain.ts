@@ -26,6 +26,7 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
   readonly targets: readonly ExportTarget[];
   /** Shared by every message: the same targets take every message, so there is nothing per message to say. */
   readonly receipt: Receipt;
+  private readonly timestampField: string | undefined;
   private opened: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -36,6 +37,7 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
       retryDelayMs: options.retryDelayMs ?? 100,
       retryMaxDelayMs: options.retryMaxDelayMs ?? 5000,
     };
+    this.timestampField = options.timestampField;
     const dir = ctx.configDir ?? process.cwd();
     this.targets = options.targets.map((t) => createTarget(t, retry, dir, this.log));
     this.receipt = Object.freeze({
@@ -49,6 +51,14 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
   }
 
   execute(input: unknown): Receipt | Promise<Receipt> {
+    if (
+      this.timestampField !== undefined &&
+      input !== null &&
+      typeof input === 'object' &&
+      !Array.isArray(input)
+    ) {
+      (input as Record<string, unknown>)[this.timestampField] = performance.timeOrigin + performance.now();
+    }
     const json = serialize(input);
     let waits: Array<void | Promise<void>> | undefined;
     for (let i = 0; i < this.targets.length; i++) {

@@ -82,6 +82,13 @@ export const exporterOptions = Type.Object(
       default: 5000,
       description: 'Upper bound of one retry delay.',
     }),
+    timestampField: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'When set, each record (JSON object) gets this top-level field set to the export time, in fractional epoch milliseconds, before it is written.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

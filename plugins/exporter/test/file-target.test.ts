@@ -51,6 +51,23 @@ describe('exporter file target', () => {
     expect(await readNdjson(join(dir, 'out/records.ndjson'))).toEqual([{ a: 1 }, 'text is JSON too']);
   });
 
+  it('stamps records with the export time in timestampField, and leaves other values alone', async () => {
+    const dir = await tempDir();
+    const d = exporter(dir, {}, { timestampField: 'exportedAt' });
+    await d.initialize();
+    const before = Date.now();
+    await d.handle({ id: 1 }, context());
+    await d.handle([1, 2], context());
+    await d.handle('text', context());
+    const after = Date.now() + 1;
+    await d.shutdown();
+    const [record, array, text] = await readNdjson(join(dir, 'out/records.ndjson'));
+    expect(record.id).toBe(1);
+    expect(record.exportedAt).toBeGreaterThanOrEqual(before - 1);
+    expect(record.exportedAt).toBeLessThanOrEqual(after);
+    expect([array, text]).toEqual([[1, 2], 'text']);
+  });
+
   it('writes once flushBytes are buffered, before any shutdown', async () => {
     const dir = await tempDir();
     const d = exporter(dir, { flushBytes: 100, flushIntervalMs: 60_000 });
