@@ -61,7 +61,11 @@ describe('exporter file target', () => {
     await d.handle('text', context());
     const after = Date.now() + 1;
     await d.shutdown();
-    const [record, array, text] = await readNdjson(join(dir, 'out/records.ndjson'));
+    const [record, array, text] = (await readNdjson(join(dir, 'out/records.ndjson'))) as [
+      { id: number; exportedAt: number },
+      unknown,
+      unknown,
+    ];
     expect(record.id).toBe(1);
     expect(record.exportedAt).toBeGreaterThanOrEqual(before - 1);
     expect(record.exportedAt).toBeLessThanOrEqual(after);
