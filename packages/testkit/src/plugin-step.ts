@@ -1,13 +1,5 @@
-import {
-  API_VERSION,
-  PluginError,
-  PluginLoadError,
-  resolveType,
-  type BaseDomain,
-  type PluginManifest,
-  type TypeName,
-} from '@tapline/core';
-import { validatePluginOptions } from '@tapline/host';
+import { PluginError, resolveType, type BaseDomain, type PluginManifest, type TypeName } from '@tapline/core';
+import { checkManifest, validatePluginOptions } from '@tapline/host';
 import { createTestContext, type TestContext, type TestContextOptions } from './test-context.js';
 
 /** A step made from a manifest as the host makes it, but not wired into a pipeline. */
@@ -29,7 +21,7 @@ export interface PluginStepOptions extends TestContextOptions {
 }
 
 /**
- * Validates raw options exactly as the host does (schema defaults, `${VAR}` in defaults,
+ * Checks the manifest and validates raw options exactly as the host does (schema defaults, `${VAR}` in defaults,
  * `check()` problems; a `ConfigError` TAPLINE_ERR_OPTIONS_INVALID listing every problem),
  * then calls `create` with a test context. Neither initializes nor starts the domain.
  */
@@ -40,18 +32,10 @@ export async function createPluginStep<S extends object, D extends BaseDomain<an
 ): Promise<PluginStep<D, Parameters<PluginManifest<S, D>['create']>[0]>> {
   const { inputType, ...contextFields } = overrides;
   const context = createTestContext({ plugin: manifest.name, ...contextFields });
-  if (manifest.apiVersion !== API_VERSION) {
-    throw new PluginLoadError(
-      'TAPLINE_ERR_PLUGIN_API_VERSION',
-      context.id,
-      manifest.name,
-      `written for plugin API ${String(manifest.apiVersion)}, this core implements ${API_VERSION}`,
-    );
-  }
-  // Awaited so that the kit keeps working whether the host validates synchronously or not.
-  const options = (await validatePluginOptions(manifest as PluginManifest<any, D>, rawOptions)) as Parameters<
-    PluginManifest<S, D>['create']
-  >[0];
+  checkManifest(manifest, context.id, manifest.name);
+  const options = validatePluginOptions(manifest as PluginManifest<any, D>, rawOptions, {
+    step: context.id,
+  }) as Parameters<PluginManifest<S, D>['create']>[0];
   const input = resolveType(manifest.input, options);
   const output = resolveType(manifest.output, options, inputType ?? input);
   let domain: D;

@@ -6,6 +6,7 @@ import {
   type PluginManifest,
   type SourceDomain,
 } from '@tapline/core';
+import { checkManifest } from '@tapline/host';
 import { createPluginStep, type PluginStep } from '../plugin-step.js';
 import type { TestContextOptions } from '../test-context.js';
 import type { PluginContractOptions } from './contract-options.js';
@@ -41,6 +42,7 @@ export function describePluginContract(
       expect(Array.isArray(manifest.options) || manifest.options === null, 'options schema').toBe(false);
       expect(manifest.create, 'create').toBeTypeOf('function');
       if (manifest.check !== undefined) expect(manifest.check, 'check').toBeTypeOf('function');
+      expect(() => checkManifest(manifest, 'contract', manifest.name), 'the host accepts it').not.toThrow();
     });
 
     it('resolves input and output to type names for the valid options', async () => {

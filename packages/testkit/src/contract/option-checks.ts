@@ -5,7 +5,7 @@ import { at, declaredDefaults } from './schema-defaults.js';
 
 /** Validates options as the host does. */
 export async function validate(manifest: PluginManifest<any, any>, raw: unknown): Promise<unknown> {
-  return await validatePluginOptions(manifest, raw);
+  return validatePluginOptions(manifest, raw);
 }
 
 /** Every default the schema declares is in the validated options when the raw ones left it out. */
