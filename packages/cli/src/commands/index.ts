@@ -1,7 +1,15 @@
 import type { Command } from '../command.js';
+import { demoCommand } from './demo.js';
+import { newPluginCommand } from './new-plugin.js';
 import { publishCommand } from './publish.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
 /** Every `tapline` command, in the order `tapline --help` lists them. */
-export const commands: readonly Command[] = [runCommand, validateCommand, publishCommand];
+export const commands: readonly Command[] = [
+  runCommand,
+  validateCommand,
+  publishCommand,
+  demoCommand,
+  newPluginCommand,
+];

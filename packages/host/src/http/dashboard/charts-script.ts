@@ -18,10 +18,12 @@ function drawChart(svg, times, series, format) {
   var w = svg.clientWidth || 600, h = svg.clientHeight || 170;
   var left = 56, right = 10, top = 8, bottom = 20;
   var now = times.length ? times[times.length - 1] : Date.now();
+  // Show at least a minute and at most CHART_SPAN_MS: a young pipeline's history fills the chart.
+  var span = Math.min(CHART_SPAN_MS, Math.max(60000, times.length ? now - times[0] : 0));
   var max = 0;
   series.forEach(function (s) { s.values.forEach(function (v) { if (v > max) max = v; }); });
   max = niceMax(max * 1.1);
-  function x(t) { return left + (w - left - right) * (1 - (now - t) / CHART_SPAN_MS); }
+  function x(t) { return left + (w - left - right) * (1 - (now - t) / span); }
   function y(v) { return top + (h - top - bottom) * (1 - v / max); }
   var out = [];
   for (var i = 0; i <= 4; i++) {
@@ -29,16 +31,17 @@ function drawChart(svg, times, series, format) {
     out.push('<line class="grid" x1="' + left + '" x2="' + (w - right) + '" y1="' + gy + '" y2="' + gy + '"/>');
     out.push('<text x="' + (left - 6) + '" y="' + (+gy + 3) + '" text-anchor="end">' + format(gv) + '</text>');
   }
-  for (var m = 5; m >= 0; m--) {
-    var anchor = m === 5 ? 'start' : m === 0 ? 'end' : 'middle';
-    out.push('<text x="' + x(now - m * 60000).toFixed(1) + '" y="' + (h - 5) + '" text-anchor="' + anchor + '">' +
-      (m === 0 ? 'now' : '-' + m + 'm') + '</text>');
+  var tick = span <= 60000 ? 15000 : span <= 150000 ? 30000 : 60000;
+  for (var ago = 0; ago <= span; ago += tick) {
+    var anchor = ago === 0 ? 'end' : ago + tick > span ? 'start' : 'middle';
+    var label = ago === 0 ? 'now' : ago % 60000 === 0 ? '-' + ago / 60000 + 'm' : '-' + ago / 1000 + 's';
+    out.push('<text x="' + x(now - ago).toFixed(1) + '" y="' + (h - 5) + '" text-anchor="' + anchor + '">' + label + '</text>');
   }
   series.forEach(function (s) {
     var pts = [];
     for (var i = 0; i < times.length; i++) {
       var v = s.values[i];
-      if (v === null || v === undefined || isNaN(v) || now - times[i] > CHART_SPAN_MS) continue;
+      if (v === null || v === undefined || isNaN(v) || now - times[i] > span) continue;
       pts.push(x(times[i]).toFixed(1) + ',' + y(v).toFixed(1));
     }
     if (pts.length < 2) return;

@@ -18,7 +18,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     return e;
   }
   function fmtInt(n) { return Math.round(n).toLocaleString('en-US'); }
-  function fmtRate(n) { return n >= 100 ? fmtInt(n) : n >= 10 ? n.toFixed(1) : n.toFixed(2); }
+  function fmtRate(n) { return n === 0 ? '0' : n >= 100 ? fmtInt(n) : n >= 10 ? n.toFixed(1) : n.toFixed(2); }
   function fmtMs(ms) {
     if (!(ms > 0)) return '0 ms';
     if (ms < 1) return (ms * 1000).toFixed(0) + ' µs';
