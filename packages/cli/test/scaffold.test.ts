@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import * as prettier from 'prettier';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pluginNames, scaffoldPlugin } from '../src/scaffold/index.js';
 import {
@@ -83,6 +84,12 @@ describe('scaffoldPlugin', () => {
       { path: '../../packages/core' },
     ]);
     expect(a.nextSteps[0]).toMatch(/pnpm-workspace\.yaml/); // a temp folder is no workspace member
+    // Generated files already read as the workspace's Prettier config would write them.
+    const style = await prettier.resolveConfig(path.join(workspaceRoot, 'package.json'));
+    for (const file of a.files) {
+      const text = await readFile(path.join(inside, file), 'utf8');
+      expect(await prettier.check(text, { ...style, filepath: file }), file).toBe(true);
+    }
 
     expect(b.inWorkspace).toBe(false);
     const pkgB = await readJson(path.join(outside, 'package.json'));

@@ -2,27 +2,27 @@ import type { PluginNames } from '../plugin-names.js';
 
 /** README.md: what the plugin does, its options and a pipeline step using it. */
 export function readme(n: PluginNames, inWorkspace: boolean): string {
-  const step = JSON.stringify({
-    id: n.short,
-    plugin: n.packageName,
-    options: { field: 'tag', value: n.short },
-  });
+  const run = inWorkspace ? 'pnpm' : 'npm';
   return `# ${n.packageName}
 
-A Tapline domain plugin: sets a field on every record.
-Input \`record\`, output \`record\`.
+A Tapline domain plugin: sets a field on every record. Input \`record\`, output \`record\`.
 
 ## Options
 
-| option  | type   | default        | meaning                        |
-| ------- | ------ | -------------- | ------------------------------ |
-| \`field\` | string | \`"tag"\`        | the field to set on each record |
-| \`value\` | string | \`"${n.short}"\` | the value to set it to          |
+${table([
+  ['option', 'type', 'default', 'meaning'],
+  ['`field`', 'string', '`"tag"`', 'the field to set on each record'],
+  ['`value`', 'string', `\`"${n.short}"\``, 'the value to set it to'],
+])}
 
-## Use it in a pipeline
+## Example step
 
 \`\`\`json
-${step}
+{
+  "id": "${n.short}",
+  "plugin": "${n.packageName}",
+  "options": { "field": "tag", "value": "${n.short}" }
+}
 \`\`\`
 
 as a step of \`pipeline\` in \`pipeline.config.json\`, after a step whose output is \`record\`.
@@ -30,11 +30,19 @@ as a step of \`pipeline\` in \`pipeline.config.json\`, after a step whose output
 ## Develop
 
 \`\`\`sh
-${inWorkspace ? 'pnpm install            # links it into the workspace\n' : 'npm install\n'}${inWorkspace ? 'pnpm' : 'npm'} run build && ${inWorkspace ? 'pnpm' : 'npm'} test
+${run} install
+${run} run build && ${run} test
 \`\`\`
 
 \`test/${n.short}.test.ts\` runs the Tapline plugin contract (\`describePluginContract\` from
 \`@tapline/testkit\`) and a test of the plugin's own behaviour. See the Tapline plugin guide
 (docs/plugins.md) for the contract, type names, lifecycle, errors and publishing.
 `;
+}
+
+/** A Markdown table with padded columns, as Prettier would write it. */
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(3, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
 }
