@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as zmq from 'zeromq';
 import { main } from '../src/main.js';
+import { publish } from '../src/publish/publisher.js';
 import { bufferIo } from './io.js';
 
 const sockets: Array<zmq.Pull | zmq.Subscriber> = [];
@@ -72,5 +73,15 @@ describe('tapline publish', () => {
       expect(topic!.toString()).toBe('logs');
       expect(JSON.parse(payload!.toString())).toHaveProperty('sentAt');
     }
+  });
+});
+
+describe('publish()', () => {
+  it('fails with TAPLINE_ERR_PUBLISH_TIMEOUT when nothing listens, instead of queueing forever', async () => {
+    const { address, socket } = await pull();
+    socket.close(); // the port is now closed: nobody will take the message
+    await expect(publish(['{"a":1}'], { address, sendTimeoutMs: 200 })).rejects.toMatchObject({
+      code: 'TAPLINE_ERR_PUBLISH_TIMEOUT',
+    });
   });
 });

@@ -17,7 +17,7 @@ export class ProgressBar {
     const tail = ` ${done}${this.total ? `/${this.total}` : ''} sent, ${rate} msg/s`;
     let bar = '';
     if (this.total) {
-      const width = Math.max(10, Math.min(40, (this.out.columns ?? 80) - tail.length - 10));
+      const width = Math.max(10, Math.min(40, (this.out.columns || 80) - tail.length - 10));
       const filled = Math.round((done / this.total) * width);
       bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor((done / this.total) * 100)}%`;
     }

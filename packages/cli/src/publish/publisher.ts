@@ -39,7 +39,9 @@ export async function publish(
   const socket =
     options.socket === 'pub'
       ? new zmq.Publisher({ linger: 10_000 })
-      : new zmq.Push({ linger: 10_000, sendTimeout: sendTimeoutMs });
+      : // immediate: queue only to a completed connection, so that with no receiver a send
+        // times out instead of filling a queue that nobody will read.
+        new zmq.Push({ linger: 10_000, sendTimeout: sendTimeoutMs, immediate: true });
   try {
     if (socket instanceof zmq.Publisher) {
       // PUB drops whatever it sends before a subscriber's subscription arrives: wait for the
