@@ -48,6 +48,16 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
       process.exit(code);
     },
   });
+  // A plugin's stray async error would otherwise end the process with pino's buffer unwritten.
+  const crash = (err: unknown): void => {
+    app?.logger.fatal({ err }, `crashed: ${messageOf(err)}`);
+    app?.flushSync();
+    process.exit(1);
+  };
+  if (handleSignals) {
+    process.on('uncaughtException', crash);
+    process.on('unhandledRejection', crash);
+  }
   let host: Host | undefined;
   let http: MonitoringServer | undefined;
   try {
@@ -107,6 +117,8 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
     return clean ? 0 : 1;
   } finally {
     stop.dispose();
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
     await app?.flush();
   }
 }
