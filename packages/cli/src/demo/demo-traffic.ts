@@ -3,7 +3,7 @@ import { MALFORMED_PAYLOADS, sampleRecords } from '../publish/sample-messages.js
 
 /**
  * Endless sample traffic whose rate swells and ebbs around `rate` per second (so the charts
- * have something to show), with a malformed payload about once in 150 messages.
+ * have something to show), every 150th payload malformed.
  */
 export async function* demoTraffic(rate: number, signal: AbortSignal): AsyncGenerator<string> {
   const next = sampleRecords();
@@ -17,8 +17,8 @@ export async function* demoTraffic(rate: number, signal: AbortSignal): AsyncGene
     due += current / 20;
     for (; due >= 1; due--) {
       sent++;
-      yield Math.random() < 1 / 150
-        ? MALFORMED_PAYLOADS[sent % MALFORMED_PAYLOADS.length]!
+      yield sent % 150 === 0
+        ? MALFORMED_PAYLOADS[(sent / 150) % MALFORMED_PAYLOADS.length]!
         : JSON.stringify(next(sent));
     }
     await sleep(50, undefined, { signal }).catch(() => undefined);
