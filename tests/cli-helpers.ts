@@ -30,22 +30,29 @@ export async function writeTempConfig(config: unknown): Promise<{ dir: string; f
   return { dir, file };
 }
 
+export interface TestStep {
+  id: string;
+  plugin: string;
+  options: Record<string, unknown>;
+}
+
 /** zmq-source → processor → exporter (file), on `address`, with the HTTP API on a free port. */
 export function defaultPipeline(address: string, extra: Record<string, unknown> = {}) {
+  const pipeline: TestStep[] = [
+    { id: 'ingest', plugin: pluginPath('zmq-source'), options: { address } },
+    {
+      id: 'enrich',
+      plugin: pluginPath('processor'),
+      options: { steps: [{ type: 'set', field: 'pipeline', value: 'cli-test' }] },
+    },
+    {
+      id: 'export',
+      plugin: pluginPath('exporter'),
+      options: { targets: [{ type: 'file', path: 'out.ndjson' }] },
+    },
+  ];
   return {
-    pipeline: [
-      { id: 'ingest', plugin: pluginPath('zmq-source'), options: { address } },
-      {
-        id: 'enrich',
-        plugin: pluginPath('processor'),
-        options: { steps: [{ type: 'set', field: 'pipeline', value: 'cli-test' }] },
-      },
-      {
-        id: 'export',
-        plugin: pluginPath('exporter'),
-        options: { targets: [{ type: 'file', path: 'out.ndjson' }] },
-      },
-    ],
+    pipeline,
     deadLetter: { path: 'dead-letters.ndjson' },
     monitor: { http: { host: '127.0.0.1', port: 0 } },
     ...extra,

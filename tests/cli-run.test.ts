@@ -8,6 +8,7 @@ import {
   eventually,
   freePort,
   getJson,
+  pluginPath,
   startRun,
   tapline,
   writeTempConfig,
@@ -29,6 +30,13 @@ describe('tapline run', { timeout: 30_000 }, () => {
     const address = `tcp://127.0.0.1:${await freePort()}`;
     const config = defaultPipeline(address);
     (config.pipeline[1]!.options as Record<string, unknown>).steps = PROCESS_STEPS;
+    const counter = { name: 'records_total', help: 'Records by level', labels: { level: 'level' } };
+    const metricsStep = {
+      id: 'count',
+      plugin: pluginPath('metrics'),
+      options: { prefix: 'app_', counters: [counter] },
+    };
+    config.pipeline.splice(2, 0, metricsStep);
     const { dir, file } = await writeTempConfig(config);
     const run = await startRun(file);
     running.push(run);
@@ -46,7 +54,7 @@ describe('tapline run', { timeout: 30_000 }, () => {
       return m.accounting.received === 204 && m.accounting.inFlight === 0 ? m : undefined;
     });
     expect(api.accounting).toEqual({ received: 204, completed: 200, dropped: 2, failed: 2, inFlight: 0 });
-    expect(api.steps.map((s: { id: string }) => s.id)).toEqual(['ingest', 'enrich', 'export']);
+    expect(api.steps.map((s: { id: string }) => s.id)).toEqual(['ingest', 'enrich', 'count', 'export']);
 
     const prom = parsePrometheusText(await (await fetch(new URL('/metrics', run.url))).text());
     expect(sampleValue(prom, 'tapline_messages_received_total')).toBe(204);
@@ -66,6 +74,9 @@ describe('tapline run', { timeout: 30_000 }, () => {
     expect(p99! * 1000).toBeCloseTo(api.operations['export.handle'].durations.p99, 6);
     expect(sampleValue(prom, 'tapline_end_to_end_latency_seconds', { quantile: '0.5' })).toBeGreaterThan(0);
     expect(prom.get('process_resident_memory_bytes')?.samples.length).toBe(1);
+    // The metrics plugin registers in the same registry.
+    const byLevel = prom.get('app_records_total')!.samples;
+    expect(byLevel.reduce((sum, s) => sum + s.value, 0)).toBe(200);
 
     run.child.kill('SIGTERM');
     expect(await run.exit).toEqual({ code: 0, signal: null });
