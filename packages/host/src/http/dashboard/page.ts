@@ -1,5 +1,6 @@
 import { CHARTS_SCRIPT } from './charts-script.js';
 import { DASHBOARD_SCRIPT } from './dashboard-script.js';
+import { FORMAT_SCRIPT } from './format-script.js';
 import { DASHBOARD_CSS } from './styles.js';
 
 const CARDS = [
@@ -52,7 +53,8 @@ export function dashboardPage(): string {
   <section><h2>Pipeline</h2><div class="chain" id="chain"></div></section>
 </main>
 <footer>Polls <a href="/api/metrics">/api/metrics</a> every second · Prometheus: <a href="/metrics">/metrics</a></footer>
-<script>${CHARTS_SCRIPT}
+<script>${FORMAT_SCRIPT}
+${CHARTS_SCRIPT}
 ${DASHBOARD_SCRIPT}</script>
 </body>
 </html>
