@@ -138,7 +138,8 @@ export class Host {
   }
 
   private async runStop(): Promise<StopReport> {
-    await this.starting?.catch(() => undefined);
+    // Only a stop during start waits: otherwise `ready` turns false and the signal aborts at once.
+    if (this.current === 'starting') await this.starting?.catch(() => undefined);
     if (this.stopping !== undefined && this.current === 'stopped') return this.stopping;
     const running = this.current === 'running';
     this.current = 'stopping';

@@ -1,0 +1,191 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Host } from '../src/runtime/host.js';
+import { caught, removeTempDirs } from './helpers.js';
+import { behave, domainOf, hostFor, listSource, sink } from './run-helpers.js';
+
+afterAll(removeTempDirs);
+
+const done = (host: Host, n: number) =>
+  expect.poll(() => host.getMetrics().accounting.received - host.getMetrics().accounting.inFlight).toBe(n);
+
+/** Checks the accounting identity on every event of every step: at every moment something changes. */
+function watchIdentity(host: Host, maxInFlight = Infinity): { checks: number; broken: string[] } {
+  const seen = { checks: 0, broken: [] as string[] };
+  const check = () => {
+    const a = host.getMetrics().accounting;
+    seen.checks++;
+    if (
+      a.received !== a.completed + a.dropped + a.failed + a.inFlight ||
+      a.inFlight < 0 ||
+      a.inFlight > maxInFlight
+    ) {
+      seen.broken.push(JSON.stringify(a));
+    }
+  };
+  for (const s of host.steps) s.domain.onSuccess(check, 'test').onError(check, 'test');
+  return seen;
+}
+
+describe('a running host', () => {
+  it('runs steps in the order the file lists them', async () => {
+    const trail = async (order: string[]) => {
+      const { host } = await hostFor([listSource([{ n: 1 }]), ...order.map((id) => behave(id)), sink], {
+        deadLetter: false,
+      });
+      await host.start();
+      await done(host, 1);
+      await host.stop();
+      return domainOf(host, 'out').records[0].trail;
+    };
+    expect(await trail(['a', 'b'])).toEqual(['a', 'b']);
+    expect(await trail(['b', 'a'])).toEqual(['b', 'a']);
+  });
+
+  it('accounts every message once, and the identity holds at every event', async () => {
+    const messages = [];
+    for (let n = 1; n <= 40; n++) {
+      messages.push({ n, fail: n % 5 === 0, drop: n % 5 === 1, delayMs: n % 3 === 0 ? 1 : 0 });
+    }
+    messages.push('not json{');
+    const { host } = await hostFor([listSource(messages), behave('work'), sink], { deadLetter: false });
+    const seen = watchIdentity(host);
+    await host.start();
+    await done(host, 41);
+    const report = await host.stop();
+    expect(report.accounting).toEqual({ received: 41, completed: 24, dropped: 8, failed: 9, inFlight: 0 });
+    expect(seen.checks).toBeGreaterThanOrEqual(41);
+    expect(seen.broken).toEqual([]);
+    const metrics = host.getMetrics();
+    expect(metrics.operations['work.handle']).toMatchObject({ errors: 8, dropped: 8 });
+    expect(metrics.operations['in.handle']).toMatchObject({ errors: 1, errorTypes: { SyntaxError: 1 } });
+    expect(metrics.latency.count).toBe(24);
+    expect(metrics.steps.map((s) => s.id)).toEqual(['in', 'work', 'out']);
+    expect(metrics.state).toBe('stopped');
+  });
+
+  it('never lets a slow step hold more than maxInFlight messages; the source waits on intake', async () => {
+    const messages = Array.from({ length: 200 }, (_, n) => ({ n, delayMs: 1 }));
+    const { host } = await hostFor([listSource(messages), behave('slow'), sink], {
+      runtime: { maxInFlight: 8 },
+      deadLetter: false,
+    });
+    const seen = watchIdentity(host, 8);
+    await host.start();
+    await done(host, 200);
+    await host.stop();
+    expect(domainOf(host, 'slow').maxActive).toBe(8);
+    expect(domainOf(host, 'in').waits).toBeGreaterThan(0);
+    expect(host.getMetrics().accounting.completed).toBe(200);
+    expect(seen.broken).toEqual([]);
+  });
+
+  it('drains in-flight messages on stop, then shuts steps down in pipeline order', async () => {
+    const messages = Array.from({ length: 20 }, (_, n) => ({ n }));
+    const { host } = await hostFor([listSource(messages), behave('a', { hold: true }), behave('b'), sink]);
+    await host.start();
+    expect(host.ready).toBe(true);
+    expect(domainOf(host, 'b').initializedAt).toBeLessThan(domainOf(host, 'a').initializedAt);
+    await expect.poll(() => host.getMetrics().accounting.received).toBe(20);
+    expect(host.getMetrics().accounting.inFlight).toBe(20);
+    const stopping = host.stop();
+    expect(host.ready).toBe(false);
+    expect(domainOf(host, 'a').ctx.signal.aborted).toBe(true);
+    domainOf(host, 'a').release();
+    const report = await stopping;
+    expect(report).toMatchObject({ drained: true, inFlightLeft: 0, errors: [] });
+    expect(report.accounting.completed).toBe(20);
+    expect(domainOf(host, 'a').shutdownAt).toBeLessThan(domainOf(host, 'b').shutdownAt);
+    expect(await host.stop()).toBe(report);
+  });
+
+  it('reports a drain that runs out of time', async () => {
+    const { host } = await hostFor([listSource([{ n: 1 }, { n: 2 }]), behave('a', { hold: true }), sink], {
+      runtime: { shutdownTimeoutMs: 30 },
+    });
+    await host.start();
+    await expect.poll(() => host.getMetrics().accounting.received).toBe(2);
+    const report = await host.stop();
+    expect(report).toMatchObject({ drained: false, inFlightLeft: 2 });
+    expect(report.errors.map((e) => e.code)).toEqual(['TAPLINE_ERR_DRAIN_TIMEOUT']);
+    domainOf(host, 'a').release();
+  });
+
+  it('writes each failed message to the dead-letter file with its step, error and original payload', async () => {
+    const { host, dir } = await hostFor(
+      [listSource([{ n: 1 }, { n: 2, fail: true }, 'not json{', { n: 4 }]), behave('work'), sink],
+      { deadLetter: { path: 'out/dead.ndjson' } },
+    );
+    await host.start();
+    await done(host, 4);
+    await host.stop();
+    const lines = (await readFile(path.join(dir, 'out', 'dead.ndjson'), 'utf8')).trim().split('\n');
+    const letters = lines.map((l) => JSON.parse(l));
+    expect(letters).toHaveLength(2);
+    const byStep = Object.fromEntries(letters.map((l) => [l.step, l]));
+    expect(byStep.work).toMatchObject({
+      step: 'work',
+      source: 'in',
+      errorType: 'Error',
+      message: 'refused record 2',
+      payload: { n: 2, fail: true },
+    });
+    expect(byStep.in).toMatchObject({ step: 'in', errorType: 'SyntaxError' });
+    expect(Buffer.from(byStep.in.payloadBase64, 'base64').toString()).toBe('not json{');
+    expect(new Date(byStep.work.time).toISOString()).toBe(byStep.work.time);
+  });
+
+  it('gives each step its context: step id, configDir, the shared registry and monitor, a signal', async () => {
+    const { host, dir } = await hostFor([listSource([]), behave('a'), sink], { deadLetter: false });
+    const ctx = domainOf(host, 'a').ctx;
+    expect(ctx).toMatchObject({ id: 'a', plugin: 'test:behave', configDir: dir });
+    expect(ctx.registry).toBe(host.registry);
+    expect(ctx.monitor).toBe(host.monitor);
+    expect(ctx.signal.aborted).toBe(false);
+    await host.stop();
+    expect(ctx.signal.aborted).toBe(true);
+  });
+});
+
+describe('host lifecycle errors', () => {
+  it('wraps a failed initialize and shuts down the steps already initialized', async () => {
+    const { host } = await hostFor(
+      [listSource([]), behave('a'), behave('b', { failIn: 'initialize' }), behave('c'), sink],
+      { deadLetter: false },
+    );
+    const err = await caught(() => host.start());
+    expect(err).toMatchObject({ name: 'PluginError', step: 'b', plugin: 'test:behave', phase: 'initialize' });
+    expect(domainOf(host, 'c').shutdowns).toBe(1);
+    expect(domainOf(host, 'a').initialized).toBe(0);
+    expect(host.state).toBe('stopped');
+    expect((await host.stop()).errors).toEqual([]);
+  });
+
+  it('wraps a failed source start and shuts every step down', async () => {
+    const { host } = await hostFor([listSource([], { failStart: true }), behave('a'), sink], {
+      deadLetter: false,
+    });
+    const err = await caught(() => host.start());
+    expect(err).toMatchObject({ step: 'in', phase: 'start', code: 'TAPLINE_ERR_PLUGIN_FAILED' });
+    expect(domainOf(host, 'a').shutdowns).toBe(1);
+    expect(host.ready).toBe(false);
+  });
+
+  it('reports a step that cannot shut down, and still shuts the others down', async () => {
+    const { host } = await hostFor([listSource([]), behave('a', { failIn: 'shutdown' }), behave('b'), sink], {
+      deadLetter: false,
+    });
+    await host.start();
+    const report = await host.stop();
+    expect(report.errors).toEqual([expect.objectContaining({ step: 'a', phase: 'shutdown' })]);
+    expect(domainOf(host, 'b').shutdowns).toBe(1);
+  });
+
+  it('starts once, and stops safely before start', async () => {
+    const { host } = await hostFor([listSource([]), sink], { deadLetter: false });
+    const first = host.stop();
+    expect(await host.stop()).toBe(await first);
+    expect((await caught(() => host.start())).code).toBe('TAPLINE_ERR_HOST_STATE');
+  });
+});
