@@ -1,0 +1,122 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Push } from 'zeromq';
+import { freePort, repo, startRun, type RunningPipeline } from '../cli-helpers.js';
+
+/**
+ * Temp pipelines live inside the repository (tests/.tmp, ignored by git) so that a config can
+ * name the workspace plugins by package (`@tapline/plugin-processor`) exactly as the default
+ * config does, and a fixture plugin by a path relative to the config.
+ */
+const tmpRoot = path.join(repo, 'tests/.tmp');
+
+export interface PipelineStep {
+  id: string;
+  plugin: string;
+  enabled?: boolean;
+  options?: Record<string, any>;
+}
+
+export interface PipelineConfig {
+  pipeline: PipelineStep[];
+  runtime?: { maxInFlight?: number; shutdownTimeoutMs?: number };
+  deadLetter?: { path: string } | false;
+  monitor?: { durationsWindow?: number; http: { host: string; port: number } | false };
+  log?: { level: string };
+}
+
+/**
+ * A copy of the repository's pipeline.config.json bound to a free TCP port, with the monitoring
+ * API on a port the OS picks. Paths stay as they are (out/…), relative to the copy's directory.
+ */
+export async function defaultConfig(): Promise<{ config: PipelineConfig; address: string }> {
+  const text = await readFile(path.join(repo, 'pipeline.config.json'), 'utf8');
+  const config = JSON.parse(text) as PipelineConfig & { $schema?: string };
+  delete config.$schema;
+  const address = `tcp://127.0.0.1:${await freePort()}`;
+  stepOf(config, 'ingest').options!.address = address;
+  config.monitor = { ...config.monitor, http: { host: '127.0.0.1', port: 0 } };
+  return { config, address };
+}
+
+/** The step of `config` with id `id`. */
+export function stepOf(config: PipelineConfig, id: string): PipelineStep {
+  const step = config.pipeline.find((s) => s.id === id);
+  if (step === undefined) throw new Error(`no step "${id}" in the config`);
+  return step;
+}
+
+/** Starts `tapline run` processes and kills whatever is still running at `cleanup()`. */
+export class Pipelines {
+  private readonly runs: RunningPipeline[] = [];
+  private readonly dirs: string[] = [];
+
+  /** Writes `config` into a fresh temp dir and runs it; resolves once the pipeline started. */
+  async start(config: PipelineConfig): Promise<RunningPipeline & { dir: string }> {
+    await mkdir(tmpRoot, { recursive: true });
+    const dir = await mkdtemp(path.join(tmpRoot, 'e2e-'));
+    this.dirs.push(dir);
+    const file = path.join(dir, 'pipeline.config.json');
+    await writeFile(file, JSON.stringify(config, null, 2) + '\n');
+    const run = await startRun(file);
+    this.runs.push(run);
+    return { ...run, dir };
+  }
+
+  async cleanup(): Promise<void> {
+    for (const run of this.runs.splice(0)) {
+      if (run.child.exitCode === null && run.child.signalCode === null) {
+        run.child.kill('SIGKILL');
+        await run.exit;
+      }
+    }
+    for (const dir of this.dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A PUSH socket connected to a pipeline's PULL source. Close it with `close()`. */
+export function pusher(address: string, options: ConstructorParameters<typeof Push>[0] = {}): Push {
+  const push = new Push({ linger: 1000, ...options });
+  push.connect(address);
+  return push;
+}
+
+/** Sends each payload as one single-frame message, one awaited send at a time. */
+export async function sendAll(push: Push, payloads: Iterable<string | Buffer>): Promise<number> {
+  let sent = 0;
+  for (const payload of payloads) {
+    await push.send(payload);
+    sent++;
+  }
+  return sent;
+}
+
+/** The parsed lines of an NDJSON file; none when the file does not exist. */
+export async function readNdjson(file: string): Promise<any[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return [];
+    throw err;
+  }
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line));
+}
+
+/** The one accounting line `tapline run` logs after stopping. */
+export function accountingLine(run: RunningPipeline): Record<string, any> {
+  const lines = run.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('accounting:'));
+  if (lines.length !== 1) throw new Error(`expected one accounting line, found ${lines.length}`);
+  return lines[0]!;
+}
+
+/** Peak resident set size of a live process, in MiB (Linux: VmHWM in /proc/<pid>/status). */
+export async function peakRssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no VmHWM for process ${pid}`);
+  return Number(kib) / 1024;
+}
