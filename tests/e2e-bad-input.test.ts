@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, getJson } from './cli-helpers.js';
+import {
+  Pipelines,
+  accountingLine,
+  defaultConfig,
+  pusher,
+  readNdjson,
+  sendAll,
+  stepOf,
+} from './support/e2e-pipeline.js';
+
+const pipelines = new Pipelines();
+afterEach(() => pipelines.cleanup());
+
+const MB10 = 10 * 1024 * 1024;
+
+interface Bad {
+  name: string;
+  frame: Buffer;
+  step: string;
+  errorType: string;
+}
+
+const bytes = (text: string) => Buffer.from(text, 'utf8');
+
+/** Every kind of bad message, with the step that must refuse it and why. */
+const bad: Bad[] = [
+  {
+    name: 'malformed JSON',
+    frame: bytes('{"id": "m1", "service": '),
+    step: 'ingest',
+    errorType: 'TAPLINE_ERR_DECODE',
+  },
+  { name: 'a JSON array', frame: bytes('[{"id":"a1"}]'), step: 'ingest', errorType: 'TAPLINE_ERR_DECODE' },
+  { name: 'a JSON number', frame: bytes('42'), step: 'ingest', errorType: 'TAPLINE_ERR_DECODE' },
+  { name: 'an empty frame', frame: Buffer.alloc(0), step: 'ingest', errorType: 'TAPLINE_ERR_DECODE' },
+  {
+    name: 'binary garbage',
+    frame: Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0x7b, 0x00, 0xf0, 0x9f]),
+    step: 'ingest',
+    errorType: 'TAPLINE_ERR_DECODE',
+  },
+  // 10 MB that start like a record and never close it.
+  {
+    name: 'a 10 MB frame',
+    frame: bytes('{"blob":"' + 'x'.repeat(MB10)),
+    step: 'ingest',
+    errorType: 'TAPLINE_ERR_DECODE',
+  },
+  {
+    name: 'a record without an id (fails validate)',
+    frame: bytes('{"service":"api","level":"info"}'),
+    step: 'normalize',
+    errorType: 'TAPLINE_ERR_VALIDATION',
+  },
+  {
+    name: 'a latency that is not a number (fails coerce)',
+    frame: bytes('{"id":"c1","latencyMs":"fast"}'),
+    step: 'normalize',
+    errorType: 'TAPLINE_ERR_TRANSFORM',
+  },
+];
+
+const good = (n: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ id: `good-${n}`, service: 'api', latencyMs: n, ...extra });
+
+describe('bad input, end to end', { timeout: 30_000 }, () => {
+  it('counts and dead-letters every bad message with its reason, stays up, and exports every good one', async () => {
+    const { config, address } = await defaultConfig();
+    stepOf(config, 'normalize').options!.steps.push({
+      type: 'validate',
+      schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+    });
+    const run = await pipelines.start(config);
+
+    // good-0, bad, good-1, bad, …, good-N, and a good 10 MB record among them.
+    const frames: Buffer[] = [bytes(good(0))];
+    bad.forEach((b, i) => frames.push(b.frame, bytes(good(i + 1))));
+    const bigBlob = 'y'.repeat(MB10);
+    frames.push(bytes(good(bad.length + 1, { blob: bigBlob })));
+    const goodCount = bad.length + 2;
+    const push = pusher(address);
+    try {
+      expect(await sendAll(push, frames)).toBe(frames.length);
+    } finally {
+      push.close();
+    }
+
+    const metrics = await eventually(async () => {
+      const m = await getJson(run.url, '/api/metrics');
+      return m.accounting.received === frames.length && m.accounting.inFlight === 0 ? m : undefined;
+    });
+    expect(metrics.accounting).toEqual({
+      received: frames.length,
+      completed: goodCount,
+      dropped: 0,
+      failed: bad.length,
+      inFlight: 0,
+    });
+    expect(metrics.operations['ingest.handle'].errorTypes).toEqual({ TAPLINE_ERR_DECODE: 6 });
+    expect(metrics.operations['normalize.handle'].errorTypes).toEqual({
+      TAPLINE_ERR_VALIDATION: 1,
+      TAPLINE_ERR_TRANSFORM: 1,
+    });
+    expect(metrics.operations['export.handle']).toMatchObject({ success: goodCount, errors: 0 });
+    expect((await fetch(new URL('/healthz', run.url))).status).toBe(200);
+    expect((await fetch(new URL('/readyz', run.url))).status).toBe(200);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(accountingLine(run).accounting).toEqual({
+      received: frames.length,
+      completed: goodCount,
+      dropped: 0,
+      failed: bad.length,
+    });
+
+    const exported = await readNdjson(path.join(run.dir, 'out/records.ndjson'));
+    expect(exported.map((r) => r.id)).toEqual(Array.from({ length: goodCount }, (_, n) => `good-${n}`));
+    expect(exported.at(-1).blob).toBe(bigBlob);
+
+    const dead = await readNdjson(path.join(run.dir, 'out/dead-letters.ndjson'));
+    expect(dead).toHaveLength(bad.length);
+    dead.forEach((letter, i) => {
+      const expected = bad[i]!;
+      expect(letter, expected.name).toMatchObject({
+        step: expected.step,
+        errorType: expected.errorType,
+        source: 'ingest',
+        message: expect.any(String),
+      });
+      // The original bytes, as JSON when they were JSON, else base64.
+      const original =
+        'payload' in letter
+          ? JSON.stringify(letter.payload)
+          : Buffer.from(letter.payloadBase64 as string, 'base64').toString('latin1');
+      const sent =
+        'payload' in letter
+          ? JSON.stringify(JSON.parse(expected.frame.toString()))
+          : expected.frame.toString('latin1');
+      expect(original, expected.name).toBe(sent);
+    });
+  });
+});
