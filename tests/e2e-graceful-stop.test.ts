@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Pipelines, accountingLine, defaultConfig, pusher, readNdjson } from './support/e2e-pipeline.js';
+import { eventually, getJson } from './cli-helpers.js';
+import {
+  Pipelines,
+  accountingLine,
+  defaultConfig,
+  pusher,
+  readNdjson,
+  sendAll,
+} from './support/e2e-pipeline.js';
 
 const pipelines = new Pipelines();
 afterEach(() => pipelines.cleanup());
@@ -100,5 +108,38 @@ describe('graceful stop under load, end to end', { timeout: 60_000 }, () => {
           : { step: 'normalize', errorType: 'TAPLINE_ERR_TRANSFORM' },
       );
     }
+  });
+
+  it('messages already queued in the process when SIGTERM arrives are all handled before it exits', async () => {
+    const { config, address } = await defaultConfig();
+    // 4 in flight, 100 a second: the source holds most of the 100 in its socket's local queue.
+    config.pipeline.splice(2, 0, {
+      id: 'slow',
+      plugin: '../../fixtures/slow-step.mjs',
+      options: { perSecond: 100 },
+    });
+    config.runtime = { ...config.runtime, maxInFlight: 4 };
+    const run = await pipelines.start(config);
+    const push = pusher(address);
+    try {
+      await sendAll(
+        push,
+        Array.from({ length: 100 }, (_, seq) => JSON.stringify({ seq, service: 'api' })),
+      );
+    } finally {
+      push.close();
+    }
+    await eventually(async () =>
+      (await getJson(run.url, '/api/metrics')).accounting.completed > 0 ? true : undefined,
+    );
+    // Give ZeroMQ's I/O thread a moment to move the sent messages into the host's queue.
+    await new Promise((r) => setTimeout(r, 300));
+    const before = (await getJson(run.url, '/api/metrics')).accounting;
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(before.received).toBeLessThan(100); // most were still waiting in the socket's queue
+    expect(accountingLine(run).accounting).toEqual({ received: 100, completed: 100, dropped: 0, failed: 0 });
+    const exported = (await readNdjson(path.join(run.dir, 'out/records.ndjson'))).map((r) => r.seq as number);
+    expect(exported.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 });
