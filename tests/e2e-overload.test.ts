@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +14,11 @@ import {
 } from './support/e2e-pipeline.js';
 
 const pipelines = new Pipelines();
-afterEach(() => pipelines.cleanup());
+let socketDir: string | undefined;
+afterEach(async () => {
+  await pipelines.cleanup();
+  if (socketDir !== undefined) await rm(socketDir, { recursive: true, force: true });
+});
 
 const TOTAL = 6000;
 const MAX_IN_FLIGHT = 16;
@@ -35,7 +39,8 @@ async function kernelBufferBytes(): Promise<number> {
 describe('overload, end to end', { timeout: 60_000 }, () => {
   it('a sender far faster than a slow step is held back by the high-water marks; memory stays bounded, nothing is lost', async () => {
     const { config } = await defaultConfig();
-    const address = `ipc://${path.join(tmpdir(), `tapline-overload-${process.pid}-${Date.now()}.sock`)}`;
+    socketDir = await mkdtemp(path.join(tmpdir(), 'tapline-overload-'));
+    const address = `ipc://${path.join(socketDir, 'in.sock')}`;
     Object.assign(stepOf(config, 'ingest').options!, { address, receiveHighWaterMark: RECEIVE_HWM });
     config.pipeline.splice(2, 0, {
       id: 'slow',
