@@ -33,10 +33,15 @@ export abstract class DerivedMetric {
   skipped = 0;
   protected readonly field: readonly Segment[];
 
-  constructor(spec: MetricSpec, prefix: string, maxLabelSets: number, missingLabel: string) {
+  constructor(spec: MetricSpec, prefix: string, maxLabelSets: number, missingLabel: string, bucketCount = 0) {
     this.name = prefix + spec.name;
     this.help = spec.help ?? `${this.name}, derived from records`;
-    this.sets = new LabelSets(spec.labels ?? {}, spec.maxLabelSets ?? maxLabelSets, missingLabel);
+    this.sets = new LabelSets(
+      spec.labels ?? {},
+      spec.maxLabelSets ?? maxLabelSets,
+      missingLabel,
+      bucketCount,
+    );
     this.field = spec.field === undefined ? [] : parsePath(spec.field);
   }
 
@@ -111,14 +116,18 @@ export class DerivedGauge extends DerivedMetric {
   }
 }
 
+/** The Prometheus client's default buckets, used when a histogram names none. */
+const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 export class DerivedHistogram extends DerivedMetric {
   readonly type = 'histogram';
-  private histogram: prometheus.Histogram | undefined;
-  private readonly buckets: number[] | undefined;
+  /** Upper bounds, increasing (the options check refuses any other order). */
+  readonly bounds: readonly number[];
 
   constructor(spec: MetricSpec, prefix: string, maxLabelSets: number, missingLabel: string) {
-    super(spec, prefix, maxLabelSets, missingLabel);
-    this.buckets = spec.buckets;
+    const bounds = spec.buckets ?? DEFAULT_BUCKETS;
+    super(spec, prefix, maxLabelSets, missingLabel, bounds.length);
+    this.bounds = bounds;
   }
 
   record(record: unknown): void {
@@ -128,26 +137,72 @@ export class DerivedHistogram extends DerivedMetric {
     if (set === undefined) return;
     set.count++;
     set.sum += v;
-    // prom-client keeps the buckets: it hashes the labels on each observation.
-    this.histogram?.observe(set.labels, v);
+    // The first bucket whose bound holds v; past the last bound only +Inf (the count) has it.
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && v > bounds[i]!) i++;
+    if (i < bounds.length) set.buckets[i]!++;
   }
 
   register(registry: Registry): prometheus.Metric {
-    this.histogram = new prometheus.Histogram({
-      name: this.name,
-      help: this.help,
-      labelNames: this.sets.names,
-      registers: [registry],
-      ...(this.buckets === undefined ? {} : { buckets: this.buckets }),
-    });
-    return this.histogram;
-  }
-
-  unregister(): void {
-    this.histogram = undefined;
+    const metric = new HistogramCollector(this.name, this.help, this.bounds, this.sets.all);
+    // The registry reads any metric through get(); prom-client's Histogram would hash the
+    // labels of every observation, where this one reads buckets kept per label set.
+    registry.registerMetric(metric as unknown as prometheus.Metric);
+    return metric as unknown as prometheus.Metric;
   }
 
   override snapshot(): SnapshotValue[] {
     return this.sets.all.map((s) => ({ labels: { ...s.labels }, count: s.count, sum: s.sum }));
   }
+}
+
+/** One sample as prom-client's registry formats it. */
+interface Sample {
+  metricName: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
+
+/**
+ * A histogram as prom-client's registry sees one (name, help, type, get, reset), exported from
+ * the label sets' own buckets at scrape time, in the same shape prom-client's Histogram gives.
+ */
+class HistogramCollector {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly bounds: readonly number[],
+    private readonly sets: readonly LabelSet[],
+  ) {}
+
+  get(): Promise<{ name: string; help: string; type: string; values: Sample[]; aggregator: string }> {
+    const bucket = `${this.name}_bucket`;
+    const values: Sample[] = [];
+    for (const s of this.sets) {
+      let cumulative = 0;
+      for (let i = 0; i < this.bounds.length; i++) {
+        cumulative += s.buckets[i]!;
+        values.push({ metricName: bucket, labels: { ...s.labels, le: this.bounds[i]! }, value: cumulative });
+      }
+      values.push(
+        { metricName: bucket, labels: { ...s.labels, le: '+Inf' }, value: s.count },
+        { metricName: `${this.name}_sum`, labels: { ...s.labels }, value: s.sum },
+        { metricName: `${this.name}_count`, labels: { ...s.labels }, value: s.count },
+      );
+    }
+    return Promise.resolve({
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      values,
+      aggregator: this.aggregator,
+    });
+  }
+
+  /** The counts are the records this step has seen; the registry's reset leaves them. */
+  reset(): void {}
 }

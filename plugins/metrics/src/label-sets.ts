@@ -8,6 +8,8 @@ export interface LabelSet {
   /** Histogram observations and their sum. */
   count: number;
   sum: number;
+  /** Histogram observations per bucket (not cumulative); empty for counters and gauges. */
+  readonly buckets: Float64Array;
 }
 
 type Node = Map<string, Node | LabelSet>;
@@ -27,11 +29,13 @@ export class LabelSets {
     labels: Readonly<Record<string, string>>,
     private readonly max: number,
     private readonly missing: string,
+    /** How many buckets each set keeps (histograms only). */
+    private readonly bucketCount = 0,
   ) {
     this.names = Object.keys(labels);
     this.paths = this.names.map((n) => parsePath(labels[n]!));
     if (this.names.length === 0) {
-      this.single = { labels: {}, value: 0, count: 0, sum: 0 };
+      this.single = this.newSet({});
       this.all.push(this.single);
     }
   }
@@ -70,9 +74,14 @@ export class LabelSets {
     }
     const value = this.valueOf(record, last);
     labels[this.names[last]!] = value;
-    const set: LabelSet = { labels: Object.freeze(labels), value: 0, count: 0, sum: 0 };
+    const set = this.newSet(labels);
     node.set(value, set);
     this.all.push(set);
     return set;
+  }
+
+  private newSet(labels: Record<string, string>): LabelSet {
+    const buckets = new Float64Array(this.bucketCount);
+    return { labels: Object.freeze(labels), value: 0, count: 0, sum: 0, buckets };
   }
 }

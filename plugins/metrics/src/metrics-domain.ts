@@ -115,7 +115,6 @@ export class MetricsDomain<T = JsonRecord> extends BaseDomain<T, T> {
   override shutdown(): void {
     for (const name of this.registered) this.registry.removeSingleMetric(name);
     this.registered = [];
-    for (const m of this.metrics) if (m instanceof DerivedHistogram) m.unregister();
     if (this.attached) detachShared(this.registry, this.source);
     this.attached = false;
   }

@@ -130,6 +130,34 @@ describe('metrics domain', () => {
     expect(pick(samples, SKIPPED_METRIC, { metric: 'latency_ms' })[0]!.value).toBe(2);
   });
 
+  it('uses the Prometheus default buckets when a histogram names none, also in the JSON registry', async () => {
+    const registry = new prometheus.Registry();
+    const d = metrics({ histograms: [{ name: 'seconds', field: 's' }] }, registry);
+    await feed(d, [{ s: 0.003 }, { s: 0.3 }, { s: 20 }]);
+    const { samples } = await scrape(registry);
+    const buckets = pick(samples, 'seconds_bucket', {}).map((s) => [s.labels.le, s.value]);
+    expect(buckets.map(([le]) => le)).toEqual([
+      '0.005',
+      '0.01',
+      '0.025',
+      '0.05',
+      '0.1',
+      '0.25',
+      '0.5',
+      '1',
+      '2.5',
+      '5',
+      '10',
+      '+Inf',
+    ]);
+    expect(buckets.map(([, v]) => v)).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3]);
+    const [json] = await registry.getMetricsAsJSON();
+    expect(json).toMatchObject({ name: 'seconds', type: 'histogram' });
+    expect(
+      json!.values.find((v) => (v as { metricName?: string }).metricName === 'seconds_count')!.value,
+    ).toBe(3);
+  });
+
   it('sets gauges to the last value per label set', async () => {
     const registry = new prometheus.Registry();
     const d = metrics(
