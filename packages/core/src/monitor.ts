@@ -1,6 +1,6 @@
 import type { BaseDomain } from './base-domain.js';
 import { DurationWindow, type DurationStats } from './duration-window.js';
-import type { ErrorEvent, SuccessEvent } from './events.js';
+import { HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
 
 export interface MonitorOptions {
   /** How many of the latest durations to keep per `domain.operation` (default 1000). */
@@ -59,7 +59,16 @@ export class Monitor {
 
   /** Taps a domain's monitoring channel. Call while wiring. */
   attach(domain: BaseDomain<any, any>): this {
-    domain.onSuccess((event) => this.recordSuccess(event), 'tapline:monitor');
+    // Nearly every event is the domain's `handle`: its entry is found once, here.
+    const handled = this.entry(domain.id, HANDLE_OPERATION);
+    domain.onSuccess((event) => {
+      if (event.domain !== handled.domain || event.operation !== HANDLE_OPERATION) {
+        this.recordSuccess(event);
+        return;
+      }
+      handled.success++;
+      handled.durations.add(event.durationMs);
+    }, 'tapline:monitor');
     domain.onError((event) => this.recordError(event), 'tapline:monitor');
     domain.onDropped((event) => this.recordDrop(event), 'tapline:monitor');
     return this;
