@@ -7,6 +7,13 @@ import type { ZmqSourceOptions } from './options.js';
 
 /** While running, an idle receive wakes this often so that `stop()` is never kept waiting longer. */
 const IDLE_WAKE_MS = 50;
+/**
+ * While messages flow the socket reads with no timeout: zeromq.js then takes a queued message
+ * straight away, where with a timeout it first polls the socket's events on every receive. Only
+ * when the queue runs empty does the loop switch to waiting (`IDLE_WAKE_MS`), and back after
+ * the next message.
+ */
+const FLOWING = 0;
 /** Messages taken in a row before yielding to the event loop: a busy socket must not starve timers and I/O. */
 const YIELD_EVERY = 256;
 /** Bounded, so a closing socket never keeps the process alive. */
@@ -53,7 +60,7 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     const { socket: kind, receiveHighWaterMark } = this.options;
     const socket = kind === 'sub' ? new Subscriber({ linger: LINGER_MS }) : new Pull({ linger: LINGER_MS });
     socket.receiveHighWaterMark = receiveHighWaterMark;
-    socket.receiveTimeout = IDLE_WAKE_MS;
+    socket.receiveTimeout = FLOWING;
     if (socket instanceof Subscriber) socket.subscribe(...this.options.topics);
     try {
       this.endpoint = await attach(socket, this.options.mode, this.address);
@@ -84,7 +91,7 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     this.stopping = true;
     if (socket === undefined || socket.closed) return;
     await (this.detaching = detach(socket, this.options.mode, this.endpoint!));
-    socket.receiveTimeout = 0;
+    socket.receiveTimeout = FLOWING;
     this.draining = true;
     this.loop ??= this.run(socket);
     await this.loop;
@@ -100,6 +107,7 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
   private async run(socket: Socket): Promise<void> {
     const sub = socket instanceof Subscriber;
     let taken = 0;
+    let waiting = false;
     for (;;) {
       if (!this.intake.hasCapacity) await this.intake.waitForCapacity();
       let frames: Buffer[];
@@ -110,6 +118,10 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
         const code = (err as { code?: unknown }).code;
         if (code === 'EAGAIN') {
           if (this.draining) return; // detached, and the local queue is empty
+          if (!waiting) {
+            socket.receiveTimeout = IDLE_WAKE_MS;
+            waiting = true;
+          }
           continue;
         }
         // zeromq refuses a receive while an unbind is under way; the queue is still there after it.
@@ -119,6 +131,10 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
         }
         this.log.error({ err, address: this.endpoint }, 'zmq source stopped receiving');
         return;
+      }
+      if (waiting && !this.draining) {
+        socket.receiveTimeout = FLOWING;
+        waiting = false;
       }
       const n = frames.length;
       const payload = frames[n - 1]!;
