@@ -119,6 +119,11 @@ async function runTapline(round) {
     accounting = JSON.parse((await get(`${api}/api/metrics`)).body).accounting;
     return accounting.received === N && accounting.inFlight === 0;
   }, 'every message to be accounted for');
+  // Each step's own execute time, from the Monitor's window of the latest durations.
+  const { operations } = JSON.parse((await get(`${api}/api/metrics`)).body);
+  const stepMeanUs = Object.fromEntries(
+    config.pipeline.map((s) => [s.id, operations[`${s.id}.handle`].durations.mean * 1000]),
+  );
   const peakRssBytes =
     Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${host.child.pid}/status`, 'utf8'))[1]) * 1024;
   host.child.kill('SIGTERM');
@@ -146,6 +151,7 @@ async function runTapline(round) {
     perSecond: (N * 1000) / elapsedMs,
     latency: summarize(latencies),
     peakRssBytes,
+    stepMeanUs,
   };
 }
 
@@ -170,6 +176,12 @@ const summary = (list) => ({
 });
 const bare = summary(runs.bare);
 const tapline = summary(runs.tapline);
+tapline.stepMeanUs = Object.fromEntries(
+  Object.keys(runs.tapline[0].stepMeanUs).map((id) => [
+    id,
+    median(runs.tapline.map((r) => r.stepMeanUs[id])),
+  ]),
+);
 const result = {
   date: new Date().toISOString(),
   node: process.version,
@@ -193,7 +205,24 @@ const table = [
   ),
   '',
   `Tapline reaches **${fmt(result.ratio * 100, 1)}%** of the ceiling (Node ${process.version}, ${result.date.slice(0, 10)}).`,
+  '',
+  ...timeBudget(),
 ].join('\n');
+
+/** Microseconds per message: the whole of each run, and each step's own execute (the Monitor's mean). */
+function timeBudget() {
+  const perMessage = (s) => 1e6 / s.perSecond;
+  const steps = Object.entries(tapline.stepMeanUs);
+  const inSteps = steps.reduce((sum, [, us]) => sum + us, 0);
+  return [
+    '| µs per message (medians) | µs |',
+    '| --- | ---: |',
+    `| bare: receive + JSON.parse | ${fmt(perMessage(bare), 2)} |`,
+    `| tapline: the whole message | ${fmt(perMessage(tapline), 2)} |`,
+    ...steps.map(([id, us]) => `| &nbsp;&nbsp;step \`${id}\` execute | ${fmt(us, 2)} |`),
+    `| &nbsp;&nbsp;the rest: receive, hooks, accounting, GC, I/O | ${fmt(perMessage(tapline) - inSteps, 2)} |`,
+  ];
+}
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'throughput.json'), JSON.stringify(result, null, 2) + '\n');
 writeFileSync(join(here, 'results', 'throughput.md'), table + '\n');
