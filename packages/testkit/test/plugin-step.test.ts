@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPluginStep } from '../src/index.js';
+import { createPluginStep, validateOptions } from '../src/index.js';
 import { upperPlugin } from './fixtures/plugins.js';
 
 describe('createPluginStep', () => {
@@ -33,5 +33,24 @@ describe('createPluginStep', () => {
       code: 'TAPLINE_ERR_PLUGIN_FAILED',
       phase: 'create',
     });
+  });
+});
+
+describe('validateOptions', () => {
+  it('returns the options with defaults applied, without touching the raw ones', () => {
+    const raw = { field: 'title' };
+    expect(validateOptions(upperPlugin, raw)).toEqual({
+      options: { field: 'title', nested: { limit: 3 } },
+      problems: [],
+    });
+    expect(raw).toEqual({ field: 'title' });
+  });
+
+  it("returns every problem, with paths relative to the options, and the manifest's check", () => {
+    const { options, problems } = validateOptions(upperPlugin, { field: '', nested: { limit: 0 }, extra: 1 });
+    expect(options).toBeUndefined();
+    expect(problems.map((p) => p.path).sort()).toEqual(['/extra', '/field', '/nested/limit']);
+    const checked = { ...upperPlugin, check: () => [{ path: '/field', message: 'taken' }] };
+    expect(validateOptions(checked, {}).problems).toEqual([{ path: '/field', message: 'taken' }]);
   });
 });

@@ -43,15 +43,15 @@ describe('metrics options', () => {
   it('refuses bad names, label names, paths and shapes with their paths', () => {
     expect(paths({ counters: [{ name: 'bad-name' }] })).toEqual(['/counters/0/name']);
     expect(paths({ counters: [{ name: 'ok', labels: { 'bad label': 'x' } }] })).toContain(
-      '/counters/0/labels',
+      '/counters/0/labels/bad label',
     );
     expect(paths({ gauges: [{ name: 'g', field: 'a..b' }] })).toEqual(['/gauges/0/field']);
-    expect(paths({ gauges: [{ name: 'g' }] })).toEqual(['/gauges/0']);
+    expect(paths({ gauges: [{ name: 'g' }] })).toEqual(['/gauges/0/field']);
     expect(paths({ histograms: [{ name: 'h', field: 'x', buckets: [] }] })).toEqual([
       '/histograms/0/buckets',
     ]);
     expect(paths({ maxLabelSets: 0 })).toEqual(['/maxLabelSets']);
-    expect(paths({ counters: [{ name: 'c', colour: 'red' }] })).toEqual(['/counters/0']);
+    expect(paths({ counters: [{ name: 'c', colour: 'red' }] })).toEqual(['/counters/0/colour']);
   });
 
   it('reports duplicate names, reserved labels and unordered buckets (check)', () => {

@@ -35,11 +35,11 @@ describe('processor options', () => {
   });
 
   it('refuses shapes the step type does not have, naming the step', () => {
-    expect(paths({ steps: [{ type: 'rename', from: 'a' }] })).toContain('/steps/0');
+    expect(paths({ steps: [{ type: 'rename', from: 'a' }] })).toContain('/steps/0/to');
     expect(paths({ steps: [{ type: 'remove', fields: [] }] })).toContain('/steps/0/fields');
     expect(paths({ steps: [{ type: 'coerce', field: 'a', to: 'date' }] })).toContain('/steps/0/to');
-    expect(paths({ steps: [{ type: 'pick', fields: ['a'], extra: true }] })).toContain('/steps/0');
-    expect(paths({ steps: [], other: 1 })).toContain('');
+    expect(paths({ steps: [{ type: 'pick', fields: ['a'], extra: true }] })).toContain('/steps/0/extra');
+    expect(paths({ steps: [], other: 1 })).toContain('/other');
   });
 
   it('refuses malformed field paths wherever they appear', () => {
