@@ -1,13 +1,13 @@
 import { ConfigError, prometheus } from '@tapline/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import plugin, { MetricsDomain, OVERFLOW_METRIC, SKIPPED_METRIC, type MetricsOptions } from '../src/index.js';
+import plugin, { MetricsDomain, OVERFLOW_METRIC, SKIPPED_METRIC } from '../src/index.js';
 import { parsePrometheus, pick, run, validate } from './helpers.js';
 
 const domains: MetricsDomain[] = [];
 
 /** A domain made as the host makes one: options validated, then create, then initialize. */
 function metrics(raw: unknown, registry: prometheus.Registry, id = 'metrics'): MetricsDomain {
-  const { options, problems } = validate<MetricsOptions>(plugin, raw);
+  const { options, problems } = validate(plugin, raw);
   expect(problems).toEqual([]);
   const domain = new MetricsDomain(options!, { id, registry });
   domain.initialize();
@@ -266,7 +266,7 @@ describe('metrics lifecycle', () => {
   it('refuses a metric name another step registered, with its options path', () => {
     const registry = new prometheus.Registry();
     metrics({ counters: [{ name: 'dup_total' }] }, registry, 'one');
-    const { options } = validate<MetricsOptions>(plugin, {
+    const { options } = validate(plugin, {
       counters: [{ name: 'ok_total' }, { name: 'dup_total' }],
     });
     const two = new MetricsDomain(options!, { id: 'two', registry });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import plugin, { type MetricsOptions } from '../src/index.js';
+import plugin from '../src/index.js';
 import { validate } from './helpers.js';
 
 const paths = (raw: unknown) => validate(plugin, raw).problems.map((p) => p.path);
@@ -17,7 +17,7 @@ describe('metrics options', () => {
   });
 
   it('accepts a realistic set of metrics', () => {
-    const { options, problems } = validate<MetricsOptions>(plugin, {
+    const { options, problems } = validate(plugin, {
       prefix: 'app_',
       counters: [
         {
@@ -74,8 +74,7 @@ describe('metrics options', () => {
 
   it('declares its output as the type it is fed', () => {
     expect(
-      typeof plugin.output === 'function' &&
-        plugin.output(validate<MetricsOptions>(plugin, {}).options!, 'record'),
+      typeof plugin.output === 'function' && plugin.output(validate(plugin, {}).options!, 'record'),
     ).toBe('record');
   });
 });

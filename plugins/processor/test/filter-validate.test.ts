@@ -4,7 +4,7 @@ import plugin, { ProcessorDomain, type ProcessorOptions } from '../src/index.js'
 import { run, validate } from './helpers.js';
 
 function processor(steps: unknown[]): ProcessorDomain {
-  const { options, problems } = validate<ProcessorOptions>(plugin, { steps });
+  const { options, problems } = validate(plugin, { steps });
   expect(problems).toEqual([]);
   return new ProcessorDomain(options!, { id: 'p' });
 }
@@ -118,7 +118,7 @@ describe('compiled once', () => {
   });
 
   it('builds ops at construction: handling a record reads no options', () => {
-    const { options } = validate<ProcessorOptions>(plugin, {
+    const { options } = validate(plugin, {
       steps: [{ type: 'set', field: 'k', template: '{a}' }],
     });
     const domain = new ProcessorDomain(options!);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import plugin, { ProcessorDomain, type ProcessorOptions } from '../src/index.js';
+import plugin, { ProcessorDomain } from '../src/index.js';
 import { validate } from './helpers.js';
 
 const paths = (raw: unknown) => validate(plugin, raw).problems.map((p) => p.path);
@@ -13,7 +13,7 @@ describe('processor options', () => {
   });
 
   it('applies the defaults of the step type that was chosen, and only those', () => {
-    const { options } = validate<ProcessorOptions>(plugin, {
+    const { options } = validate(plugin, {
       steps: [
         { type: 'redact', fields: ['password'] },
         { type: 'coerce', field: 'ts', to: 'timestamp' },
@@ -79,7 +79,7 @@ describe('processor options', () => {
   });
 
   it('accepts a realistic list of steps', () => {
-    const { problems, options } = validate<ProcessorOptions>(plugin, {
+    const { problems, options } = validate(plugin, {
       steps: [
         { type: 'coerce', field: 'latencyMs', to: 'number' },
         { type: 'default', field: 'level', value: 'info' },
