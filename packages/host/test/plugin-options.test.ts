@@ -77,6 +77,39 @@ describe('validatePluginOptions', () => {
     ]);
   });
 
+  it('says of a failed union what the data needs, not every branch: tagged objects and literals', async () => {
+    const tagged = {
+      name: 'test:targets',
+      options: Type.Object({
+        targets: Type.Array(
+          Type.Union([
+            Type.Object({ type: Type.Literal('file'), path: Type.String() }, { additionalProperties: false }),
+            Type.Object(
+              { type: Type.Literal('zmq'), socket: Type.Union([Type.Literal('push'), Type.Literal('pub')]) },
+              { additionalProperties: false },
+            ),
+          ]),
+        ),
+      }),
+    };
+    const problemsOf = async (options: unknown) =>
+      (await caught(() => validatePluginOptions(tagged, options))).problems;
+    // The branch the `type` names is the only one that speaks.
+    expect(await problemsOf({ targets: [{ type: 'zmq', socket: 'dealer', path: 'x' }] })).toEqual([
+      { path: '/targets/0/path', message: 'unknown key "path"; known keys: type, socket' },
+      { path: '/targets/0/socket', message: 'must be one of "push", "pub"' },
+    ]);
+    expect(await problemsOf({ targets: [{ type: 'kafka' }] })).toEqual([
+      { path: '/targets/0/type', message: 'must be one of "file", "zmq"' },
+    ]);
+    expect(await problemsOf({ targets: [{ path: 'x' }] })).toEqual([
+      { path: '/targets/0/type', message: 'missing required key "type": one of "file", "zmq"' },
+    ]);
+    // A union that is not tagged keeps every branch's problems.
+    const untagged = { name: 'test:either', options: Type.Union([Type.String(), Type.Integer()]) };
+    expect((await caught(() => validatePluginOptions(untagged, 1.5))).problems).toHaveLength(2);
+  });
+
   it('refuses a schema that does not compile', async () => {
     const bad = { name: 'test:bad', options: { type: 'nonsense' } };
     expect((await caught(() => validatePluginOptions(bad, {}))).code).toBe('TAPLINE_ERR_PLUGIN_INVALID');

@@ -65,6 +65,59 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+type Branch = { const?: unknown; properties?: Record<string, { const?: unknown } | undefined> };
+
+/** The one value a schema allows, when it allows exactly one (`const`, or an enum of one). */
+function literal(schema: unknown): { value: unknown } | undefined {
+  if (schema === null || typeof schema !== 'object') return undefined;
+  if ('const' in schema) return { value: (schema as { const: unknown }).const };
+  const values = (schema as { enum?: unknown[] }).enum;
+  return values?.length === 1 ? { value: values[0] } : undefined;
+}
+
+const list = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+
+/**
+ * What a failed union of literals or of tagged objects should say instead of every branch's
+ * complaint: a union of literals is one "must be one of"; a union of objects told apart by one
+ * literal key (`type`) keeps only the errors of the branch the data names, or says which values
+ * that key may take. Undefined for other unions, whose branch errors all stand.
+ */
+function narrowUnion(
+  union: ErrorObject,
+): { keep: number } | { problem: { path: string; message: string; locateAt?: string } } | undefined {
+  const branches = union.schema as Branch[] | undefined;
+  if (!Array.isArray(branches) || branches.length === 0) return undefined;
+  const literals = branches.map(literal);
+  if (literals.every((l) => l !== undefined)) {
+    return {
+      problem: { path: union.instancePath, message: `must be one of ${list(literals.map((l) => l!.value))}` },
+    };
+  }
+  const data = union.data as Record<string, unknown> | null;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const tags = Object.keys(branches[0]?.properties ?? {}).filter((key) =>
+    branches.every((b) => literal(b.properties?.[key]) !== undefined),
+  );
+  for (const tag of tags) {
+    const values = branches.map((b) => literal(b.properties![tag])!.value);
+    if (new Set(values).size !== values.length) continue; // this key does not tell the branches apart
+    const i = values.indexOf(data[tag]);
+    if (i >= 0) return { keep: i };
+    const path = childPointer(union.instancePath, tag);
+    return data[tag] === undefined
+      ? {
+          problem: {
+            path,
+            message: `missing required key "${tag}": one of ${list(values)}`,
+            locateAt: union.instancePath,
+          },
+        }
+      : { problem: { path, message: `must be one of ${list(values)}` } };
+  }
+  return undefined;
+}
+
 /**
  * Turns ajv errors (run with `allErrors` and `verbose`) into problems a user can act on, each
  * with its JSON pointer under `base` and, when the file is known, its line and column.
@@ -74,25 +127,46 @@ export function ajvProblems(
   base = '',
   source?: ConfigSource,
 ): Problem[] {
+  const all = errors ?? [];
+  // Unions first: which branch errors to pass over, and what to say instead.
+  const skip: string[] = [];
+  const instead = new Map<ErrorObject, { path: string; message: string; locateAt?: string }>();
+  for (const e of all) {
+    if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') continue;
+    const narrowed = narrowUnion(e);
+    if (narrowed === undefined) continue;
+    const branches = (e.schema as unknown[]).length;
+    for (let i = 0; i < branches; i++) {
+      if (!('keep' in narrowed) || narrowed.keep !== i) skip.push(`${e.schemaPath}/${i}/`);
+    }
+    if ('problem' in narrowed) instead.set(e, narrowed.problem);
+  }
   const seen = new Set<string>();
   const problems: Problem[] = [];
-  for (const e of errors ?? []) {
+  const add = (path: string, message: string, where = path, key = false) => {
+    const dedupe = `${path}\0${message}`;
+    if (seen.has(dedupe)) return;
+    seen.add(dedupe);
+    problems.push({ path, message, ...source?.locate(where, key) });
+  };
+  for (const e of all) {
+    const replaced = instead.get(e);
+    if (replaced !== undefined) {
+      add(base + replaced.path, replaced.message, base + (replaced.locateAt ?? replaced.path));
+      continue;
+    }
     // anyOf/oneOf summaries repeat what their branches said.
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    if (skip.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
     const p = e.params as Record<string, any>;
-    let path = base + e.instancePath;
-    let key = false;
+    const at = base + e.instancePath;
     if (e.keyword === 'additionalProperties') {
-      path = childPointer(path, String(p.additionalProperty));
-      key = true;
+      add(childPointer(at, String(p.additionalProperty)), describe(e), undefined, true);
+    } else if (e.keyword === 'required') {
+      add(childPointer(at, String(p.missingProperty)), describe(e), at);
+    } else {
+      add(at, describe(e));
     }
-    const where = e.keyword === 'required' ? path : undefined;
-    if (e.keyword === 'required') path = childPointer(path, String(p.missingProperty));
-    const message = describe(e);
-    const dedupe = `${path}\0${message}`;
-    if (seen.has(dedupe)) continue;
-    seen.add(dedupe);
-    problems.push({ path, message, ...source?.locate(where ?? path, key) });
   }
   return problems;
 }
