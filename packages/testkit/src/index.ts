@@ -7,7 +7,7 @@ export { createTestContext, type TestContext, type TestContextOptions } from './
 export { createCaptureLogger, type LogEntry } from './capture-logger.js';
 export { recordDomain, type DomainRecording, type Outcome } from './record-domain.js';
 export { runDomain, type MessageOutcome, type RunDomainOptions, type RunDomainResult } from './run-domain.js';
-export { validateOptions, type OptionsResult } from './validate-options.js';
+export { validateOptions, type OptionsResult, type ValidateOptionsSettings } from './validate-options.js';
 export { createPluginStep, type PluginStep, type PluginStepOptions } from './plugin-step.js';
 export { describePluginContract } from './contract/describe-plugin-contract.js';
 export type { PluginContractOptions, SourceDriver } from './contract/contract-options.js';

@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import plugin, { exporterOptions } from '../src/index.js';
-import { validate } from './helpers.js';
+import { validateOptions } from '@tapline/testkit';
+import plugin from '../src/index.js';
 
 describe('exporter options', () => {
   it('fills every default from an empty object', () => {
-    expect(validate(exporterOptions, {})).toEqual({
-      ok: true,
-      value: {
+    expect(validateOptions(plugin, {})).toEqual({
+      options: {
         targets: [{ type: 'file', path: 'out/export.ndjson' }],
         retries: 3,
         retryDelayMs: 100,
         retryMaxDelayMs: 5000,
       },
+      problems: [],
     });
   });
 
   it('accepts each target type', () => {
-    const r = validate(exporterOptions, {
+    const r = validateOptions(plugin, {
       targets: [
         {
           type: 'file',
@@ -30,24 +30,24 @@ describe('exporter options', () => {
         { type: 'zmq', address: 'tcp://127.0.0.1:6000', socket: 'pub', mode: 'bind' },
       ],
     });
-    expect(r.ok).toBe(true);
+    expect(r.problems).toEqual([]);
   });
 
   it.each([
-    [{ targets: [] }],
-    [{ targets: [{ type: 'kafka' }] }],
-    [{ targets: [{ type: 'file' }] }],
-    [{ targets: [{ type: 'file', path: 'a', flushBytes: 0 }] }],
-    [{ targets: [{ type: 'file', path: 'a', rotateBytes: -5 }] }],
-    [{ targets: [{ type: 'stdout', path: 'x' }] }],
-    [{ targets: [{ type: 'zmq' }] }],
-    [{ targets: [{ type: 'zmq', address: 'tcp://x:1', socket: 'dealer' }] }],
-    [{ targets: { type: 'stdout' } }],
-    [{ retries: -1 }],
-    [{ retryDelayMs: 'fast' }],
-    [{ target: [{ type: 'stdout' }] }],
-  ])('rejects %j', (raw) => {
-    expect(validate(exporterOptions, raw).ok).toBe(false);
+    [{ targets: [] }, '/targets'],
+    [{ targets: [{ type: 'kafka' }] }, '/targets/0/type'],
+    [{ targets: [{ type: 'file' }] }, '/targets/0/path'],
+    [{ targets: [{ type: 'file', path: 'a', flushBytes: 0 }] }, '/targets/0/flushBytes'],
+    [{ targets: [{ type: 'file', path: 'a', rotateBytes: -5 }] }, '/targets/0/rotateBytes'],
+    [{ targets: [{ type: 'stdout', path: 'x' }] }, '/targets/0/path'],
+    [{ targets: [{ type: 'zmq' }] }, '/targets/0/address'],
+    [{ targets: [{ type: 'zmq', address: 'tcp://x:1', socket: 'dealer' }] }, '/targets/0/socket'],
+    [{ targets: { type: 'stdout' } }, '/targets'],
+    [{ retries: -1 }, '/retries'],
+    [{ retryDelayMs: 'fast' }, '/retryDelayMs'],
+    [{ target: [{ type: 'stdout' }] }, '/target'],
+  ])('rejects %j with one problem, at %s', (raw, path) => {
+    expect(validateOptions(plugin, raw).problems.map((p) => p.path)).toEqual([path]);
   });
 
   it('takes json and emits receipts', () => {

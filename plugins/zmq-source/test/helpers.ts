@@ -1,24 +1,10 @@
-import { Ajv } from 'ajv';
 import {
   createMessageContext,
   type BaseDomain,
   type ErrorEvent,
   type Intake,
   type MessageContext,
-  type TSchema,
 } from '@tapline/core';
-
-/** Validates options as the host does: ajv with defaults applied. Returns the options or the errors. */
-export function validate(
-  schema: TSchema,
-  raw: unknown,
-): { ok: true; value: any } | { ok: false; errors: string[] } {
-  const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false });
-  const value = structuredClone(raw);
-  const fn = ajv.compile(schema);
-  if (fn(value)) return { ok: true, value };
-  return { ok: false, errors: (fn.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) };
-}
 
 /** What a domain forwarded and what it reported as errors. */
 export function collect<T>(domain: BaseDomain<any, T>) {
