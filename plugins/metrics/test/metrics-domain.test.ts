@@ -1,13 +1,14 @@
 import { ConfigError, prometheus } from '@tapline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import plugin, { MetricsDomain, OVERFLOW_METRIC, SKIPPED_METRIC } from '../src/index.js';
-import { parsePrometheus, pick, run, validate } from './helpers.js';
+import { runDomain, validateOptions } from '@tapline/testkit';
+import { parsePrometheus, pick } from './helpers.js';
 
 const domains: MetricsDomain[] = [];
 
 /** A domain made as the host makes one: options validated, then create, then initialize. */
 function metrics(raw: unknown, registry: prometheus.Registry, id = 'metrics'): MetricsDomain {
-  const { options, problems } = validate(plugin, raw);
+  const { options, problems } = validateOptions(plugin, raw);
   expect(problems).toEqual([]);
   const domain = new MetricsDomain(options!, { id, registry });
   domain.initialize();
@@ -16,10 +17,8 @@ function metrics(raw: unknown, registry: prometheus.Registry, id = 'metrics'): M
 }
 
 async function feed(domain: MetricsDomain, records: Record<string, unknown>[]): Promise<void> {
-  for (const r of records) {
-    const outcome = await run(domain, r);
-    expect(outcome.errors).toEqual([]);
-  }
+  const { events } = await runDomain(domain, records);
+  expect(events.error).toEqual([]);
 }
 
 const scrape = async (registry: prometheus.Registry) => parsePrometheus(await registry.metrics());
@@ -67,9 +66,9 @@ describe('metrics domain', () => {
     const d = metrics({ counters: [{ name: 'c_total', labels: { a: 'a' } }] }, new prometheus.Registry());
     const record = { a: 'x', nested: { b: [1, 2] } };
     const copy = structuredClone(record);
-    const outcome = await run(d, record);
-    expect(outcome.forwarded).toHaveLength(1);
-    expect(outcome.forwarded[0]).toBe(record);
+    const { outputs } = await runDomain(d, [record]);
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0]).toBe(record);
     expect(record).toEqual(copy);
   });
 
@@ -266,7 +265,7 @@ describe('metrics lifecycle', () => {
   it('refuses a metric name another step registered, with its options path', () => {
     const registry = new prometheus.Registry();
     metrics({ counters: [{ name: 'dup_total' }] }, registry, 'one');
-    const { options } = validate(plugin, {
+    const { options } = validateOptions(plugin, {
       counters: [{ name: 'ok_total' }, { name: 'dup_total' }],
     });
     const two = new MetricsDomain(options!, { id: 'two', registry });

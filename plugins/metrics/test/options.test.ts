@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
-import { validate } from './helpers.js';
+import { validateOptions as validate } from '@tapline/testkit';
 
 const paths = (raw: unknown) => validate(plugin, raw).problems.map((p) => p.path);
 
