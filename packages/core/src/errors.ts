@@ -84,11 +84,18 @@ export class PluginLoadError extends TaplineError {
   }
 }
 
-/** One step's output is not accepted by the next step's input, or the chain has no source first. */
+/**
+ * One step's output is not accepted by the next step's input, the chain has no source first, or
+ * a source stands after the first step.
+ */
 export class ChainError extends TaplineError {
   override name = 'ChainError';
   constructor(
-    code: 'TAPLINE_ERR_TYPE_MISMATCH' | 'TAPLINE_ERR_NOT_A_SOURCE' | 'TAPLINE_ERR_EMPTY_PIPELINE',
+    code:
+      | 'TAPLINE_ERR_TYPE_MISMATCH'
+      | 'TAPLINE_ERR_NOT_A_SOURCE'
+      | 'TAPLINE_ERR_SOURCE_NOT_FIRST'
+      | 'TAPLINE_ERR_EMPTY_PIPELINE',
     message: string,
     readonly details: Readonly<Record<string, string>> = {},
   ) {

@@ -139,6 +139,18 @@ describe('plugin loading', () => {
     expect(none.code).toBe('TAPLINE_ERR_EMPTY_PIPELINE');
   });
 
+  it('refuses a second source after the first step, naming both', async () => {
+    const second = { ...source, id: 'in2' };
+    const err = await caught(() => hostFrom([source, second, sink]));
+    expect(err).toMatchObject({
+      code: 'TAPLINE_ERR_SOURCE_NOT_FIRST',
+      details: { step: 'in2', source: 'in' },
+    });
+    expect(err.message).toMatch(/"in2".*source.*"in"/);
+    const disabled = await hostFrom([source, { ...second, enabled: false }, sink]);
+    expect(disabled.steps.map((s) => s.id)).toEqual(['in', 'out']);
+  });
+
   it('skips disabled steps entirely', async () => {
     const host = await hostFrom([source, { plugin: plugin('not-a-plugin'), enabled: false }, sink]);
     expect(host.steps.map((s) => s.id)).toEqual(['in', 'out']);

@@ -11,11 +11,11 @@ export interface PlannedStep {
 }
 
 /**
- * Resolves each step's input and output types and checks the chain: the first step is a source
- * and every step accepts what the one before it emits.
+ * Resolves each step's input and output types and checks the chain: the first step is a source,
+ * no other step is one, and every step accepts what the one before it emits.
  *
- * @throws ChainError `TAPLINE_ERR_EMPTY_PIPELINE`, `TAPLINE_ERR_NOT_A_SOURCE` or
- *   `TAPLINE_ERR_TYPE_MISMATCH` (naming both steps and both types)
+ * @throws ChainError `TAPLINE_ERR_EMPTY_PIPELINE`, `TAPLINE_ERR_NOT_A_SOURCE`,
+ *   `TAPLINE_ERR_SOURCE_NOT_FIRST` or `TAPLINE_ERR_TYPE_MISMATCH` (naming both steps and both types)
  */
 export function checkChain(steps: PlannedStep[]): void {
   const first = steps[0];
@@ -36,6 +36,15 @@ export function checkChain(steps: PlannedStep[]): void {
   let fed: TypeName = 'any';
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
+    if (i > 0 && step.manifest.kind === 'source') {
+      throw new ChainError(
+        'TAPLINE_ERR_SOURCE_NOT_FIRST',
+        `Step "${step.id}" (plugin ${step.manifest.name}) is a source, but only the first step takes ` +
+          `messages in; this pipeline's source is "${first.id}". Run a second source as its own ` +
+          'pipeline, or disable one of them.',
+        { step: step.id, plugin: step.manifest.name, source: first.id },
+      );
+    }
     step.input = resolveType(step.manifest.input, step.options, fed);
     step.output = resolveType(step.manifest.output, step.options, i === 0 ? step.input : fed);
     const prev = steps[i - 1];
