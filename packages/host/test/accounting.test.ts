@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createMessageContext, type ErrorEvent } from '@tapline/core';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Accounting } from '../src/runtime/accounting.js';
-import { payloadField } from '../src/runtime/dead-letters.js';
+import { DeadLetters, payloadField } from '../src/runtime/dead-letters.js';
+import { removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 describe('Accounting', () => {
   it('gives every waiting source one shared promise, resolved when an outcome frees capacity', async () => {
@@ -27,6 +34,55 @@ describe('Accounting', () => {
     a.fail();
     await drained;
     expect(a.snapshot()).toMatchObject({ dropped: 1, failed: 1, inFlight: 0 });
+  });
+
+  it('holds intake while anything holds it, however little is in flight', async () => {
+    const a = new Accounting(10, 10);
+    a.hold();
+    a.hold();
+    expect(a.hasCapacity).toBe(false);
+    const wait = a.waitForCapacity();
+    a.release();
+    expect(a.hasCapacity).toBe(false);
+    a.release();
+    await wait;
+    expect(a.hasCapacity).toBe(true);
+  });
+});
+
+describe('dead letters', () => {
+  const failure = (message: string): ErrorEvent => ({
+    domain: 'work',
+    operation: 'handle',
+    errorType: 'TAPLINE_ERR_VALIDATION',
+    message,
+    durationMs: 0,
+    messageId: 1,
+  });
+
+  it('holds intake while more than its buffer waits for the disk, and loses nothing', async () => {
+    const file = join(await tempDir(), 'dead', 'letters.ndjson');
+    const accounting = new Accounting(100, 10);
+    const letters = new DeadLetters(file, pino({ level: 'silent' }), accounting, 4096);
+    await letters.open();
+    const big = JSON.stringify({ blob: 'x'.repeat(64 * 1024) });
+    letters.write(failure('too big'), createMessageContext('in', Buffer.from(big)));
+    expect(accounting.hasCapacity).toBe(false);
+    await accounting.waitForCapacity(); // the stream drained to the file
+    expect(accounting.hasCapacity).toBe(true);
+    letters.write(failure('small'), createMessageContext('in', Buffer.from('{"n":1}')));
+    expect(accounting.hasCapacity).toBe(true);
+    await letters.close();
+    const lines = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.message, l.step, l.errorType])).toEqual([
+      ['too big', 'work', 'TAPLINE_ERR_VALIDATION'],
+      ['small', 'work', 'TAPLINE_ERR_VALIDATION'],
+    ]);
+    expect(lines[0].payload.blob).toHaveLength(64 * 1024);
+    expect([letters.written, letters.lost]).toEqual([2, 0]);
   });
 });
 

@@ -16,8 +16,8 @@ const RESOLVED = Promise.resolve();
  * The host's intake and ledger. Sources take messages in through it (`accept`), the wiring
  * reports each outcome (`complete`, `drop`, `fail`), and `inFlight` is derived, so
  * `received = completed + dropped + failed + inFlight` holds at every moment by construction.
- * Backpressure: `hasCapacity` is `inFlight < maxInFlight`; every waiting source shares one
- * promise, resolved when an outcome brings capacity back.
+ * Backpressure: `hasCapacity` is `inFlight < maxInFlight` while nothing holds intake (`hold`);
+ * every waiting source shares one promise, resolved when capacity comes back.
  */
 export class Accounting implements Intake {
   received = 0;
@@ -30,6 +30,8 @@ export class Accounting implements Intake {
   private wakeCapacity: (() => void) | undefined;
   private drain: Promise<void> | undefined;
   private wakeDrain: (() => void) | undefined;
+  /** Reasons intake is held besides the in-flight limit (a congested dead-letter file). */
+  private holds = 0;
 
   constructor(
     readonly maxInFlight: number,
@@ -43,7 +45,17 @@ export class Accounting implements Intake {
   }
 
   get hasCapacity(): boolean {
-    return this.received - this.completed - this.dropped - this.failed < this.maxInFlight;
+    return this.holds === 0 && this.received - this.completed - this.dropped - this.failed < this.maxInFlight;
+  }
+
+  /** Holds intake, whatever is in flight, until as many `release` calls. */
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    if (this.holds > 0) this.holds--;
+    this.settled();
   }
 
   waitForCapacity(): Promise<void> {

@@ -36,10 +36,21 @@ export function payloadField(raw: unknown): string {
   }
 }
 
+/** What a congested dead-letter file holds back: the host's intake. */
+export interface Pressure {
+  hold(): void;
+  release(): void;
+}
+
+/** Bytes buffered for the dead-letter file before intake is held until they are written. */
+const BUFFER_BYTES = 1 << 20;
+
 /**
  * Appends failed messages to an NDJSON file through one buffered write stream: no synchronous
  * I/O per message. Each line: time, step, source, messageId, errorType, message, and the
- * original payload (`payload` for JSON, else `payloadBase64`).
+ * original payload (`payload` for JSON, else `payloadBase64`). When more than `bufferBytes`
+ * wait for the disk, intake is held (`pressure`) until they are written, so a flood of bad
+ * messages slows the sender down instead of growing the process.
  */
 export class DeadLetters {
   /** Lines handed to the stream. */
@@ -49,22 +60,27 @@ export class DeadLetters {
   private stream: WriteStream | undefined;
   private error: unknown;
   private closed = false;
+  private congested = false;
 
   constructor(
     /** Absolute path, or false to keep no dead letters. */
     readonly file: string | false,
     private readonly log: Logger,
+    private readonly pressure?: Pressure,
+    private readonly bufferBytes = BUFFER_BYTES,
   ) {}
 
   /** Opens the file for appending, making its directory if needed. */
   async open(): Promise<void> {
     if (this.file === false || this.stream !== undefined) return;
     await mkdir(path.dirname(this.file), { recursive: true });
-    const stream = createWriteStream(this.file, { flags: 'a' });
+    const stream = createWriteStream(this.file, { flags: 'a', highWaterMark: this.bufferBytes });
     stream.on('error', (err) => {
       this.error ??= err;
+      this.uncongest();
       this.log.error({ err, file: this.file }, 'the dead-letter file failed; later failed messages are lost');
     });
+    stream.on('drain', () => this.uncongest());
     await once(stream, 'open');
     this.stream = stream;
   }
@@ -90,8 +106,12 @@ export class DeadLetters {
         errorType: event.errorType,
         message: event.message,
       });
-      this.stream.write(`${head.slice(0, -1)}${payloadField(message.raw)}}\n`);
+      const room = this.stream.write(`${head.slice(0, -1)}${payloadField(message.raw)}}\n`);
       this.written++;
+      if (!room && !this.congested) {
+        this.congested = true;
+        this.pressure?.hold();
+      }
     } catch (err) {
       this.lost++;
       this.log.error({ err, step: event.domain }, 'a failed message could not be dead-lettered');
@@ -103,11 +123,18 @@ export class DeadLetters {
     const stream = this.stream;
     if (stream === undefined || this.closed) return;
     this.closed = true;
+    this.uncongest();
     if (this.error === undefined) {
       await new Promise<void>((resolve) => stream.end(resolve));
     } else {
       stream.destroy();
     }
     if (this.error !== undefined) throw this.error;
+  }
+
+  private uncongest(): void {
+    if (!this.congested) return;
+    this.congested = false;
+    this.pressure?.release();
   }
 }
