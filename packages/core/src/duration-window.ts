@@ -1,4 +1,4 @@
-/** Summary of the durations in a window, in milliseconds. All zero when the window is empty. */
+/** Summary of the durations in a window, in milliseconds, and of all ever added. All zero when none were. */
 export interface DurationStats {
   /** How many durations the window holds (at most its size). */
   readonly count: number;
@@ -8,6 +8,10 @@ export interface DurationStats {
   readonly p95: number;
   readonly p99: number;
   readonly max: number;
+  /** How many durations were ever added, the window's and the older ones. */
+  readonly added: number;
+  /** The sum of every duration ever added (a Prometheus summary's `_sum`). */
+  readonly sumMs: number;
 }
 
 /**
@@ -18,6 +22,8 @@ export class DurationWindow {
   private readonly ring: Float64Array;
   private next = 0;
   private size = 0;
+  private added = 0;
+  private sumMs = 0;
 
   constructor(readonly capacity = 1000) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -30,6 +36,8 @@ export class DurationWindow {
     this.ring[this.next] = durationMs;
     this.next = this.next + 1 === this.ring.length ? 0 : this.next + 1;
     if (this.size < this.ring.length) this.size++;
+    this.added++;
+    this.sumMs += durationMs;
   }
 
   /** How many durations the window holds now. */
@@ -39,7 +47,7 @@ export class DurationWindow {
 
   stats(): DurationStats {
     const n = this.size;
-    if (n === 0) return { count: 0, min: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+    if (n === 0) return { count: 0, min: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0, added: 0, sumMs: 0 };
     const sorted = this.ring.slice(0, n).sort();
     let sum = 0;
     for (let i = 0; i < n; i++) sum += sorted[i]!;
@@ -51,6 +59,8 @@ export class DurationWindow {
       p95: percentile(sorted, 95),
       p99: percentile(sorted, 99),
       max: sorted[n - 1]!,
+      added: this.added,
+      sumMs: this.sumMs,
     };
   }
 }

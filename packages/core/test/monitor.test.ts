@@ -31,6 +31,14 @@ describe('Monitor', () => {
     expect(monitor.getMetrics().durationsWindow).toBe(1000);
   });
 
+  it('keeps the count and sum of every duration, beyond the window', () => {
+    const monitor = new Monitor({ durationsWindow: 10 });
+    for (let i = 1; i <= 100; i++) monitor.recordSuccess(ev('a', i));
+    const d = monitor.getMetrics().operations['a.handle']!.durations;
+    expect([d.count, d.added, d.sumMs]).toEqual([10, 100, 5050]);
+    expect(d.mean).toBe(95.5); // the window's: 91..100
+  });
+
   it('computes p50/p95/p99 that match a sorted reference', () => {
     const monitor = new Monitor({ durationsWindow: 1000 });
     const values: number[] = [];

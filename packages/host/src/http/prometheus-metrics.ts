@@ -63,9 +63,9 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
     ),
     new ScrapedMetric(
       'tapline_end_to_end_latency_seconds',
-      'From arrival to the last step, over the latest messages (quantiles over the durations window).',
+      'From arrival to the last step (quantiles over the durations window; sum and count of all completed).',
       'summary',
-      () => summary({}, current().latency, current().accounting.completed),
+      () => summary({}, current().latency),
     ),
     new ScrapedMetric(
       'tapline_step_handled_total',
@@ -93,9 +93,9 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
     ),
     new ScrapedMetric(
       'tapline_step_duration_seconds',
-      "A step's own execute time (quantiles over the durations window; count of all handled).",
+      "A step's own execute time (quantiles over the durations window; sum and count of all handled).",
       'summary',
-      () => operations(current()).flatMap(([labels, op]) => summary(labels, op.durations, op.success)),
+      () => operations(current()).flatMap(([labels, op]) => summary(labels, op.durations)),
     ),
     new ScrapedMetric('tapline_ready', '1 while the sources take messages in, else 0.', 'gauge', () => [
       { labels: {}, value: source.ready ? 1 : 0 },
@@ -124,12 +124,15 @@ function operations(m: MonitoredMetrics): Array<[Record<string, string>, Operati
   ]);
 }
 
-function summary(labels: Record<string, string>, stats: DurationStats, count: number): Sample[] {
+function summary(labels: Record<string, string>, stats: DurationStats): Sample[] {
   // An empty window has no quantiles; Prometheus spells that NaN.
   const samples: Sample[] = QUANTILES.map(([q, key]) => ({
     labels: { ...labels, quantile: q },
     value: stats.count === 0 ? NaN : stats[key] / 1000,
   }));
-  samples.push({ labels, value: count, suffix: '_count' });
+  samples.push(
+    { labels, value: stats.sumMs / 1000, suffix: '_sum' },
+    { labels, value: stats.added, suffix: '_count' },
+  );
   return samples;
 }

@@ -3,7 +3,7 @@ import type { prometheus } from '@tapline/core';
 type MetricType = 'counter' | 'gauge' | 'summary';
 type Labels = Record<string, string | number>;
 
-/** One sample of a scraped metric; `suffix` makes `_count` of a summary. */
+/** One sample of a scraped metric; `suffix` makes a summary's `_sum` or `_count`. */
 export interface Sample {
   readonly labels: Labels;
   readonly value: number;

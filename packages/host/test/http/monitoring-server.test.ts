@@ -96,7 +96,17 @@ describe('startMonitoringServer', () => {
         'tapline_step_duration_seconds_count',
       ),
     ).toBe(21);
+    expect(
+      sampleValue(m, 'tapline_step_duration_seconds', { step: 'parse' }, 'tapline_step_duration_seconds_sum'),
+    ).toBeCloseTo(durations.sumMs / 1000, 9);
+    expect(durations.sumMs).toBeGreaterThan(0);
     const latency = source.getMetrics().latency;
+    expect(
+      sampleValue(m, 'tapline_end_to_end_latency_seconds', {}, 'tapline_end_to_end_latency_seconds_sum'),
+    ).toBeCloseTo(latency.sumMs / 1000, 9);
+    expect(
+      sampleValue(m, 'tapline_end_to_end_latency_seconds', {}, 'tapline_end_to_end_latency_seconds_count'),
+    ).toBe(20);
     expect(sampleValue(m, 'tapline_end_to_end_latency_seconds', { quantile: '0.5' })).toBeCloseTo(
       latency.p50 / 1000,
       9,
