@@ -83,7 +83,14 @@ describe('validatePluginOptions', () => {
       options: Type.Object({
         targets: Type.Array(
           Type.Union([
-            Type.Object({ type: Type.Literal('file'), path: Type.String() }, { additionalProperties: false }),
+            Type.Object(
+              {
+                type: Type.Literal('file'),
+                path: Type.String(),
+                mode: Type.Optional(Type.Union([Type.Literal('append'), Type.Literal('truncate')])),
+              },
+              { additionalProperties: false },
+            ),
             Type.Object(
               { type: Type.Literal('zmq'), socket: Type.Union([Type.Literal('push'), Type.Literal('pub')]) },
               { additionalProperties: false },
@@ -98,6 +105,10 @@ describe('validatePluginOptions', () => {
     expect(await problemsOf({ targets: [{ type: 'zmq', socket: 'dealer', path: 'x' }] })).toEqual([
       { path: '/targets/0/path', message: 'unknown key "path"; known keys: type, socket' },
       { path: '/targets/0/socket', message: 'must be one of "push", "pub"' },
+    ]);
+    // A union nested in a branch the data does not take says nothing either.
+    expect(await problemsOf({ targets: [{ type: 'zmq', socket: 'pub', mode: 'x' }] })).toEqual([
+      { path: '/targets/0/mode', message: 'unknown key "mode"; known keys: type, socket' },
     ]);
     expect(await problemsOf({ targets: [{ type: 'kafka' }] })).toEqual([
       { path: '/targets/0/type', message: 'must be one of "file", "zmq"' },

@@ -150,6 +150,8 @@ export function ajvProblems(
     problems.push({ path, message, ...source?.locate(where, key) });
   };
   for (const e of all) {
+    // Errors of a branch the data does not take, nested unions in it included.
+    if (skip.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
     const replaced = instead.get(e);
     if (replaced !== undefined) {
       add(base + replaced.path, replaced.message, base + (replaced.locateAt ?? replaced.path));
@@ -157,7 +159,6 @@ export function ajvProblems(
     }
     // anyOf/oneOf summaries repeat what their branches said.
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
-    if (skip.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
     const p = e.params as Record<string, any>;
     const at = base + e.instancePath;
     if (e.keyword === 'additionalProperties') {
