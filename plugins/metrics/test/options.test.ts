@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
-import { validateOptions as validate } from '@tapline/testkit';
+import { validateOptions } from '@tapline/testkit';
 
-const paths = (raw: unknown) => validate(plugin, raw).problems.map((p) => p.path);
+const paths = (raw: unknown) => validateOptions(plugin, raw).problems.map((p) => p.path);
 
 describe('metrics options', () => {
   it('applies defaults', () => {
-    expect(validate(plugin, {}).options).toEqual({
+    expect(validateOptions(plugin, {}).options).toEqual({
       prefix: '',
       maxLabelSets: 1000,
       missingLabel: '',
@@ -17,7 +17,7 @@ describe('metrics options', () => {
   });
 
   it('accepts a realistic set of metrics', () => {
-    const { options, problems } = validate(plugin, {
+    const { options, problems } = validateOptions(plugin, {
       prefix: 'app_',
       counters: [
         {
@@ -74,7 +74,7 @@ describe('metrics options', () => {
 
   it('declares its output as the type it is fed', () => {
     expect(
-      typeof plugin.output === 'function' && plugin.output(validate(plugin, {}).options!, 'record'),
+      typeof plugin.output === 'function' && plugin.output(validateOptions(plugin, {}).options!, 'record'),
     ).toBe('record');
   });
 });

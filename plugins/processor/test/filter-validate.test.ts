@@ -1,10 +1,11 @@
 import { DROP, ValidationError } from '@tapline/core';
 import { describe, expect, it } from 'vitest';
 import plugin, { ProcessorDomain, type ProcessorOptions } from '../src/index.js';
-import { run, validate } from './helpers.js';
+import { validateOptions } from '@tapline/testkit';
+import { run } from './helpers.js';
 
 function processor(steps: unknown[]): ProcessorDomain {
-  const { options, problems } = validate(plugin, { steps });
+  const { options, problems } = validateOptions(plugin, { steps });
   expect(problems).toEqual([]);
   return new ProcessorDomain(options!, { id: 'p' });
 }
@@ -111,14 +112,14 @@ describe('validate', () => {
 describe('compiled once', () => {
   it('check refuses what create could not compile, with its path, before any message', () => {
     const bad = { steps: [{ type: 'filter', where: { field: 'a', matches: '(' } }] };
-    expect(validate(plugin, bad).problems).toEqual([
+    expect(validateOptions(plugin, bad).problems).toEqual([
       { path: '/steps/0/where/matches', message: expect.stringContaining('regular expression') },
     ]);
     expect(() => new ProcessorDomain(bad as ProcessorOptions)).toThrow(SyntaxError);
   });
 
   it('builds ops at construction: handling a record reads no options', () => {
-    const { options } = validate(plugin, {
+    const { options } = validateOptions(plugin, {
       steps: [{ type: 'set', field: 'k', template: '{a}' }],
     });
     const domain = new ProcessorDomain(options!);

@@ -1,9 +1,6 @@
 import { createMessageContext, type BaseDomain, type ErrorEvent, type MessageContext } from '@tapline/core';
 import { runDomain } from '@tapline/testkit';
 
-/** Validates options as the host does: every problem, or the options with defaults applied. */
-export { validateOptions as validate } from '@tapline/testkit';
-
 /** What one handle() call produced on each channel. */
 export interface Outcome<T> {
   forwarded: T[];

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import plugin, { ProcessorDomain } from '../src/index.js';
-import { validate } from './helpers.js';
+import { validateOptions } from '@tapline/testkit';
 
-const paths = (raw: unknown) => validate(plugin, raw).problems.map((p) => p.path);
+const paths = (raw: unknown) => validateOptions(plugin, raw).problems.map((p) => p.path);
 
 describe('processor options', () => {
   it('defaults to no steps, which passes records through', () => {
-    expect(validate(plugin, {}).options).toEqual({ steps: [] });
+    expect(validateOptions(plugin, {}).options).toEqual({ steps: [] });
     const domain = new ProcessorDomain({});
     const record = { a: 1 };
     expect(domain.execute(record)).toBe(record);
   });
 
   it('applies the defaults of the step type that was chosen, and only those', () => {
-    const { options } = validate(plugin, {
+    const { options } = validateOptions(plugin, {
       steps: [
         { type: 'redact', fields: ['password'] },
         { type: 'coerce', field: 'ts', to: 'timestamp' },
@@ -28,7 +28,7 @@ describe('processor options', () => {
   });
 
   it('refuses an unknown step type with one problem at its path', () => {
-    const { problems } = validate(plugin, {
+    const { problems } = validateOptions(plugin, {
       steps: [{ type: 'set', field: 'a', value: 1 }, { type: 'explode' }],
     });
     expect(problems).toEqual([expect.objectContaining({ path: '/steps/1/type' })]);
@@ -52,7 +52,7 @@ describe('processor options', () => {
   });
 
   it('reports what the schema cannot: bad patterns, templates, schemas, operator counts', () => {
-    const { problems } = validate(plugin, {
+    const { problems } = validateOptions(plugin, {
       steps: [
         { type: 'redact', fields: ['msg'], pattern: '([a-z' },
         { type: 'set', field: 'x', template: '{service-{level}' },
@@ -79,7 +79,7 @@ describe('processor options', () => {
   });
 
   it('accepts a realistic list of steps', () => {
-    const { problems, options } = validate(plugin, {
+    const { problems, options } = validateOptions(plugin, {
       steps: [
         { type: 'coerce', field: 'latencyMs', to: 'number' },
         { type: 'default', field: 'level', value: 'info' },

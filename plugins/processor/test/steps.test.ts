@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import plugin, { ProcessorDomain } from '../src/index.js';
-import { run, validate } from './helpers.js';
+import { validateOptions } from '@tapline/testkit';
+import { run } from './helpers.js';
 
 /** A domain made the way the host makes one: options validated (defaults applied) first. */
 function processor(steps: unknown[]): ProcessorDomain {
-  const { options, problems } = validate(plugin, { steps });
+  const { options, problems } = validateOptions(plugin, { steps });
   expect(problems).toEqual([]);
   return new ProcessorDomain(options!, { id: 'normalise' });
 }

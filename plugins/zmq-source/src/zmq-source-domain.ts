@@ -132,7 +132,7 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
         this.log.error({ err, address: this.endpoint }, 'zmq source stopped receiving');
         return;
       }
-      if (waiting && !this.draining) {
+      if (waiting) {
         socket.receiveTimeout = FLOWING;
         waiting = false;
       }

@@ -65,7 +65,8 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-type Branch = { const?: unknown; properties?: Record<string, { const?: unknown } | undefined> };
+/** A branch of a union, as far as telling branches apart needs. */
+type Branch = { properties?: Record<string, unknown> };
 
 /** The one value a schema allows, when it allows exactly one (`const`, or an enum of one). */
 function literal(schema: unknown): { value: unknown } | undefined {
