@@ -53,7 +53,14 @@ describe('tapline run', { timeout: 30_000 }, () => {
       const m = await getJson(run.url, '/api/metrics');
       return m.accounting.received === 204 && m.accounting.inFlight === 0 ? m : undefined;
     });
-    expect(api.accounting).toEqual({ received: 204, completed: 200, dropped: 2, failed: 2, inFlight: 0 });
+    expect(api.accounting).toEqual({
+      received: 204,
+      completed: 200,
+      dropped: 2,
+      failed: 2,
+      lost: 0,
+      inFlight: 0,
+    });
     expect(api.steps.map((s: { id: string }) => s.id)).toEqual(['ingest', 'enrich', 'count', 'export']);
 
     const prom = parsePrometheusText(await (await fetch(new URL('/metrics', run.url))).text());
@@ -95,7 +102,7 @@ describe('tapline run', { timeout: 30_000 }, () => {
     expect(dead).toHaveLength(2);
     const lines = run.logs.filter((l) => l.msg.startsWith('accounting:'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]!.accounting).toEqual({ received: 204, completed: 200, dropped: 2, failed: 2 });
+    expect(lines[0]!.accounting).toEqual({ received: 204, completed: 200, dropped: 2, failed: 2, lost: 0 });
     expect(run.logs.some((l) => l.msg === 'final metrics')).toBe(true);
     expect(run.logs.filter((l) => l.step === 'ingest').length).toBeGreaterThan(0);
   });

@@ -97,6 +97,7 @@ describe('bad input, end to end', { timeout: 30_000 }, () => {
       completed: goodCount,
       dropped: 0,
       failed: bad.length,
+      lost: 0,
       inFlight: 0,
     });
     expect(metrics.operations['ingest.handle'].errorTypes).toEqual({ TAPLINE_ERR_DECODE: 6 });
@@ -115,6 +116,7 @@ describe('bad input, end to end', { timeout: 30_000 }, () => {
       completed: goodCount,
       dropped: 0,
       failed: bad.length,
+      lost: 0,
     });
 
     const exported = await readNdjson(path.join(run.dir, 'out/records.ndjson'));

@@ -138,7 +138,13 @@ describe('graceful stop under load, end to end', { timeout: 60_000 }, () => {
     run.child.kill('SIGTERM');
     expect(await run.exit).toEqual({ code: 0, signal: null });
     expect(before.received).toBeLessThan(100); // most were still waiting in the socket's queue
-    expect(accountingLine(run).accounting).toEqual({ received: 100, completed: 100, dropped: 0, failed: 0 });
+    expect(accountingLine(run).accounting).toEqual({
+      received: 100,
+      completed: 100,
+      dropped: 0,
+      failed: 0,
+      lost: 0,
+    });
     const exported = (await readNdjson(path.join(run.dir, 'out/records.ndjson'))).map((r) => r.seq as number);
     expect(exported.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });

@@ -34,7 +34,14 @@ describe('the original design, end to end', { timeout: 30_000 }, () => {
       const m = await getJson(run.url, '/api/metrics');
       return m.accounting.completed === 3 ? m : undefined;
     });
-    expect(metrics.accounting).toEqual({ received: 3, completed: 3, dropped: 0, failed: 0, inFlight: 0 });
+    expect(metrics.accounting).toEqual({
+      received: 3,
+      completed: 3,
+      dropped: 0,
+      failed: 0,
+      lost: 0,
+      inFlight: 0,
+    });
     const ids = config.pipeline.map((s) => s.id);
     expect(ids).toEqual(['ingest', 'normalize', 'metrics', 'export']);
     for (const id of ids) {
@@ -43,7 +50,13 @@ describe('the original design, end to end', { timeout: 30_000 }, () => {
 
     run.child.kill('SIGTERM');
     expect(await run.exit).toEqual({ code: 0, signal: null });
-    expect(accountingLine(run).accounting).toEqual({ received: 3, completed: 3, dropped: 0, failed: 0 });
+    expect(accountingLine(run).accounting).toEqual({
+      received: 3,
+      completed: 3,
+      dropped: 0,
+      failed: 0,
+      lost: 0,
+    });
 
     const exported = await readNdjson(path.join(run.dir, 'out/records.ndjson'));
     expect(exported.map((r) => r.id)).toEqual(['r1', 'r2', 'r3']);

@@ -116,6 +116,7 @@ describe('overload, end to end', { timeout: 60_000 }, () => {
       completed: TOTAL,
       dropped: 0,
       failed: 0,
+      lost: 0,
     });
     const exported = (await readNdjson(path.join(run.dir, 'out/records.ndjson'))).map((r) => r.seq as number);
     expect(exported).toHaveLength(TOTAL);

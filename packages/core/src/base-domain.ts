@@ -60,6 +60,12 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   /** Flush and release. Idempotent, and safe to call when `initialize` never ran. */
   shutdown(): void | Promise<void> {}
 
+  /**
+   * Define this when the domain writes files: reopen them at their paths, for log rotation by
+   * another tool. The host calls it on SIGHUP.
+   */
+  reopen?(): void | Promise<void>;
+
   /** Registers the next step (or any consumer) on the data channel. Call while wiring. */
   onHandled(fn: (output: TOut, message: MessageContext) => unknown, name = 'tapline'): this {
     this.hooks.handled.tap(name, fn as (output: TOut, message: MessageContext) => void);

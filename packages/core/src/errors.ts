@@ -178,11 +178,11 @@ export class AddressError extends TaplineError {
   }
 }
 
-/** Shutdown could not finish its work in time, or a step could not flush. */
+/** Shutdown could not finish its work in time, a step could not flush, or dead letters were lost. */
 export class ShutdownError extends TaplineError {
   override name = 'ShutdownError';
   constructor(
-    code: 'TAPLINE_ERR_DRAIN_TIMEOUT' | 'TAPLINE_ERR_FLUSH_FAILED',
+    code: 'TAPLINE_ERR_DRAIN_TIMEOUT' | 'TAPLINE_ERR_FLUSH_FAILED' | 'TAPLINE_ERR_DEAD_LETTERS_LOST',
     message: string,
     cause?: unknown,
   ) {

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { BaseDomain, type DomainIdentity, type ExecuteResult } from './base-domain.js';
-export { SourceDomain, isSource } from './source-domain.js';
+export { SourceDomain, isSource, type Outcome } from './source-domain.js';
 export { DROP, type Drop } from './drop.js';
 export { createMessageContext, type MessageContext } from './message-context.js';
 export { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
@@ -28,6 +28,8 @@ export {
   type TypeName,
 } from './types.js';
 export * from './errors.js';
+export { LineFile, type LineFileOptions } from './io/line-file.js';
+export { withRetry, type RetryPolicy } from './io/retry.js';
 export { silentLogger, type LogFn, type Logger } from './logger.js';
 /** TypeBox, for plugin options schemas: `Type.Object({ ... })`. */
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

@@ -1,5 +1,13 @@
 import { BaseDomain, type DomainIdentity } from './base-domain.js';
 import { unboundedIntake, type Intake } from './intake.js';
+import type { MessageContext } from './message-context.js';
+
+/**
+ * How a message ended, once that is durable: `completed` (the last step's work is done and its
+ * targets took the record), `dropped` (a step filtered it out), `failed` (a step raised and its
+ * dead letter was written), or `lost` (a step raised and its dead letter could not be written).
+ */
+export type Outcome = 'completed' | 'dropped' | 'failed' | 'lost';
 
 /**
  * A domain that takes messages in from outside the process. The host starts sources after
@@ -16,6 +24,13 @@ export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseD
   constructor(identity?: DomainIdentity) {
     super(identity);
   }
+
+  /**
+   * Define this to be told how each message this source took in ended: exactly once per
+   * message, after the outcome is durable (see {@link Outcome}). An acknowledging source acks
+   * here. Sources that do not define it cost the host nothing per message. It must not throw.
+   */
+  settled?(message: MessageContext, outcome: Outcome): void;
 
   /** Begin taking messages in. Resolves once intake has begun (the socket is bound, say). */
   abstract start(): Promise<void>;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createMessageContext, type ErrorEvent } from '@tapline/core';
 import { pino } from 'pino';
@@ -22,31 +22,45 @@ describe('Accounting', () => {
     a.complete(m1);
     await w1;
     expect(woke).toBe(true);
-    expect(a.snapshot()).toEqual({ received: 2, completed: 1, dropped: 0, failed: 0, inFlight: 1 });
+    expect(a.snapshot()).toEqual({ received: 2, completed: 1, dropped: 0, failed: 0, lost: 0, inFlight: 1 });
   });
 
   it('resolves drained() when the last in-flight message ends', async () => {
     const a = new Accounting(10, 10);
-    a.accept('in');
-    a.accept('in');
+    const m1 = a.accept('in');
+    const m2 = a.accept('in');
     const drained = a.drained();
-    a.drop();
-    a.fail();
+    a.drop(m1);
+    expect(a.failing(m2)).toBe(true);
+    expect(a.inFlight).toBe(1); // failed, but its dead letter is not written yet
+    a.fail(m2, false);
     await drained;
-    expect(a.snapshot()).toMatchObject({ dropped: 1, failed: 1, inFlight: 0 });
+    expect(a.snapshot()).toMatchObject({ dropped: 1, failed: 1, lost: 0, inFlight: 0 });
   });
 
-  it('holds intake while anything holds it, however little is in flight', async () => {
+  it('settles each message once, tells the source each outcome once, and ignores a second outcome', () => {
     const a = new Accounting(10, 10);
-    a.hold();
-    a.hold();
-    expect(a.hasCapacity).toBe(false);
-    const wait = a.waitForCapacity();
-    a.release();
-    expect(a.hasCapacity).toBe(false);
-    a.release();
-    await wait;
-    expect(a.hasCapacity).toBe(true);
+    const told: Array<[number, string]> = [];
+    a.notify = (m, outcome) => told.push([m.id, outcome]);
+    const [m1, m2, m3, m4] = [a.accept('in'), a.accept('in'), a.accept('in'), a.accept('in')];
+    a.complete(m1);
+    a.complete(m1);
+    a.drop(m1);
+    a.drop(m2);
+    a.failing(m3);
+    a.fail(m3, true);
+    a.fail(m3, false);
+    expect(a.failing(m3)).toBe(false);
+    expect(a.abandon()).toEqual([m4]);
+    a.complete(m4); // finished after it was given up on: the first outcome stands
+    a.fail(m4, false);
+    expect(told).toEqual([
+      [m1.id, 'completed'],
+      [m2.id, 'dropped'],
+      [m3.id, 'lost'],
+      [m4.id, 'failed'],
+    ]);
+    expect(a.snapshot()).toEqual({ received: 4, completed: 1, dropped: 1, failed: 2, lost: 1, inFlight: 0 });
   });
 });
 
@@ -60,29 +74,37 @@ describe('dead letters', () => {
     messageId: 1,
   });
 
-  it('holds intake while more than its buffer waits for the disk, and loses nothing', async () => {
+  it('answers each write once its line is in the file', async () => {
     const file = join(await tempDir(), 'dead', 'letters.ndjson');
-    const accounting = new Accounting(100, 10);
-    const letters = new DeadLetters(file, pino({ level: 'silent' }), accounting, 4096);
+    const letters = new DeadLetters(file, pino({ level: 'silent' }));
     await letters.open();
     const big = JSON.stringify({ blob: 'x'.repeat(64 * 1024) });
-    letters.write(failure('too big'), createMessageContext('in', Buffer.from(big)));
-    expect(accounting.hasCapacity).toBe(false);
-    await accounting.waitForCapacity(); // the stream drained to the file
-    expect(accounting.hasCapacity).toBe(true);
-    letters.write(failure('small'), createMessageContext('in', Buffer.from('{"n":1}')));
-    expect(accounting.hasCapacity).toBe(true);
+    await letters.write(failure('too big'), createMessageContext('in', Buffer.from(big)));
+    const written = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(written).toHaveLength(1);
+    await letters.write(failure('small'), createMessageContext('in', Buffer.from('{"n":1}')));
     await letters.close();
     const lines = (await readFile(file, 'utf8'))
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as { message: string; step: string; errorType: string; payload: never });
     expect(lines.map((l) => [l.message, l.step, l.errorType])).toEqual([
       ['too big', 'work', 'TAPLINE_ERR_VALIDATION'],
       ['small', 'work', 'TAPLINE_ERR_VALIDATION'],
     ]);
-    expect(lines[0].payload.blob).toHaveLength(64 * 1024);
-    expect([letters.written, letters.lost]).toEqual([2, 0]);
+    expect((lines[0]!.payload as { blob: string }).blob).toHaveLength(64 * 1024);
+    expect(letters.written).toBe(2);
+  });
+
+  it('rejects the write of a line that cannot reach the disk', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'letters.ndjson');
+    const letters = new DeadLetters(file, pino({ level: 'silent' }));
+    await letters.open();
+    await rm(file);
+    await mkdir(file); // the path is now a folder: the file cannot be opened again there
+    await expect(letters.write(failure('x'), createMessageContext('in', '{}'))).rejects.toThrow(/EISDIR/);
+    await letters.close();
   });
 });
 

@@ -54,7 +54,14 @@ describe('a running host', () => {
     await host.start();
     await done(host, 41);
     const report = await host.stop();
-    expect(report.accounting).toEqual({ received: 41, completed: 24, dropped: 8, failed: 9, inFlight: 0 });
+    expect(report.accounting).toEqual({
+      received: 41,
+      completed: 24,
+      dropped: 8,
+      failed: 9,
+      lost: 0,
+      inFlight: 0,
+    });
     expect(seen.checks).toBeGreaterThanOrEqual(41);
     expect(seen.broken).toEqual([]);
     const metrics = host.getMetrics();
@@ -100,16 +107,35 @@ describe('a running host', () => {
     expect(await host.stop()).toBe(report);
   });
 
-  it('reports a drain that runs out of time', async () => {
-    const { host } = await hostFor([listSource([{ n: 1 }, { n: 2 }]), behave('a', { hold: true }), sink], {
-      runtime: { shutdownTimeoutMs: 30 },
-    });
+  it('dead-letters what is still in flight when the stop runs out of time, and says so', async () => {
+    const { host, dir } = await hostFor(
+      [listSource([{ n: 1 }, { n: 2 }]), behave('a', { hold: true }), sink],
+      { runtime: { shutdownTimeoutMs: 100 }, deadLetter: { path: 'dead.ndjson' } },
+    );
     await host.start();
     await expect.poll(() => host.getMetrics().accounting.received).toBe(2);
     const report = await host.stop();
     expect(report).toMatchObject({ drained: false, inFlightLeft: 2 });
+    expect(report.accounting).toEqual({
+      received: 2,
+      completed: 0,
+      dropped: 0,
+      failed: 2,
+      lost: 0,
+      inFlight: 0,
+    });
     expect(report.errors.map((e) => e.code)).toEqual(['TAPLINE_ERR_DRAIN_TIMEOUT']);
-    domainOf(host, 'a').release();
+    const letters = (await readFile(path.join(dir, 'dead.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(letters.map((l) => [l.errorType, l.payload])).toEqual([
+      ['ShutdownTimeout', { n: 1 }],
+      ['ShutdownTimeout', { n: 2 }],
+    ]);
+    expect(letters[0]!.message).toMatch(/shutdown timeout/);
+    domainOf(host, 'a').release(); // finishing late changes no outcome
+    expect(host.getMetrics().accounting).toEqual(report.accounting);
   });
 
   it('writes each failed message to the dead-letter file with its step, error and original payload', async () => {

@@ -4,6 +4,7 @@ import {
   ShutdownError,
   messageOf,
   type DomainIdentity,
+  prometheus,
   type Receipt,
 } from '@tapline/core';
 import { createTarget } from './create-target.js';
@@ -14,13 +15,15 @@ import type { ExportTarget } from './target.js';
 export interface ExporterContext extends DomainIdentity {
   /** Relative file paths resolve against it; the working directory when absent. */
   readonly configDir?: string;
+  /** Where `tapline_export_records_total` is registered, when given. */
+  readonly registry?: prometheus.Registry;
 }
 
 /**
  * Writes every message, serialized once, to each of its targets, and returns the exporter's one
- * frozen receipt. A message is acknowledged only once every target has it in its buffer; one a
- * target cannot take (after retries) fails with `ExportError`, so the host dead-letters it. It
- * may then already be in the targets listed before the failing one.
+ * frozen receipt once every target has it for good (a file: its batch's write returned). One a
+ * target cannot take (after retries) fails with `ExportError`, so the host dead-letters it; it
+ * may then already be in the other targets.
  */
 export class ExporterDomain extends BaseDomain<unknown, Receipt> {
   readonly targets: readonly ExportTarget[];
@@ -32,11 +35,8 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
 
   constructor(options: ExporterOptions, ctx: ExporterContext = {}) {
     super(ctx);
-    const retry = {
-      retries: options.retries ?? 3,
-      retryDelayMs: options.retryDelayMs ?? 100,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? 5000,
-    };
+    const { retries, retryDelayMs, retryMaxDelayMs } = options;
+    const retry = { retries, retryDelayMs, retryMaxDelayMs };
     this.timestampField = options.timestampField;
     const dir = ctx.configDir ?? process.cwd();
     this.targets = options.targets.map((t) => createTarget(t, retry, dir, this.log));
@@ -44,13 +44,14 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
       delivered: this.targets.length,
       targets: Object.freeze(this.targets.map((t) => t.name)),
     });
+    if (ctx.registry !== undefined) registerTargetMetrics(ctx.registry, this.id, this.targets);
   }
 
   override initialize(): Promise<void> {
     return (this.opened ??= this.openAll());
   }
 
-  execute(input: unknown): Receipt | Promise<Receipt> {
+  execute(input: unknown): Promise<Receipt> {
     if (
       this.timestampField !== undefined &&
       input !== null &&
@@ -60,15 +61,19 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
       (input as Record<string, unknown>)[this.timestampField] = performance.timeOrigin + performance.now();
     }
     const json = serialize(input);
-    let waits: Array<void | Promise<void>> | undefined;
-    for (let i = 0; i < this.targets.length; i++) {
-      const pending = this.targets[i]!.write(json);
-      if (pending !== undefined) (waits ??= []).push(pending);
-    }
-    if (waits === undefined) return this.receipt;
-    const receipt = this.receipt;
-    return (waits.length === 1 ? waits[0]! : Promise.all(waits)).then(() => receipt);
+    const targets = this.targets;
+    if (targets.length === 1) return targets[0]!.write(json).then(this.toReceipt);
+    const waits: Promise<void>[] = [];
+    for (let i = 0; i < targets.length; i++) waits.push(targets[i]!.write(json));
+    return Promise.all(waits).then(this.toReceipt);
   }
+
+  /** Reopens the file targets at their paths (log rotation). */
+  override reopen(): void {
+    for (const t of this.targets) t.reopen?.();
+  }
+
+  private readonly toReceipt = (): Receipt => this.receipt;
 
   /** Flushes and closes every target; throws `TAPLINE_ERR_FLUSH_FAILED` when one could not flush. */
   override shutdown(): Promise<void> {
@@ -95,6 +100,42 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
       cause,
     );
   }
+}
+
+interface MeteredStep {
+  readonly step: string;
+  readonly targets: readonly ExportTarget[];
+}
+
+/** Per registry, the exporter steps whose targets its one `tapline_export_records_total` reads. */
+const metered = new WeakMap<prometheus.Registry, MeteredStep[]>();
+
+function registerTargetMetrics(
+  registry: prometheus.Registry,
+  step: string,
+  targets: readonly ExportTarget[],
+): void {
+  let steps = metered.get(registry);
+  if (steps === undefined) {
+    const list: MeteredStep[] = (steps = []);
+    metered.set(registry, list);
+    new prometheus.Counter({
+      name: 'tapline_export_records_total',
+      help: 'Records an exporter target took for good (written: in the file, on the stream, queued by ZeroMQ) or could not take (failed).',
+      labelNames: ['step', 'target', 'result'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of list) {
+          for (const t of s.targets) {
+            this.inc({ step: s.step, target: t.name, result: 'written' }, t.written);
+            this.inc({ step: s.step, target: t.name, result: 'failed' }, t.failed);
+          }
+        }
+      },
+    });
+  }
+  steps.push({ step, targets });
 }
 
 function serialize(input: unknown): string {

@@ -1,11 +1,11 @@
 import { Type, type Static } from '@tapline/core';
 
-export const FILE_DEFAULTS = { flushIntervalMs: 1000, flushBytes: 64 * 1024, rotateKeep: 5 } as const;
+export const FILE_DEFAULTS = { flushIntervalMs: 0, flushBytes: 64 * 1024, rotateKeep: 5 } as const;
 export const ZMQ_DEFAULTS = {
   socket: 'push',
   mode: 'connect',
   sendHighWaterMark: 1000,
-  sendTimeoutMs: 5000,
+  sendTimeoutMs: 1000,
   lingerMs: 1000,
 } as const;
 
@@ -18,8 +18,21 @@ const fileTarget = Type.Object(
       minLength: 1,
       description: 'NDJSON file; relative paths resolve against the config file.',
     }),
-    flushIntervalMs: Type.Optional(Type.Integer({ minimum: 1, default: FILE_DEFAULTS.flushIntervalMs })),
-    flushBytes: Type.Optional(Type.Integer({ minimum: 1, default: FILE_DEFAULTS.flushBytes })),
+    flushIntervalMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        default: FILE_DEFAULTS.flushIntervalMs,
+        description:
+          'How long records may collect before a write begins; 0: as soon as the previous write returned. A record completes once its write returned.',
+      }),
+    ),
+    flushBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: FILE_DEFAULTS.flushBytes,
+        description: 'With flushIntervalMs, a write begins at once when this many bytes wait.',
+      }),
+    ),
     rotateBytes: Type.Optional(
       Type.Integer({
         minimum: 1,
@@ -51,7 +64,8 @@ const zmqTarget = Type.Object(
       Type.Integer({
         minimum: -1,
         default: ZMQ_DEFAULTS.sendTimeoutMs,
-        description: 'How long one send may wait for a peer (-1: forever); a timeout is retried.',
+        description:
+          'How long one send may wait for a connected peer (-1: forever); a timeout is retried, then fails the records waiting behind it too.',
       }),
     ),
     lingerMs: Type.Optional(Type.Integer({ minimum: 0, default: ZMQ_DEFAULTS.lingerMs })),
@@ -97,4 +111,4 @@ export type ExporterOptions = Static<typeof exporterOptions>;
 export type TargetOptions = ExporterOptions['targets'][number];
 export type FileTargetOptions = Static<typeof fileTarget>;
 export type ZmqTargetOptions = Static<typeof zmqTarget>;
-export type RetryPolicy = Pick<ExporterOptions, 'retries' | 'retryDelayMs' | 'retryMaxDelayMs'>;
+export type { RetryPolicy } from '@tapline/core';

@@ -2,21 +2,29 @@ import type { Writable } from 'node:stream';
 import { ExportError, messageOf } from '@tapline/core';
 import type { ExportTarget } from './target.js';
 
+interface Chunk {
+  text: string;
+  lines: number;
+  readonly done: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * NDJSON lines to standard output (or any writable stream). Lines taken during one turn of the
  * event loop go out in one write: stdout is synchronous on Linux for pipes and files, so a write
- * per message would be blocking I/O per message. While the stream is over its high-water mark,
- * writers wait for `drain`.
+ * per message would be blocking I/O per message. Each line's promise settles with its chunk's
+ * write callback, so a record completes once the stream took it, and a reader that does not
+ * keep up holds the pipeline back.
  */
 export class StdoutTarget implements ExportTarget {
   readonly name: string;
-  private pending = '';
-  private scheduled = false;
-  /** Set while the stream pushes back; settles on `drain` (or fails on a stream error). */
-  private drained: Promise<void> | undefined;
-  private releaseDrain: ((err?: unknown) => void) | undefined;
+  written = 0;
+  failed = 0;
+  private chunk: Chunk | undefined;
   private failure: unknown;
   private closing: Promise<void> | undefined;
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly stream: Writable = process.stdout,
@@ -27,21 +35,22 @@ export class StdoutTarget implements ExportTarget {
 
   async open(): Promise<void> {
     this.stream.on('error', this.onError);
-    this.stream.on('drain', this.onDrain);
   }
 
-  write(json: string): void | Promise<void> {
+  write(json: string): Promise<void> {
     if (this.failure !== undefined) {
       throw new ExportError(this.name, `the stream failed (${messageOf(this.failure)})`, this.failure);
     }
     if (this.closing !== undefined) throw new ExportError(this.name, 'the exporter is shutting down');
-    this.pending += json;
-    this.pending += '\n';
-    if (!this.scheduled) {
-      this.scheduled = true;
+    let c = this.chunk;
+    if (c === undefined) {
+      c = this.chunk = newChunk();
       setImmediate(this.flushNow);
     }
-    return this.drained;
+    c.text += json;
+    c.text += '\n';
+    c.lines++;
+    return c.done;
   }
 
   close(): Promise<void> {
@@ -49,47 +58,48 @@ export class StdoutTarget implements ExportTarget {
   }
 
   private async finish(): Promise<void> {
-    const chunk = this.pending;
-    this.pending = '';
+    this.flushNow();
     try {
-      if (this.failure !== undefined) throw this.failure;
-      if (chunk.length === 0 && this.stream.writableLength === 0) return;
-      // Writes complete in order, so this callback means every earlier line is out too.
-      await new Promise<void>((resolve, reject) =>
-        this.stream.write(chunk, (err?: Error | null) => (err ? reject(err) : resolve())),
-      );
-    } catch (err) {
-      throw new ExportError(this.name, `could not flush standard output: ${messageOf(err)}`, err);
+      await this.lastWrite;
     } finally {
       this.stream.off('error', this.onError);
-      this.stream.off('drain', this.onDrain);
     }
   }
 
   private readonly flushNow = (): void => {
-    this.scheduled = false;
-    if (this.pending.length === 0 || this.closing !== undefined) return;
-    const chunk = this.pending;
-    this.pending = '';
-    if (!this.stream.write(chunk) && this.drained === undefined) {
-      this.drained = new Promise<void>((resolve, reject) => {
-        this.releaseDrain = (err) => (err === undefined ? resolve() : reject(err));
+    const c = this.chunk;
+    if (c === undefined) return;
+    this.chunk = undefined;
+    // Writes complete in order: this chunk's callback means every earlier line is out too.
+    this.lastWrite = new Promise<void>((resolve, reject) => {
+      this.stream.write(c.text, (err?: Error | null) => {
+        if (err) {
+          this.failed += c.lines;
+          const failure = new ExportError(this.name, `could not write: ${messageOf(err)}`, err);
+          c.reject(failure);
+          reject(failure);
+        } else {
+          this.written += c.lines;
+          c.resolve();
+          resolve();
+        }
       });
-      this.drained.catch(() => {}); // waiters get the rejection; nobody waiting is fine too
-    }
+    });
+    this.lastWrite.catch(() => {});
   };
-
-  private readonly onDrain = (): void => this.settleDrain();
 
   private readonly onError = (err: unknown): void => {
     this.failure = err;
-    this.settleDrain(new ExportError(this.name, `the stream failed (${messageOf(err)})`, err));
   };
+}
 
-  private settleDrain(err?: unknown): void {
-    const release = this.releaseDrain;
-    this.drained = undefined;
-    this.releaseDrain = undefined;
-    release?.(err);
-  }
+function newChunk(): Chunk {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  done.catch(() => {});
+  return { text: '', lines: 0, done, resolve, reject };
 }

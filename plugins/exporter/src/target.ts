@@ -2,14 +2,21 @@
 export interface ExportTarget {
   /** Names the target in receipts, logs and errors: `file:/abs/path`, `stdout`, `zmq:tcp://…`. */
   readonly name: string;
+  /** Records the target has taken for good: written to the OS, or queued by ZeroMQ. */
+  readonly written: number;
+  /** Records the target could not take (retries included). */
+  readonly failed: number;
   /** Acquires the file, stream or socket. */
   open(): Promise<void>;
   /**
-   * Takes one serialized JSON value (no newline: line-based targets add it). Returns once it is
-   * in the target's buffer, or a promise when the target pushes back or sends asynchronously
-   * (it settles when the value is taken). Throws an `ExportError` when it cannot be taken.
+   * Takes one serialized JSON value (no newline: line-based targets add it). The promise
+   * resolves once the target has it for good (a file: its write returned; stdout: the stream's
+   * write callback; ZeroMQ: the socket queued it) and rejects with an `ExportError` when it
+   * could not (retries included). Throws an `ExportError` when the target takes nothing more.
    */
-  write(json: string): void | Promise<void>;
+  write(json: string): Promise<void>;
+  /** Reopens files at their paths (log rotation); targets without files leave it out. */
+  reopen?(): void;
   /** Writes out everything taken and releases the target; throws when it could not. Idempotent. */
   close(): Promise<void>;
 }

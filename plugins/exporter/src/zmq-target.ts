@@ -1,7 +1,13 @@
-import { AddressError, ExportError, messageOf, type Logger } from '@tapline/core';
+import {
+  AddressError,
+  ExportError,
+  messageOf,
+  withRetry,
+  type Logger,
+  type RetryPolicy,
+} from '@tapline/core';
 import { Publisher, Push } from 'zeromq';
-import { ZMQ_DEFAULTS, type RetryPolicy, type ZmqTargetOptions } from './options.js';
-import { withRetry } from './retry.js';
+import { ZMQ_DEFAULTS, type ZmqTargetOptions } from './options.js';
 import type { ExportTarget } from './target.js';
 
 /** A queue that never empties under steady load is compacted this often, so it cannot creep. */
@@ -16,10 +22,25 @@ interface Queued {
 /**
  * One JSON text per ZeroMQ message to a next hop over PUSH or PUB.
  * A ZeroMQ socket allows one pending send, so lines queue here and one loop sends them in
- * order; each writer is answered once its line is in the socket's outgoing queue.
+ * order; each writer is answered once its line is in the socket's outgoing queue (`sent`):
+ * ZeroMQ has no acknowledgements, and what it queued for a peer that dies is lost with it.
+ * `immediate` keeps ZeroMQ from queueing for peers that are not connected, so with the hop
+ * down a send times out; once one has failed its retries, the records queued behind it fail at
+ * once with the same error instead of each waiting out its own retries.
  */
 export class ZmqTarget implements ExportTarget {
   readonly name: string;
+  /** Records ZeroMQ took into its outgoing queue. */
+  sent = 0;
+  /** Records queued here, waiting for the socket. */
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+  get written(): number {
+    return this.sent;
+  }
+  /** Records that could not be sent (retries included) or were still queued at close. */
+  failed = 0;
   private socket: Push | Publisher | undefined;
   private readonly queue: Queued[] = [];
   private head = 0;
@@ -81,9 +102,20 @@ export class ZmqTarget implements ExportTarget {
     return (this.closing ??= this.finish());
   }
 
+  /** Fails what still waits here, and closes the socket: a pending send then ends too. */
   private async finish(): Promise<void> {
-    await this.pumping;
+    this.failQueued(new ExportError(this.name, 'the exporter shut down before the record was sent'));
     this.socket?.close(); // linger bounds how long queued messages may keep the process alive
+    await this.pumping;
+  }
+
+  private failQueued(err: ExportError): void {
+    for (let i = this.head; i < this.queue.length; i++) {
+      this.failed++;
+      this.queue[i]!.reject(err);
+    }
+    this.queue.length = 0;
+    this.head = 0;
   }
 
   private async pump(): Promise<void> {
@@ -101,16 +133,22 @@ export class ZmqTarget implements ExportTarget {
           () => socket.send(item.json),
           (err, retry, delayMs) =>
             this.log.warn({ err, target: this.name, retry, delayMs }, 'zmq send failed; retrying'),
+          () => socket.closed,
         );
+        this.sent++;
         item.resolve();
       } catch (err) {
-        item.reject(
-          new ExportError(
-            this.name,
-            `send failed after ${this.retry.retries} retries: ${messageOf(err)}`,
-            err,
-          ),
+        const failure = new ExportError(
+          this.name,
+          socket.closed
+            ? 'the exporter shut down before the record was sent'
+            : `send failed after ${this.retry.retries} retries: ${messageOf(err)}`,
+          err,
         );
+        this.failed++;
+        item.reject(failure);
+        // The hop that refused this record would refuse the ones behind it: fail them now.
+        this.failQueued(failure);
       }
     }
     this.queue.length = 0;

@@ -21,14 +21,14 @@ export function logFinalReport(logger: Logger, metrics: HostMetrics, report: Sto
     },
     'final metrics',
   );
-  const { received, completed, dropped, failed } = report.accounting;
+  const { received, completed, dropped, failed, lost } = report.accounting;
   logger.info(
     {
-      accounting: { received, completed, dropped, failed },
+      accounting: { received, completed, dropped, failed, lost },
       inFlightLeft: report.inFlightLeft,
       drained: report.drained,
     },
-    `accounting: received=${received} completed=${completed} dropped=${dropped} failed=${failed}`,
+    `accounting: received=${received} completed=${completed} dropped=${dropped} failed=${failed} lost=${lost}`,
   );
 }
 

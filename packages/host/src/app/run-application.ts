@@ -31,13 +31,15 @@ export interface RunApplicationOptions {
  * `tapline run`: loads the config, builds and starts the host and the monitoring API, runs
  * until SIGINT/SIGTERM, then stops gracefully and logs the final metrics and accounting.
  * Resolves to the exit code: 0 after a clean stop; 1 when the config is invalid, a step could
- * not start, the drain timed out or a step could not flush. A second signal exits at once.
+ * not start, the drain timed out, a step could not flush or a dead letter was lost. A second
+ * signal exits at once. SIGHUP reopens the output and dead-letter files (log rotation).
  */
 export async function runApplication(options: RunApplicationOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const stderr = options.stderr ?? process.stderr;
   const handleSignals = options.handleSignals ?? true;
   let app: AppLogger | undefined;
+  let host: Host | undefined;
   // Listen for signals first: a SIGTERM during start-up then stops cleanly instead of killing.
   const stop = waitForStop({
     signal: options.signal,
@@ -46,6 +48,11 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
       app?.logger.warn({ signal: sig }, `second ${sig}: exiting now without finishing the stop`);
       app?.flushSync();
       process.exit(code);
+    },
+    hangup: () => {
+      if (host === undefined) return;
+      app?.logger.info('SIGHUP received: reopening the output and dead-letter files');
+      host.reopen().catch((err: unknown) => app?.logger.error({ err }, 'could not reopen the files'));
     },
   });
   // A plugin's stray async error would otherwise end the process with pino's buffer unwritten.
@@ -58,7 +65,6 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
     process.on('uncaughtException', crash);
     process.on('unhandledRejection', crash);
   }
-  let host: Host | undefined;
   let http: MonitoringServer | undefined;
   try {
     try {

@@ -3,7 +3,7 @@ export type StopReason = 'SIGINT' | 'SIGTERM' | 'abort';
 const EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
 /**
- * Resolves on the first SIGINT or SIGTERM (or when `signal` aborts). A second signal while
+ * Resolves on the first SIGINT or SIGTERM (or when `signal` aborts); SIGHUP calls `hangup`. A second signal while
  * the application stops calls `force` with the conventional exit code (128 + signal number).
  * `dispose` removes the handlers.
  */
@@ -11,6 +11,8 @@ export function waitForStop(options: {
   signal?: AbortSignal;
   handleSignals: boolean;
   force: (signal: 'SIGINT' | 'SIGTERM', exitCode: number) => void;
+  /** SIGHUP: never stops the application (Node's default would kill it). */
+  hangup?: () => void;
 }): { stopped: Promise<StopReason>; dispose(): void } {
   let first: StopReason | undefined;
   let resolve!: (reason: StopReason) => void;
@@ -31,9 +33,11 @@ export function waitForStop(options: {
       resolve('abort');
     }
   };
+  const onHup = (): void => options.hangup?.();
   if (options.handleSignals) {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
+    process.on('SIGHUP', onHup);
   }
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -42,6 +46,7 @@ export function waitForStop(options: {
     dispose() {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
       options.signal?.removeEventListener('abort', onAbort);
     },
   };

@@ -39,7 +39,7 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
     ),
     new ScrapedMetric(
       'tapline_messages_completed_total',
-      'Messages the last step handled.',
+      'Messages the last step handled, once their records were written.',
       'counter',
       account('completed'),
     ),
@@ -51,9 +51,15 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
     ),
     new ScrapedMetric(
       'tapline_messages_failed_total',
-      'Messages a step failed on (sent to dead letters).',
+      'Messages a step failed on, once their dead letter was written (or lost).',
       'counter',
       account('failed'),
+    ),
+    new ScrapedMetric(
+      'tapline_dead_letters_lost_total',
+      'Failed messages whose dead letter could not be written (counted in failed too).',
+      'counter',
+      account('lost'),
     ),
     new ScrapedMetric(
       'tapline_messages_in_flight',

@@ -1,11 +1,21 @@
-import { DurationWindow, createMessageContext, type Intake, type MessageContext } from '@tapline/core';
+import {
+  DurationWindow,
+  createMessageContext,
+  type Intake,
+  type MessageContext,
+  type Outcome,
+} from '@tapline/core';
 
 /** Every received message ends in exactly one outcome; `inFlight` are those not ended yet. */
 export interface AccountingSnapshot {
   readonly received: number;
+  /** The last step handled it and its targets took the record. */
   readonly completed: number;
   readonly dropped: number;
+  /** A step raised; the dead letter was written, or could not be (`lost`). */
   readonly failed: number;
+  /** Failed messages whose dead letter could not be written: counted in `failed` too. */
+  readonly lost: number;
   /** `received - completed - dropped - failed`. */
   readonly inFlight: number;
 }
@@ -13,25 +23,32 @@ export interface AccountingSnapshot {
 const RESOLVED = Promise.resolve();
 
 /**
- * The host's intake and ledger. Sources take messages in through it (`accept`), the wiring
- * reports each outcome (`complete`, `drop`, `fail`), and `inFlight` is derived, so
- * `received = completed + dropped + failed + inFlight` holds at every moment by construction.
- * Backpressure: `hasCapacity` is `inFlight < maxInFlight` while nothing holds intake (`hold`);
- * every waiting source shares one promise, resolved when capacity comes back.
+ * The host's intake and ledger. Sources take messages in through it (`accept`); each message
+ * then settles exactly once: `complete`, `drop`, or `failing` followed by `fail` once its dead
+ * letter was written (or lost). A message settles only once its outcome is durable, so
+ * `inFlight` counts what is not yet safe, and `received = completed + dropped + failed +
+ * inFlight` holds at every moment. A second outcome for a message (one given up on at a stop
+ * deadline, say) is ignored. Backpressure: `hasCapacity` is `inFlight < maxInFlight`; every
+ * waiting source shares one promise, resolved when capacity comes back.
  */
 export class Accounting implements Intake {
   received = 0;
   completed = 0;
   dropped = 0;
   failed = 0;
-  /** End-to-end latency, `receivedAt` to the last step's completion. */
+  lost = 0;
+  /** End-to-end latency, `receivedAt` to the moment the outcome was durable. */
   readonly latency: DurationWindow;
+  /** Told each outcome when the source asked for it (`SourceDomain.settled`). */
+  notify: ((message: MessageContext, outcome: Outcome) => void) | undefined;
+  /** Taken in, outcome not known yet. */
+  private readonly open = new Set<MessageContext>();
+  /** Failed, dead letter being written. */
+  private readonly deadLettering = new Set<MessageContext>();
   private capacity: Promise<void> | undefined;
   private wakeCapacity: (() => void) | undefined;
   private drain: Promise<void> | undefined;
   private wakeDrain: (() => void) | undefined;
-  /** Reasons intake is held besides the in-flight limit (a congested dead-letter file). */
-  private holds = 0;
 
   constructor(
     readonly maxInFlight: number,
@@ -45,17 +62,7 @@ export class Accounting implements Intake {
   }
 
   get hasCapacity(): boolean {
-    return this.holds === 0 && this.received - this.completed - this.dropped - this.failed < this.maxInFlight;
-  }
-
-  /** Holds intake, whatever is in flight, until as many `release` calls. */
-  hold(): void {
-    this.holds++;
-  }
-
-  release(): void {
-    if (this.holds > 0) this.holds--;
-    this.settled();
+    return this.received - this.completed - this.dropped - this.failed < this.maxInFlight;
   }
 
   waitForCapacity(): Promise<void> {
@@ -66,25 +73,50 @@ export class Accounting implements Intake {
 
   accept(source: string, raw?: unknown, attributes?: Record<string, unknown>): MessageContext {
     this.received++;
-    return createMessageContext(source, raw, attributes);
+    const message = createMessageContext(source, raw, attributes);
+    this.open.add(message);
+    return message;
   }
 
-  /** The last step handled the message. */
+  /** The last step handled the message, and whatever it wrote is durable. */
   complete(message: MessageContext): void {
+    if (!this.open.delete(message)) return;
     this.completed++;
     // BaseDomain sets `mark` to the end of the step that just handled it: no extra clock read.
     this.latency.add(message.mark - message.receivedAt);
+    this.notify?.(message, 'completed');
     this.settled();
   }
 
-  drop(): void {
+  drop(message: MessageContext): void {
+    if (!this.open.delete(message)) return;
     this.dropped++;
+    this.notify?.(message, 'dropped');
     this.settled();
   }
 
-  fail(): void {
+  /** A step raised: its dead letter is to be written. False when the message already settled. */
+  failing(message: MessageContext): boolean {
+    if (!this.open.delete(message)) return false;
+    this.deadLettering.add(message);
+    return true;
+  }
+
+  /** The dead letter of a failing message was written (`lost`: it could not be). */
+  fail(message: MessageContext, lost: boolean): void {
+    if (!this.deadLettering.delete(message)) return;
     this.failed++;
+    if (lost) this.lost++;
+    this.notify?.(message, lost ? 'lost' : 'failed');
     this.settled();
+  }
+
+  /** Gives up on every message whose outcome is still unknown: they become failing. */
+  abandon(): MessageContext[] {
+    const left = [...this.open];
+    this.open.clear();
+    for (const m of left) this.deadLettering.add(m);
+    return left;
   }
 
   /** Resolves once nothing is in flight. */
@@ -95,8 +127,8 @@ export class Accounting implements Intake {
   }
 
   snapshot(): AccountingSnapshot {
-    const { received, completed, dropped, failed } = this;
-    return { received, completed, dropped, failed, inFlight: received - completed - dropped - failed };
+    const { received, completed, dropped, failed, lost } = this;
+    return { received, completed, dropped, failed, lost, inFlight: received - completed - dropped - failed };
   }
 
   private settled(): void {

@@ -141,11 +141,7 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
     throw err;
   }
   const accounting = new Accounting(config.runtime.maxInFlight, config.monitor.durationsWindow);
-  const deadLetters = new DeadLetters(
-    config.deadLetter === false ? false : config.deadLetter.path,
-    logger,
-    accounting,
-  );
+  const deadLetters = new DeadLetters(config.deadLetter === false ? false : config.deadLetter.path, logger);
   wire(
     steps.map((s) => s.domain),
     monitor,

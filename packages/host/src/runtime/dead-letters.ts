@@ -1,8 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { once } from 'node:events';
-import path from 'node:path';
-import type { ErrorEvent, Logger, MessageContext } from '@tapline/core';
+import { LineFile, type ErrorEvent, type Logger, type MessageContext } from '@tapline/core';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -36,67 +32,46 @@ export function payloadField(raw: unknown): string {
   }
 }
 
-/** What a congested dead-letter file holds back: the host's intake. */
-export interface Pressure {
-  hold(): void;
-  release(): void;
-}
+/** With no dead-letter file configured, failed messages are counted and kept nowhere, on purpose. */
+const NOTHING_TO_WRITE = Promise.resolve();
 
-/** Bytes buffered for the dead-letter file before intake is held until they are written. */
-const BUFFER_BYTES = 1 << 20;
+/** A dead letter's write is retried like an exporter's before the message counts as lost. */
+const RETRY = { retries: 3, retryDelayMs: 100, retryMaxDelayMs: 1000 };
 
 /**
- * Appends failed messages to an NDJSON file through one buffered write stream: no synchronous
- * I/O per message. Each line: time, step, source, messageId, errorType, message, and the
- * original payload (`payload` for JSON, else `payloadBase64`). When more than `bufferBytes`
- * wait for the disk, intake is held (`pressure`) until they are written, so a flood of bad
- * messages slows the sender down instead of growing the process.
+ * Appends failed messages to an NDJSON file in batches (no synchronous I/O per message). Each
+ * line: time, step, source, messageId, errorType, message, and the original payload (`payload`
+ * for JSON, else `payloadBase64`). `write` settles once the line reached the OS: the failed
+ * message stays in flight until then, so `maxInFlight` also bounds what waits for the disk.
  */
 export class DeadLetters {
-  /** Lines handed to the stream. */
-  written = 0;
-  /** Failed messages that could not be written (no file configured, or the file failed). */
-  lost = 0;
-  private stream: WriteStream | undefined;
-  private error: unknown;
-  private closed = false;
-  private congested = false;
+  private readonly lines: LineFile | undefined;
 
   constructor(
     /** Absolute path, or false to keep no dead letters. */
     readonly file: string | false,
-    private readonly log: Logger,
-    private readonly pressure?: Pressure,
-    private readonly bufferBytes = BUFFER_BYTES,
-  ) {}
+    log: Logger,
+  ) {
+    if (file !== false) this.lines = new LineFile(file, { retry: RETRY, logger: log });
+  }
+
+  /** Dead letters the OS took. */
+  get written(): number {
+    return this.lines?.written ?? 0;
+  }
 
   /** Opens the file for appending, making its directory if needed. */
   async open(): Promise<void> {
-    if (this.file === false || this.stream !== undefined) return;
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const stream = createWriteStream(this.file, { flags: 'a', highWaterMark: this.bufferBytes });
-    stream.on('error', (err) => {
-      this.error ??= err;
-      this.uncongest();
-      this.log.error({ err, file: this.file }, 'the dead-letter file failed; later failed messages are lost');
-    });
-    stream.on('drain', () => this.uncongest());
-    await once(stream, 'open');
-    this.stream = stream;
+    await this.lines?.open();
   }
 
-  /** Writes one failed message. Never throws: it runs inside a step's error hook. */
-  write(event: ErrorEvent, message: MessageContext): void {
-    if (this.stream === undefined || this.closed || this.error !== undefined) {
-      this.lost++;
-      if (this.file !== false) {
-        this.log.error(
-          { step: event.domain, messageId: message.id },
-          'a failed message could not be dead-lettered',
-        );
-      }
-      return;
-    }
+  /**
+   * Writes one failed message. Resolves once it is in the file (at once when no file is
+   * configured); rejects when it could not be written. Never throws: it runs inside a step's
+   * error hook.
+   */
+  write(event: ErrorEvent, message: MessageContext): Promise<void> {
+    if (this.lines === undefined) return NOTHING_TO_WRITE;
     try {
       const head = JSON.stringify({
         time: new Date().toISOString(),
@@ -106,35 +81,19 @@ export class DeadLetters {
         errorType: event.errorType,
         message: event.message,
       });
-      const room = this.stream.write(`${head.slice(0, -1)}${payloadField(message.raw)}}\n`);
-      this.written++;
-      if (!room && !this.congested) {
-        this.congested = true;
-        this.pressure?.hold();
-      }
+      return this.lines.append(`${head.slice(0, -1)}${payloadField(message.raw)}}`);
     } catch (err) {
-      this.lost++;
-      this.log.error({ err, step: event.domain }, 'a failed message could not be dead-lettered');
+      return Promise.reject(err);
     }
   }
 
-  /** Flushes and closes the file. Idempotent. Rejects when the file could not be written. */
+  /** Later dead letters go to a file opened anew at the path (after log rotation). */
+  reopen(): void {
+    this.lines?.reopen();
+  }
+
+  /** Writes what waits, fsyncs and closes the file. Idempotent. */
   async close(): Promise<void> {
-    const stream = this.stream;
-    if (stream === undefined || this.closed) return;
-    this.closed = true;
-    this.uncongest();
-    if (this.error === undefined) {
-      await new Promise<void>((resolve) => stream.end(resolve));
-    } else {
-      stream.destroy();
-    }
-    if (this.error !== undefined) throw this.error;
-  }
-
-  private uncongest(): void {
-    if (!this.congested) return;
-    this.congested = false;
-    this.pressure?.release();
+    await this.lines?.close();
   }
 }

@@ -46,8 +46,12 @@ export interface HostMetrics extends MonitorMetrics {
 
 /** What `Host.stop()` reports. */
 export interface StopReport {
-  /** Whether every in-flight message ended within `shutdownTimeoutMs`. */
+  /** Whether every in-flight message ended on its own within `shutdownTimeoutMs`. */
   readonly drained: boolean;
+  /**
+   * Messages still in flight when the budget ran out: dead-lettered with reason `shutdown
+   * timeout` (their outcome is in `accounting`), plus any whose dead letter was not written yet.
+   */
   readonly inFlightLeft: number;
   /** What failed while stopping: a source's stop, the drain, a step's shutdown, the dead letters. */
   readonly errors: TaplineError[];

@@ -102,7 +102,13 @@ export class Host {
         initialized.unshift(step);
       }
       phase = 'start';
-      for (const s of steps) if (isSource(s.domain)) s.domain.intake = accounting;
+      for (const s of steps) {
+        if (!isSource(s.domain)) continue;
+        s.domain.intake = accounting;
+        const source = s.domain;
+        if (typeof source.settled === 'function')
+          accounting.notify = (m, outcome) => source.settled!(m, outcome);
+      }
       for (const s of steps) {
         if (!isSource(s.domain)) continue;
         step = s;
@@ -149,6 +155,15 @@ export class Host {
     this.current = 'stopped';
     this.parts.logger.info({ accounting: report.accounting, drained: report.drained }, 'pipeline stopped');
     return report;
+  }
+
+  /**
+   * Reopens the dead-letter file and every step's output files at their paths (for log rotation
+   * by another tool): each step that defines `reopen` is asked to.
+   */
+  async reopen(): Promise<void> {
+    this.parts.deadLetters.reopen();
+    for (const s of this.steps) await s.domain.reopen?.();
   }
 
   /** A plain JSON snapshot: the Monitor's metrics, accounting, end-to-end latency, the chain. */

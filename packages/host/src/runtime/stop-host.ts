@@ -22,21 +22,29 @@ export interface StopPlan {
   readonly shutdown: readonly HostStep[];
 }
 
+/** The part of the budget kept, after the drain, for flushing and dead-lettering what is left. */
+function reserveOf(timeout: number): number {
+  return Math.min(2000, timeout / 5);
+}
+
 /**
- * The stop sequence: abort the steps' signal, stop the sources, drain within
- * `shutdownTimeoutMs`, shut steps down in pipeline order (each bounded by the same timeout),
- * close the dead letters. Collects every failure instead of stopping at the first.
+ * The stop sequence, all within `shutdownTimeoutMs`: abort the steps' signal, stop the sources,
+ * drain; when messages are still in flight at the drain deadline, dead-letter them (reason
+ * `shutdown timeout`); shut steps down in pipeline order and close the dead letters in what is
+ * left of the budget. Collects every failure instead of stopping at the first.
  */
 export async function stopHost(parts: HostParts, plan: StopPlan): Promise<StopReport> {
   const { accounting, deadLetters, controller, config } = parts;
   const timeout = config.runtime.shutdownTimeoutMs;
   const deadline = performance.now() + timeout;
+  const drainDeadline = deadline - reserveOf(timeout);
   const errors: TaplineError[] = [];
+  let abandoned = 0;
   controller.abort();
   for (const s of plan.sources) {
     try {
       if (!isSourceStop(s)) continue;
-      if (!(await within(s.domain.stop(), deadline - performance.now()))) {
+      if (!(await within(s.domain.stop(), drainDeadline - performance.now()))) {
         errors.push(
           new PluginError(s.id, s.plugin, 'stop', new Error(`it did not stop within ${timeout} ms`)),
         );
@@ -45,22 +53,24 @@ export async function stopHost(parts: HostParts, plan: StopPlan): Promise<StopRe
       errors.push(new PluginError(s.id, s.plugin, 'stop', err));
     }
   }
-  if (plan.drain && !(await within(accounting.drained(), deadline - performance.now()))) {
+  if (plan.drain && !(await within(accounting.drained(), drainDeadline - performance.now()))) {
+    const left = (abandoned = abandonInFlight(parts, timeout));
     errors.push(
       new ShutdownError(
         'TAPLINE_ERR_DRAIN_TIMEOUT',
-        `${accounting.inFlight} message(s) were still in flight ${timeout} ms after the stop began; ` +
-          'raise runtime.shutdownTimeoutMs or look for the slow step in the metrics.',
+        `${left} message(s) were still in flight when the stop's budget (${timeout} ms) ran out; ` +
+          'they were dead-lettered with reason "shutdown timeout". Raise runtime.shutdownTimeoutMs ' +
+          'or look for the slow step in the metrics.',
       ),
     );
   }
   for (const s of plan.shutdown) {
     try {
-      if (!(await within(s.domain.shutdown(), timeout))) {
+      if (!(await within(s.domain.shutdown(), Math.max(deadline - performance.now(), 0)))) {
         errors.push(
           new ShutdownError(
             'TAPLINE_ERR_FLUSH_FAILED',
-            `Step "${s.id}" (plugin ${s.plugin}) did not finish shutting down within ${timeout} ms.`,
+            `Step "${s.id}" (plugin ${s.plugin}) did not finish shutting down within the stop's budget (${timeout} ms).`,
           ),
         );
       }
@@ -79,16 +89,44 @@ export async function stopHost(parts: HostParts, plan: StopPlan): Promise<StopRe
       ),
     );
   }
-  if (deadLetters.file !== false && deadLetters.lost > 0) {
+  if (deadLetters.file !== false && accounting.lost > 0) {
     errors.push(
       new ShutdownError(
-        'TAPLINE_ERR_FLUSH_FAILED',
-        `${deadLetters.lost} failed message(s) could not be written to the dead-letter file ${deadLetters.file}.`,
+        'TAPLINE_ERR_DEAD_LETTERS_LOST',
+        `${accounting.lost} failed message(s) could not be written to the dead-letter file ${deadLetters.file}; ` +
+          "they are lost. Check the disk and the file's folder.",
       ),
     );
   }
   const snapshot = accounting.snapshot();
-  return { drained: snapshot.inFlight === 0, inFlightLeft: snapshot.inFlight, errors, accounting: snapshot };
+  return {
+    drained: abandoned === 0 && snapshot.inFlight === 0,
+    inFlightLeft: abandoned + snapshot.inFlight,
+    errors,
+    accounting: snapshot,
+  };
+}
+
+/** Dead-letters every message still in flight with reason `shutdown timeout`; returns how many. */
+function abandonInFlight(parts: HostParts, timeout: number): number {
+  const { accounting, deadLetters } = parts;
+  const inFlight = accounting.inFlight;
+  const left = accounting.abandon();
+  for (const message of left) {
+    const event = {
+      domain: 'tapline',
+      operation: 'stop',
+      durationMs: performance.now() - message.receivedAt,
+      messageId: message.id,
+      errorType: 'ShutdownTimeout',
+      message: `shutdown timeout: still in flight when the stop's budget (${timeout} ms) ran out`,
+    };
+    deadLetters.write(event, message).then(
+      () => accounting.fail(message, false),
+      () => accounting.fail(message, true),
+    );
+  }
+  return inFlight;
 }
 
 function isSourceStop(s: HostStep): s is HostStep & { domain: { stop(): Promise<void> } } {

@@ -4,9 +4,9 @@ import type { DeadLetters } from './dead-letters.js';
 
 /**
  * Taps every step once, at wiring time (never per message): data from each step's `handled` to
- * the next step's `handle`, every step's monitoring channel to the Monitor, drops and errors of
- * every step to the accounting (errors also to the dead letters), and the last step's `handled`
- * to completion.
+ * the next step's `handle`, every step's monitoring channel to the Monitor, drops to the
+ * accounting, errors to the dead letters and, once the dead letter is written (or lost), to the
+ * accounting, and the last step's `handled` to completion.
  */
 export function wire(
   domains: readonly BaseDomain<any, any>[],
@@ -14,10 +14,13 @@ export function wire(
   accounting: Accounting,
   deadLetters: DeadLetters,
 ): void {
-  const drop = (): void => accounting.drop();
+  const drop = (_event: unknown, message: MessageContext): void => accounting.drop(message);
   const fail = (event: ErrorEvent, message: MessageContext): void => {
-    accounting.fail();
-    deadLetters.write(event, message);
+    if (!accounting.failing(message)) return; // already given up on at a stop deadline
+    deadLetters.write(event, message).then(
+      () => accounting.fail(message, false),
+      () => accounting.fail(message, true),
+    );
   };
   const complete = (_output: unknown, message: MessageContext): void => accounting.complete(message);
   for (let i = 0; i < domains.length; i++) {

@@ -85,8 +85,8 @@ describe('runApplication', () => {
     expect(listening).toMatchObject({ address: '127.0.0.1', port: expect.any(Number) });
     const accounting = logs.filter((l) => l.msg.startsWith('accounting:'));
     expect(accounting).toHaveLength(1);
-    expect(accounting[0]!.accounting).toEqual({ received: 4, completed: 2, dropped: 1, failed: 1 });
-    expect(accounting[0]!.msg).toBe('accounting: received=4 completed=2 dropped=1 failed=1');
+    expect(accounting[0]!.accounting).toEqual({ received: 4, completed: 2, dropped: 1, failed: 1, lost: 0 });
+    expect(accounting[0]!.msg).toBe('accounting: received=4 completed=2 dropped=1 failed=1 lost=0');
     expect(logs.find((l) => l.msg === 'final metrics')?.steps).toEqual(
       expect.arrayContaining([expect.objectContaining({ step: 'work', handled: 3, errors: 1, dropped: 1 })]),
     );

@@ -49,7 +49,14 @@ describe('startMonitoringServer', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await res.json()) as ReturnType<typeof source.getMetrics>;
     expect(body).toEqual(JSON.parse(JSON.stringify(source.getMetrics())));
-    expect(body.accounting).toEqual({ received: 23, completed: 20, dropped: 0, failed: 3, inFlight: 0 });
+    expect(body.accounting).toEqual({
+      received: 23,
+      completed: 20,
+      dropped: 0,
+      failed: 3,
+      lost: 0,
+      inFlight: 0,
+    });
   });
 
   it('exposes the accounting, per-step counters by error type, durations, latency and process metrics on /metrics', async () => {

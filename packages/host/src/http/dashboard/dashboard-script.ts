@@ -97,10 +97,11 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
 
   function renderAccounting(m) {
-    ['received', 'completed', 'dropped', 'failed', 'inFlight'].forEach(function (k) {
+    ['received', 'completed', 'dropped', 'failed', 'lost', 'inFlight'].forEach(function (k) {
       setNum($('acc-' + k), m.accounting[k], fmtInt(m.accounting[k]));
       var sub = $('acc-' + k + '-rate');
       if (k === 'inFlight') sub.textContent = 'of ' + fmtInt(m.accounting.received) + ' received';
+      else if (k === 'lost') sub.textContent = 'dead letters not written';
       else sub.textContent = fmtRate(rate(function (h) { return h.acc[k]; })) + ' /s';
     });
   }

@@ -8,6 +8,7 @@ const CARDS = [
   ['completed', 'Completed'],
   ['dropped', 'Dropped'],
   ['failed', 'Failed'],
+  ['lost', 'Lost'],
   ['inFlight', 'In flight'],
 ] as const;
 

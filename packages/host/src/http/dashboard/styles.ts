@@ -29,7 +29,7 @@ h2 { margin: 0 0 10px; font-size: 12px; font-weight: 600; color: var(--muted); t
 .card .value { font-size: 28px; font-weight: 600; font-variant-numeric: tabular-nums; margin-top: 4px; }
 .card .sub { color: var(--muted); font-size: 12px; font-family: var(--mono); margin-top: 2px; }
 .card.completed .value { color: var(--ok); } .card.dropped .value { color: var(--warn); }
-.card.failed .value { color: var(--bad); } .card.inflight .value { color: var(--violet); }
+.card.failed .value, .card.lost .value { color: var(--bad); } .card.inflight .value { color: var(--violet); }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 .chart { background: var(--panel); border: 1px solid var(--border); border-radius: 10px; padding: 14px 16px 8px; }
 .chart header { all: unset; display: flex; align-items: baseline; gap: 12px; margin-bottom: 6px; }
