@@ -89,8 +89,14 @@ export interface RunningPipeline {
 }
 
 /** Spawns `tapline run --config FILE` and waits for the pipeline to start. */
-export async function startRun(file: string, args: string[] = []): Promise<RunningPipeline> {
-  const child = spawn(process.execPath, [bin, 'run', '--config', file, ...args], { cwd: path.dirname(file) });
+export async function startRun(
+  file: string,
+  args: string[] = [],
+  /** A command that runs the process (`sh -c 'ulimit …; exec "$0" "$@"'`, say). */
+  prefix: string[] = [],
+): Promise<RunningPipeline> {
+  const argv = [...prefix, process.execPath, bin, 'run', '--config', file, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: path.dirname(file) });
   const logs: Array<Record<string, any>> = [];
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));

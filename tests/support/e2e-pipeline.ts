@@ -21,6 +21,7 @@ export interface PipelineConfig {
   pipeline: PipelineStep[];
   runtime?: { maxInFlight?: number; shutdownTimeoutMs?: number };
   deadLetter?: { path: string } | false;
+  [key: string]: unknown;
   monitor?: { durationsWindow?: number; http: { host: string; port: number } | false };
   log?: { level: string };
 }
@@ -52,13 +53,16 @@ export class Pipelines {
   private readonly dirs: string[] = [];
 
   /** Writes `config` into a fresh temp dir and runs it; resolves once the pipeline started. */
-  async start(config: PipelineConfig): Promise<RunningPipeline & { dir: string }> {
+  async start(
+    config: PipelineConfig,
+    options: { dir?: string; prefix?: string[] } = {},
+  ): Promise<RunningPipeline & { dir: string }> {
     await mkdir(tmpRoot, { recursive: true });
-    const dir = await mkdtemp(path.join(tmpRoot, 'e2e-'));
-    this.dirs.push(dir);
+    const dir = options.dir ?? (await mkdtemp(path.join(tmpRoot, 'e2e-')));
+    if (options.dir === undefined) this.dirs.push(dir);
     const file = path.join(dir, 'pipeline.config.json');
     await writeFile(file, JSON.stringify(config, null, 2) + '\n');
-    const run = await startRun(file);
+    const run = await startRun(file, [], options.prefix);
     this.runs.push(run);
     return { ...run, dir };
   }

@@ -1,0 +1,146 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repo } from './cli-helpers.js';
+import { Pipelines, accountingLine, pusher, sendAll } from './support/e2e-pipeline.js';
+import { faultPipeline, record, sample, settled, wholeLines } from './support/faults.js';
+import { smallDisk, type SmallDisk } from './support/small-disk.js';
+
+const pipelines = new Pipelines();
+const disks: SmallDisk[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await pipelines.cleanup();
+  for (const d of disks.splice(0)) await d.release();
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+async function workDir(): Promise<string> {
+  const dir = path.join(repo, 'tests/.tmp', `faults-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  await mkdir(dir, { recursive: true });
+  dirs.push(dir);
+  return dir;
+}
+
+describe('faults on disk, end to end', { timeout: 90_000 }, () => {
+  it('a full disk under the output: completed records are exactly the whole lines written, the rest are dead letters', async () => {
+    const disk = await smallDisk(2 * 1024 * 1024);
+    disks.push(disk);
+    const out = path.join(disk.dir, 'out.ndjson');
+    const { config, address } = await faultPipeline(out, 'dead.ndjson');
+    const run = await pipelines.start(config, { prefix: disk.prefix });
+    const push = pusher(address);
+    await sendAll(push, range(0, 20_000).map(record));
+    push.close();
+    await settled(run, 20_000);
+    run.child.kill('SIGTERM');
+    const exit = await run.exit;
+    const { completed, failed, lost } = accountingLine(run).accounting;
+    const lines = await wholeLines(out);
+    const letters = await wholeLines(path.join(run.dir, 'dead.ndjson'));
+    console.log(`disk full (${disk.how}): completed ${completed}, failed ${failed}, lost ${lost}`);
+    expect(failed).toBeGreaterThan(0); // the disk did fill up
+    expect(lines.length).toBe(completed);
+    expect(completed + failed).toBe(20_000);
+    expect(letters.length + lost).toBe(failed);
+    expect(letters[0]).toMatchObject({ step: 'export', errorType: 'TAPLINE_ERR_EXPORT' });
+    const seqs = new Set([...lines.map((r) => r.seq), ...letters.map((l) => l.payload.seq)]);
+    expect(seqs.size).toBe(20_000 - lost); // every record is in one place or counted lost
+    expect(exit.code).toBe(lost > 0 ? 1 : 0);
+  });
+
+  it('SIGKILL: every record counted completed is already in the file', async () => {
+    const dir = await workDir();
+    const out = path.join(dir, 'out.ndjson');
+    const { config, address } = await faultPipeline(out, false, {}, {});
+    const run = await pipelines.start(config, { dir });
+    const push = pusher(address);
+    await sendAll(push, range(0, 5_000).map(record));
+    await settled(run, 5_000);
+    run.child.kill('SIGKILL');
+    await run.exit;
+    expect((await wholeLines(out)).map((r) => r.seq)).toEqual(range(0, 5_000));
+    push.close();
+  });
+
+  it('output and dead-letter folders deleted while running: later records and dead letters go to new files', async () => {
+    const dir = await workDir();
+    const out = path.join(dir, 'out', 'out.ndjson');
+    const dead = path.join(dir, 'dead', 'dead.ndjson');
+    const { config, address } = await faultPipeline(out, dead);
+    const run = await pipelines.start(config, { dir });
+    const push = pusher(address);
+    const round = (from: number) => range(from, from + 200).map((i) => (i % 2 ? '{"torn":' : record(i)));
+    await sendAll(push, round(0));
+    await settled(run, 200);
+    await rm(path.join(dir, 'out'), { recursive: true });
+    await rm(path.join(dir, 'dead'), { recursive: true });
+    await sendAll(push, round(200));
+    await settled(run, 400);
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
+    push.close();
+    expect(accountingLine(run).accounting).toMatchObject({ completed: 200, failed: 200, lost: 0 });
+    expect((await wholeLines(out)).map((r) => r.seq)).toEqual(range(200, 400).filter((i) => i % 2 === 0));
+    expect(await wholeLines(dead)).toHaveLength(100);
+    const warned = run.logs.filter((l) => l.level === 40 && /deleted|moved/.test(l.msg)).map((l) => l.file);
+    expect(warned).toEqual(expect.arrayContaining([out, dead]));
+  });
+
+  it('dead letters on a full disk: counted as lost, on /metrics and in the accounting line, reported once, exit 1', async () => {
+    const disk = await smallDisk(2 * 1024 * 1024);
+    disks.push(disk);
+    const dead = path.join(disk.dir, 'dead.ndjson');
+    const { config, address } = await faultPipeline('out.ndjson', dead);
+    const run = await pipelines.start(config, { prefix: disk.prefix });
+    const push = pusher(address);
+    await sendAll(
+      push,
+      range(0, 20_000).map((i) => `not json ${i} ${'y'.repeat(220)}`),
+    );
+    push.close();
+    const m = await settled(run, 20_000);
+    const scraped = await (await fetch(new URL('/metrics', run.url))).text();
+    run.child.kill('SIGTERM');
+    const exit = await run.exit;
+    const line = accountingLine(run);
+    const { failed, lost } = line.accounting;
+    const letters = await wholeLines(dead);
+    console.log(
+      `dead letters on a full disk (${disk.how}): failed ${failed}, written ${letters.length}, lost ${lost}`,
+    );
+    expect(failed).toBe(20_000);
+    expect(lost).toBeGreaterThan(0);
+    expect(letters.length + lost).toBe(failed);
+    expect(m.accounting.lost).toBe(lost);
+    expect(sample(scraped, 'tapline_dead_letters_lost_total')).toBe(lost);
+    expect(line.msg).toContain(`lost=${lost}`);
+    const reports = run.logs.filter((l) => l.level === 50 && /could not be written/.test(l.msg));
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.length).toBeLessThanOrEqual(3); // one report per stretch, not one per message
+    expect(exit.code).toBe(1);
+  });
+
+  it('SIGHUP reopens the files (for logrotate) and never stops the pipeline', async () => {
+    const dir = await workDir();
+    const out = path.join(dir, 'out.ndjson');
+    const { config, address } = await faultPipeline(out, 'dead.ndjson');
+    const run = await pipelines.start(config, { dir });
+    const push = pusher(address);
+    await sendAll(push, range(0, 100).map(record));
+    await settled(run, 100);
+    await rename(out, `${out}.1`);
+    run.child.kill('SIGHUP');
+    await sendAll(push, range(100, 200).map(record));
+    await settled(run, 200);
+    expect(run.child.exitCode).toBe(null);
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
+    push.close();
+    expect(run.logs.some((l) => /SIGHUP/.test(l.msg))).toBe(true);
+    expect((await wholeLines(`${out}.1`)).map((r) => r.seq)).toEqual(range(0, 100));
+    expect((await wholeLines(out)).map((r) => r.seq)).toEqual(range(100, 200));
+  });
+});
