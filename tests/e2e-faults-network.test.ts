@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull } from 'zeromq';
-import { repo } from './cli-helpers.js';
+import { getJson, repo } from './cli-helpers.js';
 import { Pipelines, accountingLine, pusher, sendAll } from './support/e2e-pipeline.js';
 import { faultPipeline, record, sample, settled, wholeLines } from './support/faults.js';
 
@@ -150,7 +150,9 @@ describe('faults on the wire, end to end', { timeout: 90_000 }, () => {
       // Wait until B has everything that reached it: its count stops moving.
       let last = -1;
       for (;;) {
-        const m = await (await fetch(new URL('/api/metrics', b.url))).json();
+        const m = (await getJson(b.url, '/api/metrics')) as {
+          accounting: { received: number; inFlight: number };
+        };
         if (m.accounting.received === last && m.accounting.inFlight === 0) return last;
         last = m.accounting.received;
         await new Promise((r) => setTimeout(r, 500));
