@@ -63,6 +63,8 @@ async function parse(file: string): Promise<{ value: any; source: Parameters<typ
  */
 export async function readTestFile(file: string, config: string | undefined): Promise<LoadedTest[]> {
   const { value, source } = await parse(file);
+  // A config named as a test file: its own tests.
+  if (Array.isArray(value?.pipeline)) return readConfigTests(file);
   validate(file, value, source);
   const dir = path.dirname(file);
   const fileConfig = typeof value.config === 'string' ? path.resolve(dir, value.config) : config;
@@ -104,7 +106,9 @@ export async function findTests(opts: FindTestsOptions = {}): Promise<LoadedTest
   const tests: LoadedTest[] = [];
   if (opts.files !== undefined && opts.files.length > 0) {
     for (const f of opts.files) tests.push(...(await readTestFile(path.resolve(cwd, f), explicit)));
-    return tests;
+    if (tests.length > 0) return tests;
+    const message = `No tests in ${opts.files.join(', ')}: a config names its tests in "tests".`;
+    throw new TestFileError('TAPLINE_ERR_TEST_NOT_FOUND', undefined, [], message);
   }
   const config = (await readConfigFile(cwd, opts.config)).file;
   tests.push(...(await readConfigTests(config)));

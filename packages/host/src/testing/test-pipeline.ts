@@ -5,27 +5,15 @@ import {
   messageOf,
   prometheus,
   silentLogger,
-  type BaseDomain,
-  type MessageContext,
   type PluginContext,
 } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../runtime/chain.js';
 import { createDomain } from '../runtime/create-host.js';
-import { captureTargets } from './capture-exporter.js';
 import type { StepSpan } from './step-names.js';
 import type { TestInput } from './test-file-schema.js';
 import { TestTrace, snapshot } from './test-trace.js';
-
-/** A step under test: its plan and the domain its plugin's real `create` made. */
-interface TestStep {
-  readonly id: string;
-  readonly plugin: string;
-  readonly output: string;
-  readonly domain: BaseDomain<any, any>;
-  /** Not run: a terminal exporter whose targets cannot be captured; what reaches it is the end. */
-  passive: boolean;
-}
+import { wireTrace, type Cursor, type TestStep } from './wire-trace.js';
 
 /**
  * The steps under test of one test, wired to a {@link TestTrace} instead of the host's
@@ -35,7 +23,8 @@ interface TestStep {
  */
 export class TestPipeline {
   readonly trace: TestTrace;
-  private current: MessageContext | undefined;
+  /** The message being handed on: what the exporter's captured writes belong to. */
+  private readonly cursor: Cursor = { message: undefined };
 
   private constructor(
     readonly steps: readonly TestStep[],
@@ -44,6 +33,7 @@ export class TestPipeline {
     /** Whether the steps under test begin with the source (frames may be fed). */
     readonly startsAtSource: boolean,
     readonly registry: prometheus.Registry,
+    private readonly controller: AbortController,
     inputs: number,
   ) {
     this.trace = new TestTrace(inputs);
@@ -78,53 +68,9 @@ export class TestPipeline {
       await Promise.allSettled(steps.map(async (s) => s.domain.shutdown()));
       throw err;
     }
-    const pipeline = new TestPipeline(steps, planned[0]!.id, span.from === 0, registry, inputs);
-    pipeline.wire();
+    const pipeline = new TestPipeline(steps, planned[0]!.id, span.from === 0, registry, controller, inputs);
+    wireTrace(steps, pipeline.trace, pipeline.cursor);
     return pipeline;
-  }
-
-  private wire(): void {
-    const { trace, steps } = this;
-    const last = steps[steps.length - 1]!;
-    if (last.output === 'receipt') {
-      const captured = captureTargets(last.domain, (json) => {
-        const record: unknown = JSON.parse(json);
-        trace.emit(last.id, record, this.current!);
-        trace.reachEnd(snapshot(record), this.current!);
-      });
-      last.passive = !captured;
-    }
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i]!;
-      if (step.passive) break;
-      const domain = step.domain;
-      domain.onDropped((_event, message) => trace.drop(step.id, message), 'tapline:test');
-      domain.onError((event, message) => trace.fail(event, message), 'tapline:test');
-      const next = steps[i + 1];
-      if (next === undefined) {
-        domain.onHandled((output: unknown, message: MessageContext) => {
-          // A captured exporter's records are its writes; its receipt is not a record.
-          if (step.output !== 'receipt') {
-            trace.emit(step.id, output, message);
-            trace.reachEnd(snapshot(output), message);
-          }
-          trace.complete(message);
-        }, 'tapline:test');
-      } else if (next.passive) {
-        domain.onHandled((output: unknown, message: MessageContext) => {
-          trace.emit(step.id, output, message);
-          trace.emit(next.id, output, message);
-          trace.reachEnd(snapshot(output), message);
-          trace.complete(message);
-        }, 'tapline:test');
-      } else {
-        domain.onHandled((output: unknown, message: MessageContext) => {
-          trace.emit(step.id, output, message);
-          this.current = message;
-          next.domain.handle(output, message);
-        }, 'tapline:test');
-      }
-    }
   }
 
   /** Initializes the steps that run, downstream first; never the source, which would bind its socket. */
@@ -165,14 +111,14 @@ export class TestPipeline {
           : Buffer.from(input.frameBase64!, 'base64');
       const message = createMessageContext(this.sourceId, frame);
       this.trace.begin(message, index, frame);
-      this.current = message;
+      this.cursor.message = message;
       void first.domain.handle(frame, message);
       return;
     }
     const record = snapshot(input.record);
     const message = createMessageContext(this.sourceId, snapshot(record));
     this.trace.begin(message, index, record);
-    this.current = message;
+    this.cursor.message = message;
     // The source is replaced by the input: its record leaves the source as a decoded one would.
     if (this.startsAtSource) first.domain.hooks.handled.call(record, message);
     else if (!first.passive) void first.domain.handle(record, message);
@@ -186,6 +132,7 @@ export class TestPipeline {
   /** Shuts every step down, in pipeline order; returns what failed. */
   async shutdown(): Promise<Array<{ step: string; message: string; error: unknown }>> {
     const failed: Array<{ step: string; message: string; error: unknown }> = [];
+    this.controller.abort();
     for (const step of this.steps) {
       try {
         await step.domain.shutdown();

@@ -39,6 +39,9 @@ describe('findTests', () => {
     ]);
     // A config's tests are data: `${…}` in them is not read from the environment.
     await expect(loadConfig({ config, env: {} })).resolves.toMatchObject({ file: config });
+    // Named as a file to test, a config gives its own tests.
+    const named = await findTests({ cwd: dir, files: ['pipeline.config.json'] });
+    expect(named.map((t) => [t.test.name, t.config])).toEqual([['inside', config]]);
   });
 
   it('reads only the files named, with --config as the config of tests that name none', async () => {

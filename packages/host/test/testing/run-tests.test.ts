@@ -158,7 +158,8 @@ describe('runTests', () => {
       {
         id: 'export',
         plugin: builtin('exporter'),
-        options: { targets: [{ type: 'file', path: 'out.ndjson' }] },
+        // The stamp shows the exporter's own execute ran, writing to the capture.
+        options: { targets: [{ type: 'file', path: 'out.ndjson' }], timestampField: 'at' },
       },
     ];
     const { results, dir } = await runIn(pipeline, [
@@ -170,7 +171,7 @@ describe('runTests', () => {
           { record: { c: 3 } },
         ],
         expect: [
-          { records: [{ a: 1 }, { c: 3 }] },
+          { contains: [{ a: 1 }, { c: 3 }], where: { field: 'at', gt: 0 } },
           { step: 'export', count: 2 },
           {
             failed: [
