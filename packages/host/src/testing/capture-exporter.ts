@@ -4,7 +4,7 @@ import type { BaseDomain } from '@tapline/core';
 interface TargetLike {
   readonly name: string;
   open(): Promise<void>;
-  write(json: string): void | Promise<void>;
+  write(json: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,7 +27,11 @@ export function captureTargets(domain: BaseDomain<any, any>, onWrite: (json: str
   const capture: TargetLike = {
     name: 'capture',
     open: () => Promise.resolve(),
-    write: (json) => onWrite(json),
+    // Taken for good at once, as a target's write resolves once the record is written.
+    write: (json) => {
+      onWrite(json);
+      return Promise.resolve();
+    },
     close: () => Promise.resolve(),
   };
   Object.defineProperty(domain, 'targets', { value: Object.freeze([capture]), enumerable: true });
