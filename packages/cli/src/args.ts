@@ -20,7 +20,7 @@ export function parseCommandArgs(
   const values = parsed.values as OptionValues;
   const help = values.help === true;
   delete values.help;
-  const allowed = command.positionals?.length ?? 0;
+  const allowed = command.positionals?.at(-1)?.endsWith('…') ? Infinity : (command.positionals?.length ?? 0);
   if (!help && parsed.positionals.length > allowed) {
     const extra = parsed.positionals.slice(allowed).join(' ');
     throw new UsageError(

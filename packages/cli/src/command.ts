@@ -22,7 +22,7 @@ export interface Command {
   readonly usage: string;
   /** Help lines for each flag, by long name. */
   readonly flags: Readonly<Record<string, { readonly spec: OptionSpecs[string]; readonly help: string }>>;
-  /** Names of the positional arguments it takes, in order; none when absent. */
+  /** Names of the positional arguments it takes, in order; none when absent. A last name ending in `…` takes any number. */
   readonly positionals?: readonly string[];
   /** More lines for `--help`: examples, notes. */
   readonly details?: readonly string[];

@@ -9,10 +9,12 @@ import {
   buildAndTest,
   killChildren,
   linkModules,
+  runNode,
   workspaceModules,
   workspaceRoot,
 } from './scaffold-helpers.js';
 
+const cli = path.join(workspaceRoot, 'packages/cli/dist/bin.js');
 const temps: string[] = [];
 afterAll(async () => {
   killChildren();
@@ -70,6 +72,8 @@ describe('scaffoldPlugin', () => {
       'src/index.ts',
       'src/options.ts',
       'test/enrich.test.ts',
+      'test/pipeline.config.json',
+      'test/pipeline.test.json',
       'tsconfig.json',
       'vitest.config.ts',
     ]);
@@ -107,6 +111,10 @@ describe('scaffoldPlugin', () => {
     expect(runA.codes, `${runA.build}\n${runA.test}`).toEqual([0, 0]);
     expect(runB.codes, `${runB.build}\n${runB.test}`).toEqual([0, 0]);
     expect(existsSync(path.join(inside, 'dist/index.js'))).toBe(true);
+    // The sample pipeline tests pass as written, with the built-in plugins of the workspace.
+    const sample = await runNode(inside, [cli, 'test', '--config', 'test/pipeline.config.json']);
+    expect(sample.output, sample.output).toMatch(/^3 passed, 0 failed$/m);
+    expect(sample.code).toBe(0);
     expect(existsSync(path.join(outside, 'dist/index.d.ts'))).toBe(true);
     // The contract suite and the behaviour test, all run and passed.
     for (const run of [runA, runB]) expect(run.test).toMatch(/Tests\s+10 passed \(10\)/);

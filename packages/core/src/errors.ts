@@ -70,6 +70,22 @@ export function formatProblems(file: string | undefined, problems: readonly Prob
   return [head, ...lines].join('\n');
 }
 
+/**
+ * A `tapline test` file that cannot be used (`problems` lists every one found), or no test
+ * file found where tests were looked for.
+ */
+export class TestFileError extends TaplineError {
+  override name = 'TestFileError';
+  constructor(
+    code: 'TAPLINE_ERR_TEST_PARSE' | 'TAPLINE_ERR_TEST_INVALID' | 'TAPLINE_ERR_TEST_NOT_FOUND',
+    readonly file: string | undefined,
+    readonly problems: readonly Problem[],
+    message?: string,
+  ) {
+    super(code, message ?? formatProblems(file, problems));
+  }
+}
+
 /** A step's plugin could not be loaded or is not a Tapline plugin. */
 export class PluginLoadError extends TaplineError {
   override name = 'PluginLoadError';

@@ -29,3 +29,18 @@ export {
   type MonitoringSource,
   type MonitoredMetrics,
 } from './http/index.js';
+export {
+  runTests,
+  findTests,
+  formatResult,
+  formatSummary,
+  testSchemaPath,
+  testFileJsonSchema,
+  TestFile,
+  type RunTestsOptions,
+  type FindTestsOptions,
+  type LoadedTest,
+  type TestReport,
+  type TestResult,
+  type TestFailure,
+} from './testing/index.js';

@@ -3,12 +3,14 @@ import { demoCommand } from './demo.js';
 import { newPluginCommand } from './new-plugin.js';
 import { publishCommand } from './publish.js';
 import { runCommand } from './run.js';
+import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
 /** Every `tapline` command, in the order `tapline --help` lists them. */
 export const commands: readonly Command[] = [
   runCommand,
   validateCommand,
+  testCommand,
   publishCommand,
   demoCommand,
   newPluginCommand,

@@ -6,6 +6,7 @@ import { pluginNames, type PluginNames } from './plugin-names.js';
 import { packageJson, type DependencyPlan } from './templates/package-json.js';
 import { gitignore, tsconfigJson, vitestConfig } from './templates/config-files.js';
 import { domainSource, indexSource, optionsSource, testSource } from './templates/source-files.js';
+import { pipelineConfig, pipelineTests } from './templates/pipeline-test-files.js';
 import { readme } from './templates/readme.js';
 import { findWorkspace, isWorkspaceMember, readWorkspace, type TaplineWorkspace } from './workspace.js';
 
@@ -54,6 +55,8 @@ export async function scaffoldPlugin(options: ScaffoldOptions): Promise<Scaffold
     'src/options.ts': optionsSource(names),
     [`src/${names.short}-domain.ts`]: domainSource(names),
     [`test/${names.short}.test.ts`]: testSource(names),
+    'test/pipeline.config.json': pipelineConfig(names),
+    'test/pipeline.test.json': pipelineTests(names),
     ...(workspace === undefined ? { '.gitignore': gitignore() } : {}),
   };
   for (const [file, text] of Object.entries(files)) {

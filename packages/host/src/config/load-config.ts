@@ -41,7 +41,14 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
   const { file, text } = await readConfigFile(cwd, opts.config);
   const { value, source } = parseConfigText(file, text);
   const unset: UnsetVariable[] = [];
-  const data = expandValue(value, opts.env ?? process.env, '', unset) as Record<string, any>;
+  // A config's own tests hold records as they are: `${...}` in them is data, not a variable.
+  const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+  const { tests, ...rest } = isObject ? (value as Record<string, unknown>) : { tests: undefined };
+  const data = expandValue(isObject ? rest : value, opts.env ?? process.env, '', unset) as Record<
+    string,
+    any
+  >;
+  if (tests !== undefined) data.tests = tests;
   if (unset.length > 0) throw new ConfigError('TAPLINE_ERR_ENV_UNSET', file, unsetProblems(unset, source));
   const validate = configValidator();
   const valid = validate(data);
@@ -66,7 +73,7 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
   return config;
 }
 
-async function readConfigFile(
+export async function readConfigFile(
   cwd: string,
   explicit: string | undefined,
 ): Promise<{ file: string; text: string }> {

@@ -22,7 +22,7 @@ import type { CreateHostOptions, HostStep } from './host-types.js';
 import { wire } from './wire.js';
 
 /** Loads every enabled step's plugin and validates all their options, reporting every problem at once. */
-async function plan(config: LoadedConfig, env: NodeJS.ProcessEnv | undefined): Promise<PlannedStep[]> {
+export async function plan(config: LoadedConfig, env: NodeJS.ProcessEnv | undefined): Promise<PlannedStep[]> {
   const enabled = config.pipeline.filter((s) => s.enabled);
   const loaded = [];
   for (const step of enabled) loaded.push({ step, ...(await loadPlugin(step.id, step.plugin, config.dir)) });
@@ -70,7 +70,7 @@ function looksLikeDomain(value: unknown): value is BaseDomain<any, any> {
   );
 }
 
-async function createDomain(p: PlannedStep, ctx: PluginContext): Promise<BaseDomain<any, any>> {
+export async function createDomain(p: PlannedStep, ctx: PluginContext): Promise<BaseDomain<any, any>> {
   let domain: unknown;
   try {
     domain = await p.manifest.create(p.options, ctx);

@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { ConfigError, TaplineError, TestFileError, messageOf, type Problem } from '@tapline/core';
+import { formatResult, formatSummary, runTests, type TestReport } from '@tapline/host';
+import type { CliIo, OptionValues } from '../command.js';
+
+// The command's own installation has the built-in plugins, for tests whose config's folder does not.
+const installation = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `tapline test`: runs the tests and prints each result as it comes, then the summary line. */
+export async function test(values: OptionValues, files: string[], io: CliIo): Promise<number> {
+  const json = values.json === true;
+  let report: TestReport;
+  try {
+    report = await runTests({
+      files,
+      config: values.config as string | undefined,
+      cwd: io.cwd,
+      resolveFrom: [installation],
+      onResult: json ? undefined : (result) => io.stdout.write(formatResult(result, io.cwd)),
+    });
+  } catch (err) {
+    const code = err instanceof TaplineError ? err.code : undefined;
+    const problems: readonly Problem[] =
+      err instanceof TestFileError || err instanceof ConfigError ? err.problems : [];
+    if (json) {
+      const file = (err as { file?: string }).file;
+      io.stdout.write(
+        JSON.stringify({ ok: false, code, file, message: messageOf(err), problems }, null, 2) + '\n',
+      );
+    } else {
+      io.stderr.write(`${messageOf(err)}${code ? `\n[${code}]` : ''}\n`);
+    }
+    return 1;
+  }
+  if (json) io.stdout.write(JSON.stringify({ ok: report.failed === 0, ...report }, null, 2) + '\n');
+  else io.stdout.write(`\n${formatSummary(report)}\n`);
+  return report.failed === 0 ? 0 : 1;
+}

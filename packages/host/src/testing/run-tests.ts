@@ -1,0 +1,41 @@
+import { conditionCompiler } from './condition.js';
+import { findTests, type FindTestsOptions } from './read-tests.js';
+import { runTest } from './run-test.js';
+import type { TestReport, TestResult } from './test-result.js';
+import path from 'node:path';
+
+/** Options of {@link runTests}. */
+export interface RunTestsOptions extends FindTestsOptions {
+  /**
+   * Where the processor that evaluates `where` conditions is resolved from when the config's
+   * directory does not have it (the `tapline` command passes its own installation).
+   */
+  readonly resolveFrom?: readonly string[];
+  /** Called after each test, for progress. */
+  readonly onResult?: (result: TestResult) => void;
+}
+
+/**
+ * `tapline test`: finds the tests (the files given, or those beside the config) and runs each in
+ * process with the real plugins, one after another.
+ *
+ * @throws TestFileError when a test file cannot be read or is invalid (every problem at once),
+ *   or no test is found; ConfigNotFoundError when no config is found to look beside
+ */
+export async function runTests(opts: RunTestsOptions = {}): Promise<TestReport> {
+  const started = performance.now();
+  const tests = await findTests(opts);
+  const compilers = new Map<string, ReturnType<typeof conditionCompiler>>();
+  const results: TestResult[] = [];
+  for (const loaded of tests) {
+    const dir = path.dirname(loaded.config);
+    let compile = compilers.get(dir);
+    if (compile === undefined)
+      compilers.set(dir, (compile = conditionCompiler([dir, ...(opts.resolveFrom ?? [])])));
+    const result = await runTest(loaded, compile);
+    results.push(result);
+    opts.onResult?.(result);
+  }
+  const passed = results.filter((r) => r.passed).length;
+  return { passed, failed: results.length - passed, durationMs: performance.now() - started, tests: results };
+}

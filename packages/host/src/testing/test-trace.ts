@@ -1,0 +1,120 @@
+import type { ErrorEvent, MessageContext } from '@tapline/core';
+import { payloadField } from '../runtime/dead-letters.js';
+
+/** A record a step emitted, kept as it was at that moment (later steps may change it in place). */
+export interface Emitted {
+  /** Which input it came from (0-based). */
+  readonly input: number;
+  readonly record: unknown;
+}
+
+/** How one input ended. */
+export type Outcome =
+  | { readonly kind: 'completed'; readonly input: number }
+  | { readonly kind: 'dropped'; readonly input: number; readonly step: string; readonly record: unknown }
+  | {
+      readonly kind: 'failed';
+      readonly input: number;
+      readonly step: string;
+      /** What the failing step received. */
+      readonly record: unknown;
+      readonly errorType: string;
+      readonly message: string;
+      /** The line the host would append to the dead-letter file, without its time. */
+      readonly deadLetter: Record<string, unknown>;
+    };
+
+/** A copy of a value as it is now; values that cannot be copied are kept as they are. */
+export function snapshot(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * What happened to every input of one test run: what each step emitted, the records that reached
+ * the end, and each input's outcome. Runs of tests are small, so everything is kept.
+ */
+export class TestTrace {
+  readonly emitted = new Map<string, Emitted[]>();
+  /** What came out of the end: the exporter's captured writes, or the last step's output. */
+  readonly end: Emitted[] = [];
+  readonly outcomes: Outcome[] = [];
+  private readonly inputOf = new Map<number, number>();
+  /** The last record each message was forwarded with: what a dropping or failing step received. */
+  private readonly received = new Map<number, unknown>();
+  private settled = 0;
+  private onSettled: (() => void) | undefined;
+
+  constructor(readonly inputs: number) {}
+
+  /** Registers a message made for input `index`, with what its first step receives. */
+  begin(message: MessageContext, index: number, record: unknown): void {
+    this.inputOf.set(message.id, index);
+    this.received.set(message.id, snapshot(record));
+  }
+
+  indexOf(message: MessageContext): number {
+    return this.inputOf.get(message.id) ?? -1;
+  }
+
+  emit(step: string, output: unknown, message: MessageContext): void {
+    const record = snapshot(output);
+    let list = this.emitted.get(step);
+    if (list === undefined) this.emitted.set(step, (list = []));
+    list.push({ input: this.indexOf(message), record });
+    this.received.set(message.id, record);
+  }
+
+  reachEnd(record: unknown, message: MessageContext): void {
+    this.end.push({ input: this.indexOf(message), record });
+  }
+
+  complete(message: MessageContext): void {
+    this.settle({ kind: 'completed', input: this.indexOf(message) });
+  }
+
+  drop(step: string, message: MessageContext): void {
+    const record = this.received.get(message.id);
+    this.settle({ kind: 'dropped', input: this.indexOf(message), step, record });
+  }
+
+  fail(event: ErrorEvent, message: MessageContext): void {
+    const head = JSON.stringify({
+      step: event.domain,
+      source: message.source,
+      messageId: message.id,
+      errorType: event.errorType,
+      message: event.message,
+    });
+    this.settle({
+      kind: 'failed',
+      input: this.indexOf(message),
+      step: event.domain,
+      record: this.received.get(message.id),
+      errorType: event.errorType,
+      message: event.message,
+      deadLetter: JSON.parse(`${head.slice(0, -1)}${payloadField(message.raw)}}`) as Record<string, unknown>,
+    });
+  }
+
+  /** Resolves once every input has an outcome. */
+  whenSettled(): Promise<void> {
+    if (this.settled >= this.inputs) return Promise.resolve();
+    return new Promise((resolve) => (this.onSettled = resolve));
+  }
+
+  /** The inputs without an outcome yet. */
+  pending(): number[] {
+    const ended = new Set(this.outcomes.map((o) => o.input));
+    return Array.from({ length: this.inputs }, (_, i) => i).filter((i) => !ended.has(i));
+  }
+
+  private settle(outcome: Outcome): void {
+    this.outcomes.push(outcome);
+    if (++this.settled >= this.inputs) this.onSettled?.();
+  }
+}
