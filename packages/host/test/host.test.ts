@@ -72,6 +72,23 @@ describe('a running host', () => {
     expect(metrics.state).toBe('stopped');
   });
 
+  it('tells a source that asks each outcome once, after its dead letter is written', async () => {
+    const messages = [{ n: 1 }, { n: 2, drop: true }, { n: 3, fail: true }];
+    const { host, dir } = await hostFor([listSource(messages, { settles: true }), behave('work'), sink], {
+      deadLetter: { path: 'dead.ndjson' },
+    });
+    await host.start();
+    await done(host, 3);
+    await host.stop();
+    const told = domainOf(host, 'in').outcomes as Array<[{ n: number }, string]>;
+    expect(told.map(([m, outcome]) => [m.n, outcome]).sort()).toEqual([
+      [1, 'completed'],
+      [2, 'dropped'],
+      [3, 'failed'],
+    ]);
+    expect(await readFile(path.join(dir, 'dead.ndjson'), 'utf8')).toContain('"n":3');
+  });
+
   it('never lets a slow step hold more than maxInFlight messages; the source waits on intake', async () => {
     const messages = Array.from({ length: 200 }, (_, n) => ({ n, delayMs: 1 }));
     const { host } = await hostFor([listSource(messages), behave('slow'), sink], {
