@@ -1,28 +1,17 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repo } from './cli-helpers.js';
-import { Pipelines, accountingLine, pusher, sendAll } from './support/e2e-pipeline.js';
-import { faultPipeline, record, sample, settled, wholeLines } from './support/faults.js';
+import { Pipelines, accountingLine, pusher, readNdjson, sendAll } from './support/e2e-pipeline.js';
+import { faultPipeline, range, record, removeWorkDirs, sample, settled, workDir } from './support/faults.js';
 import { smallDisk, type SmallDisk } from './support/small-disk.js';
 
 const pipelines = new Pipelines();
 const disks: SmallDisk[] = [];
-const dirs: string[] = [];
 afterEach(async () => {
   await pipelines.cleanup();
   for (const d of disks.splice(0)) await d.release();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  await removeWorkDirs();
 });
-
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-
-async function workDir(): Promise<string> {
-  const dir = path.join(repo, 'tests/.tmp', `faults-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  await mkdir(dir, { recursive: true });
-  dirs.push(dir);
-  return dir;
-}
 
 describe('faults on disk, end to end', { timeout: 90_000 }, () => {
   it('a full disk under the output: completed records are exactly the whole lines written, the rest are dead letters', async () => {
@@ -38,8 +27,8 @@ describe('faults on disk, end to end', { timeout: 90_000 }, () => {
     run.child.kill('SIGTERM');
     const exit = await run.exit;
     const { completed, failed, lost } = accountingLine(run).accounting;
-    const lines = await wholeLines(out);
-    const letters = await wholeLines(path.join(run.dir, 'dead.ndjson'));
+    const lines = await readNdjson(out);
+    const letters = await readNdjson(path.join(run.dir, 'dead.ndjson'));
     console.log(`disk full (${disk.how}): completed ${completed}, failed ${failed}, lost ${lost}`);
     expect(failed).toBeGreaterThan(0); // the disk did fill up
     expect(lines.length).toBe(completed);
@@ -61,7 +50,7 @@ describe('faults on disk, end to end', { timeout: 90_000 }, () => {
     await settled(run, 5_000);
     run.child.kill('SIGKILL');
     await run.exit;
-    expect((await wholeLines(out)).map((r) => r.seq)).toEqual(range(0, 5_000));
+    expect((await readNdjson(out)).map((r) => r.seq)).toEqual(range(0, 5_000));
     push.close();
   });
 
@@ -83,8 +72,8 @@ describe('faults on disk, end to end', { timeout: 90_000 }, () => {
     expect((await run.exit).code).toBe(0);
     push.close();
     expect(accountingLine(run).accounting).toMatchObject({ completed: 200, failed: 200, lost: 0 });
-    expect((await wholeLines(out)).map((r) => r.seq)).toEqual(range(200, 400).filter((i) => i % 2 === 0));
-    expect(await wholeLines(dead)).toHaveLength(100);
+    expect((await readNdjson(out)).map((r) => r.seq)).toEqual(range(200, 400).filter((i) => i % 2 === 0));
+    expect(await readNdjson(dead)).toHaveLength(100);
     const warned = run.logs.filter((l) => l.level === 40 && /deleted|moved/.test(l.msg)).map((l) => l.file);
     expect(warned).toEqual(expect.arrayContaining([out, dead]));
   });
@@ -107,7 +96,7 @@ describe('faults on disk, end to end', { timeout: 90_000 }, () => {
     const exit = await run.exit;
     const line = accountingLine(run);
     const { failed, lost } = line.accounting;
-    const letters = await wholeLines(dead);
+    const letters = await readNdjson(dead);
     console.log(
       `dead letters on a full disk (${disk.how}): failed ${failed}, written ${letters.length}, lost ${lost}`,
     );
@@ -140,7 +129,7 @@ describe('faults on disk, end to end', { timeout: 90_000 }, () => {
     expect((await run.exit).code).toBe(0);
     push.close();
     expect(run.logs.some((l) => /SIGHUP/.test(l.msg))).toBe(true);
-    expect((await wholeLines(`${out}.1`)).map((r) => r.seq)).toEqual(range(0, 100));
-    expect((await wholeLines(out)).map((r) => r.seq)).toEqual(range(100, 200));
+    expect((await readNdjson(`${out}.1`)).map((r) => r.seq)).toEqual(range(0, 100));
+    expect((await readNdjson(out)).map((r) => r.seq)).toEqual(range(100, 200));
   });
 });

@@ -1,28 +1,18 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull } from 'zeromq';
-import { getJson, repo } from './cli-helpers.js';
-import { Pipelines, accountingLine, pusher, sendAll } from './support/e2e-pipeline.js';
-import { faultPipeline, record, sample, settled, wholeLines } from './support/faults.js';
+import { getJson } from './cli-helpers.js';
+import { Pipelines, accountingLine, pusher, readNdjson, sendAll } from './support/e2e-pipeline.js';
+import { faultPipeline, range, record, removeWorkDirs, sample, settled, workDir } from './support/faults.js';
 
 const pipelines = new Pipelines();
 const sockets: Pull[] = [];
-const dirs: string[] = [];
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.close();
   await pipelines.cleanup();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  await removeWorkDirs();
 });
-
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-
-async function workDir(): Promise<string> {
-  const dir = path.join(repo, 'tests/.tmp', `net-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  await mkdir(dir, { recursive: true });
-  dirs.push(dir);
-  return dir;
-}
 
 /** A next hop that takes `n` messages and dies. Resolves to what it took. */
 async function dyingHop(n: number): Promise<{ endpoint: string; took: Promise<number[]> }> {
@@ -62,7 +52,7 @@ describe('faults on the wire, end to end', { timeout: 90_000 }, () => {
     run.child.kill('SIGTERM');
     const exit = await run.exit;
     const { completed, failed, lost } = accountingLine(run).accounting;
-    const letters = await wholeLines(path.join(dir, 'dead.ndjson'));
+    const letters = await readNdjson(path.join(dir, 'dead.ndjson'));
     const queued = sample(
       scraped,
       'tapline_export_records_total{step="export",target="zmq:' + hop.endpoint + '",result="written"}',
@@ -108,7 +98,7 @@ describe('faults on the wire, end to end', { timeout: 90_000 }, () => {
     push.close();
     const line = accountingLine(run);
     const { received, completed, failed, lost, dropped } = line.accounting;
-    const letters = await wholeLines(path.join(dir, 'dead.ndjson'));
+    const letters = await readNdjson(path.join(dir, 'dead.ndjson'));
     console.log(
       `hop down: stop took ${Math.round(tookMs)} ms with a budget of 2000 ms; ${failed} dead-lettered`,
     );
@@ -162,8 +152,8 @@ describe('faults on the wire, end to end', { timeout: 90_000 }, () => {
     const exitB = await b.exit;
     push.close();
     const lastB = accountingLine(b).accounting;
-    const seqsA = (await wholeLines(outA)).map((r) => r.seq as number);
-    const seqsB = (await wholeLines(outB)).map((r) => r.seq as number);
+    const seqsA = (await readNdjson(outA)).map((r) => r.seq as number);
+    const seqsB = (await readNdjson(outB)).map((r) => r.seq as number);
     const lostInTransit = total - lastA.received - lastB.received;
     console.log(
       `rolling restart: sent ${total}, run A took ${lastA.received}, run B took ${lastB.received}, lost in transit ${lostInTransit}`,

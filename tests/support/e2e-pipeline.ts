@@ -95,7 +95,10 @@ export async function sendAll(push: Push, payloads: Iterable<string | Buffer>): 
   return sent;
 }
 
-/** The parsed lines of an NDJSON file; none when the file does not exist. */
+/**
+ * The parsed lines of an NDJSON file; none when the file does not exist. A torn or otherwise
+ * broken line fails the test: Tapline never leaves one.
+ */
 export async function readNdjson(file: string): Promise<any[]> {
   let text: string;
   try {
@@ -104,10 +107,17 @@ export async function readNdjson(file: string): Promise<any[]> {
     if ((err as { code?: string }).code === 'ENOENT') return [];
     throw err;
   }
+  if (text !== '' && !text.endsWith('\n')) throw new Error(`${file} ends with a torn line`);
   return text
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line));
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch {
+        throw new Error(`${file}:${i + 1} is not a whole JSON line: ${line.slice(0, 80)}`);
+      }
+    });
 }
 
 /** The one accounting line `tapline run` logs after stopping. */

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { freePort, getJson, eventually, type RunningPipeline } from '../cli-helpers.js';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { eventually, freePort, getJson, repo, type RunningPipeline } from '../cli-helpers.js';
 import type { PipelineConfig } from './e2e-pipeline.js';
 
 /** A record of about 235 bytes that carries its sequence number. */
@@ -39,30 +40,23 @@ export function settled(run: RunningPipeline, n: number, timeoutMs = 30_000): Pr
   }, timeoutMs);
 }
 
-/**
- * The lines of an NDJSON file, each parsed: a torn or otherwise broken line fails the test.
- * A file that does not exist has none.
- */
-export async function wholeLines(file: string): Promise<any[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return [];
-    throw err;
-  }
-  if (text !== '' && !text.endsWith('\n')) throw new Error(`${file} ends with a torn line`);
-  return text
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l, i) => {
-      try {
-        return JSON.parse(l) as unknown;
-      } catch {
-        throw new Error(`${file}:${i + 1} is not a whole JSON line: ${l.slice(0, 80)}`);
-      }
-    });
+/** Folders made by {@link workDir}; remove them with {@link removeWorkDirs} after each test. */
+const workDirs: string[] = [];
+
+/** A fresh folder inside the repository (so configs there can name the workspace plugins). */
+export async function workDir(): Promise<string> {
+  const dir = path.join(repo, 'tests/.tmp', `faults-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  await mkdir(dir, { recursive: true });
+  workDirs.push(dir);
+  return dir;
 }
+
+export async function removeWorkDirs(): Promise<void> {
+  for (const d of workDirs.splice(0)) await rm(d, { recursive: true, force: true });
+}
+
+export const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from }, (_, i) => from + i);
 
 /** A Prometheus sample's value from `/metrics` text, or undefined. */
 export function sample(text: string, name: string): number | undefined {

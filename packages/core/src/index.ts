@@ -29,6 +29,7 @@ export {
 } from './types.js';
 export * from './errors.js';
 export { LineFile, type LineFileOptions } from './io/line-file.js';
+export { deferred, type Deferred } from './io/deferred.js';
 export { withRetry, type RetryPolicy } from './io/retry.js';
 export { silentLogger, type LogFn, type Logger } from './logger.js';
 /** TypeBox, for plugin options schemas: `Type.Object({ ... })`. */

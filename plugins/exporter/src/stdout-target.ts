@@ -1,13 +1,11 @@
 import type { Writable } from 'node:stream';
-import { ExportError, messageOf } from '@tapline/core';
+import { ExportError, deferred, messageOf, type Deferred } from '@tapline/core';
 import type { ExportTarget } from './target.js';
 
 interface Chunk {
   text: string;
   lines: number;
-  readonly done: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
+  readonly done: Deferred;
 }
 
 /**
@@ -44,13 +42,13 @@ export class StdoutTarget implements ExportTarget {
     if (this.closing !== undefined) throw new ExportError(this.name, 'the exporter is shutting down');
     let c = this.chunk;
     if (c === undefined) {
-      c = this.chunk = newChunk();
+      c = this.chunk = { text: '', lines: 0, done: deferred() };
       setImmediate(this.flushNow);
     }
     c.text += json;
     c.text += '\n';
     c.lines++;
-    return c.done;
+    return c.done.promise;
   }
 
   close(): Promise<void> {
@@ -76,11 +74,11 @@ export class StdoutTarget implements ExportTarget {
         if (err) {
           this.failed += c.lines;
           const failure = new ExportError(this.name, `could not write: ${messageOf(err)}`, err);
-          c.reject(failure);
+          c.done.reject(failure);
           reject(failure);
         } else {
           this.written += c.lines;
-          c.resolve();
+          c.done.resolve();
           resolve();
         }
       });
@@ -91,15 +89,4 @@ export class StdoutTarget implements ExportTarget {
   private readonly onError = (err: unknown): void => {
     this.failure = err;
   };
-}
-
-function newChunk(): Chunk {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const done = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  done.catch(() => {});
-  return { text: '', lines: 0, done, resolve, reject };
 }

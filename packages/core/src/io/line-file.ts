@@ -2,6 +2,7 @@ import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { errorTypeOf } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { deferred, type Deferred } from './deferred.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { fitting, rotateFiles } from './rotation.js';
 
@@ -28,9 +29,7 @@ export interface LineFileOptions {
 interface Batch {
   text: string;
   lines: number;
-  readonly done: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
+  readonly done: Deferred;
 }
 
 const NO_RETRY: RetryPolicy = { retries: 0, retryDelayMs: 0, retryMaxDelayMs: 0 };
@@ -87,14 +86,14 @@ export class LineFile {
     if (this.closing !== undefined) return Promise.reject(new Error(`${this.path} is closed`));
     let b = this.batch;
     if (b === undefined) {
-      b = this.batch = newBatch();
+      b = this.batch = { text: '', lines: 0, done: deferred() };
       if (this.writing === undefined) this.schedule();
     }
     b.text += line;
     b.text += '\n';
     b.lines++;
     if (this.lingerMs > 0 && b.text.length >= this.batchBytes && this.writing === undefined) this.kick();
-    return b.done;
+    return b.done.promise;
   }
 
   /** The next write opens the path anew (after log rotation by another tool). */
@@ -149,11 +148,11 @@ export class LineFile {
       try {
         await this.writeOut(Buffer.from(b.text, 'utf8'));
         this.written += b.lines;
-        b.resolve();
+        b.done.resolve();
       } catch (err) {
         this.failed += b.lines;
         this.report(err, b.lines);
-        b.reject(this.options.errorFor === undefined ? err : this.options.errorFor(err));
+        b.done.reject(this.options.errorFor === undefined ? err : this.options.errorFor(err));
       }
     }
   }
@@ -270,16 +269,4 @@ export class LineFile {
     this.reportedAt = now;
     this.unreported = 0;
   }
-}
-
-function newBatch(): Batch {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const done = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Callers that do not wait on a batch must not turn its failure into an unhandled rejection.
-  done.catch(() => {});
-  return { text: '', lines: 0, done, resolve, reject };
 }
