@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { loadConfig, CONFIG_SEARCH_PLACES, type LoadConfigOptions } from './config/load-config.js';
-export type { LoadedConfig, StepConfig } from './config/loaded-config.js';
+export type { LoadedConfig, MonitorHttpConfig, StepConfig } from './config/loaded-config.js';
 export { validatePluginOptions, type OptionsLocation } from './config/plugin-options.js';
 export { configSchemaPath } from './config/schema.js';
 export { ConfigSource, type Position } from './config/config-source.js';

@@ -46,7 +46,8 @@ export function regexProblem(pattern: string, flags?: string): string | undefine
 
 function hint(pattern: string): string {
   if (/\\[1-9]|\\k</.test(pattern)) return ' (backreferences are not supported: RE2 matches in linear time)';
-  if (/\(\?<?[=!]/.test(pattern)) return ' (lookahead and lookbehind are not supported: RE2 matches in linear time)';
+  if (/\(\?<?[=!]/.test(pattern))
+    return ' (lookahead and lookbehind are not supported: RE2 matches in linear time)';
   return '';
 }
 

@@ -5,7 +5,8 @@ import { cosmiconfig } from 'cosmiconfig';
 import { ajvProblems } from './ajv-problems.js';
 import type { ConfigSource } from './config-source.js';
 import { expandValue, unsetProblems, type UnsetVariable } from './env.js';
-import type { LoadedConfig, StepConfig } from './loaded-config.js';
+import { exposureProblem } from '../http/access-policy.js';
+import type { LoadedConfig, MonitorHttpConfig, StepConfig } from './loaded-config.js';
 import { parseConfigText } from './parse-json.js';
 import { configValidator } from './schema.js';
 import { defaultStepId } from './step-ids.js';
@@ -54,9 +55,10 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
   const valid = validate(data);
   const problems = ajvProblems(valid ? [] : validate.errors, '', source);
   const pipeline = Array.isArray(data?.pipeline) ? readSteps(data.pipeline, problems, source) : [];
+  if (valid) httpProblems(data.monitor.http, problems, source);
   if (!valid || problems.length > 0) throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', file, problems);
   const dir = path.dirname(file);
-  const http = data.monitor.http as { host: string; port: number } | false;
+  const http = data.monitor.http as MonitorHttpConfig | false;
   const config: LoadedConfig = {
     file,
     dir,
@@ -65,7 +67,15 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
     deadLetter: data.deadLetter === false ? false : { path: path.resolve(dir, data.deadLetter.path) },
     monitor: {
       durationsWindow: data.monitor.durationsWindow,
-      http: http === false ? false : { host: http.host, port: http.port },
+      http:
+        http === false
+          ? false
+          : {
+              host: http.host,
+              port: http.port,
+              unauthenticated: http.unauthenticated,
+              ...(http.token === undefined ? {} : { token: http.token }),
+            },
     },
     log: { level: data.log.level },
   };
@@ -132,4 +142,10 @@ function readSteps(raw: unknown[], problems: Problem[], source: ConfigSource): S
     });
   });
   return steps;
+}
+
+function httpProblems(http: MonitorHttpConfig | false, problems: Problem[], source: ConfigSource): void {
+  if (http === false) return;
+  const problem = exposureProblem(http.host, http.token, http.unauthenticated);
+  if (problem !== undefined) problems.push({ ...problem, ...source.locate(problem.path) });
 }
