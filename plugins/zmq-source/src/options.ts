@@ -34,6 +34,12 @@ export const zmqSourceOptions = Type.Object(
           'record: a JSON object; json: any JSON value; text: UTF-8 text; raw: the bytes as they came.',
       },
     ),
+    frames: Type.Optional(
+      Type.Union([Type.Literal('last'), Type.Literal('join'), Type.Literal('reject')], {
+        description:
+          'A message of several payload frames: last keeps the last, join concatenates them, reject fails it (dead-lettered, every frame kept). Default: reject on pull, last on sub.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

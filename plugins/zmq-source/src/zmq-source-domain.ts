@@ -1,8 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { SourceDomain, type DomainIdentity } from '@tapline/core';
+import { DecodeError, SourceDomain, type DomainIdentity, type MessageContext } from '@tapline/core';
 import { Pull, Subscriber } from 'zeromq';
 import { attach, detach, expandEnv } from './address.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
+import { framePolicy, shapeFrames, type FramePolicy } from './frames.js';
 import type { ZmqSourceOptions } from './options.js';
 
 /** While running, an idle receive wakes this often so that `stop()` is never kept waiting longer. */
@@ -27,15 +28,16 @@ type Output = Decoded[ZmqSourceOptions['decode']];
  * one message; a message that does not decode becomes an error event (and a dead letter holding
  * the original bytes), never a crash.
  *
- * Frames: the payload is the last frame. A SUB message of two or more frames has its first
- * frame taken off as `attributes.topic`; frames between the first and the last (an envelope)
- * are not decoded, and their count shows in `attributes.frames`.
+ * Frames: a SUB message of two or more frames has its first frame taken off as
+ * `attributes.topic`. Several payload frames follow the `frames` policy (see frames.ts); their
+ * count shows in `attributes.frames`.
  */
 export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
   readonly options: ZmqSourceOptions;
   /** The address after `${VAR}` expansion. */
   readonly address: string;
   private readonly decode: Decoder<Output>;
+  private readonly frames: FramePolicy;
   private socket: Socket | undefined;
   /** Where the socket is attached (the chosen port for `tcp://host:*`); set by `initialize`. */
   endpoint: string | undefined;
@@ -53,6 +55,7 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     this.options = options;
     this.address = expandEnv(options.address);
     this.decode = decoderFor(options.decode);
+    this.frames = framePolicy(options);
   }
 
   override async initialize(): Promise<void> {
@@ -72,7 +75,10 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     this.log.info({ address: this.endpoint, socket: kind, mode: this.options.mode }, 'zmq source ready');
   }
 
-  execute(payload: Buffer): Output {
+  execute(payload: Buffer, message?: MessageContext): Output {
+    // Set only on a multipart message the `frames` policy refuses (see shapeFrames).
+    const refused = message?.attributes?.refused;
+    if (refused !== undefined) throw new DecodeError(refused as string);
     return this.decode(payload);
   }
 
@@ -136,19 +142,23 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
         socket.receiveTimeout = FLOWING;
         waiting = false;
       }
-      const n = frames.length;
-      const payload = frames[n - 1]!;
-      if (sub && n > 1)
-        this.ingest(
-          payload,
-          n > 2 ? { topic: this.topicOf(frames[0]!), frames: n } : { topic: this.topicOf(frames[0]!) },
-        );
-      else this.ingest(payload, n > 1 ? { frames: n } : undefined);
+      if (frames.length === 1) this.ingest(frames[0]!);
+      else this.ingestFrames(frames, sub);
       if (++taken === YIELD_EVERY) {
         taken = 0;
         await nextTurn();
       }
     }
+  }
+
+  private ingestFrames(frames: Buffer[], sub: boolean): void {
+    if (sub && frames.length === 2) {
+      this.ingest(frames[1]!, { topic: this.topicOf(frames[0]!) });
+      return;
+    }
+    const { payload, attributes } = shapeFrames(frames, sub ? 1 : 0, this.frames);
+    if (sub) this.ingest(payload, { topic: this.topicOf(frames[0]!), ...attributes });
+    else this.ingest(payload, attributes);
   }
 
   /** Publishers mostly repeat one topic: keep its string instead of decoding it per message. */
