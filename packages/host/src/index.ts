@@ -21,6 +21,7 @@ export type {
 export type { AccountingSnapshot } from './runtime/accounting.js';
 export { loadPlugin, checkManifest, type LoadedPlugin } from './plugins/load-plugin.js';
 export { resolvePlugin } from './plugins/resolve-plugin.js';
+export { outsidePluginFiles } from './plugins/outside-config.js';
 export { runApplication, type RunApplicationOptions } from './app/run-application.js';
 export {
   startMonitoringServer,
