@@ -1,7 +1,14 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DecodeError, SourceDomain, type DomainIdentity, type MessageContext } from '@tapline/core';
+import {
+  DecodeError,
+  SourceDomain,
+  type DomainIdentity,
+  type MessageContext,
+  type PluginContext,
+} from '@tapline/core';
 import { Pull, Subscriber } from 'zeromq';
 import { attach, detach, expandEnv } from './address.js';
+import { secureSocket, type CurveContext } from './curve.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
 import { framePolicy, shapeFrames, type FramePolicy } from './frames.js';
 import type { ZmqSourceOptions } from './options.js';
@@ -38,6 +45,9 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
   readonly address: string;
   private readonly decode: Decoder<Output>;
   private readonly frames: FramePolicy;
+  private readonly curve: CurveContext;
+  /** Undoes the socket's CURVE set-up (its ZAP registration). */
+  private unsecure: (() => void) | undefined;
   private socket: Socket | undefined;
   /** Where the socket is attached (the chosen port for `tcp://host:*`); set by `initialize`. */
   endpoint: string | undefined;
@@ -50,8 +60,14 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
   private lastTopic: Buffer | undefined;
   private lastTopicText = '';
 
-  constructor(options: ZmqSourceOptions, identity?: DomainIdentity) {
+  constructor(options: ZmqSourceOptions, identity?: DomainIdentity & Partial<PluginContext>) {
     super(identity);
+    this.curve = {
+      id: this.id,
+      configDir: identity?.configDir ?? process.cwd(),
+      registry: identity?.registry,
+      log: this.log,
+    };
     this.options = options;
     this.address = expandEnv(options.address);
     this.decode = decoderFor(options.decode);
@@ -63,12 +79,16 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     const { socket: kind, receiveHighWaterMark } = this.options;
     const socket = kind === 'sub' ? new Subscriber({ linger: LINGER_MS }) : new Pull({ linger: LINGER_MS });
     socket.receiveHighWaterMark = receiveHighWaterMark;
+    // ZeroMQ refuses a larger frame before allocating it, and disconnects the peer that sent it.
+    socket.maxMessageSize = this.options.maxMessageBytes === 0 ? -1 : this.options.maxMessageBytes;
     socket.receiveTimeout = FLOWING;
     if (socket instanceof Subscriber) socket.subscribe(...this.options.topics);
     try {
+      if (this.options.curve !== undefined)
+        this.unsecure = await secureSocket(socket, this.options.curve, this.curve);
       this.endpoint = await attach(socket, this.options.mode, this.address);
     } catch (err) {
-      socket.close();
+      this.release(socket);
       throw err;
     }
     this.socket = socket;
@@ -101,13 +121,19 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     this.draining = true;
     this.loop ??= this.run(socket);
     await this.loop;
-    socket.close();
+    this.release(socket);
   }
 
   override async shutdown(): Promise<void> {
     this.stopping = true;
-    this.socket?.close();
+    if (this.socket !== undefined) this.release(this.socket);
     await this.loop;
+  }
+
+  private release(socket: Socket): void {
+    socket.close();
+    this.unsecure?.();
+    this.unsecure = undefined;
   }
 
   private async run(socket: Socket): Promise<void> {

@@ -13,6 +13,7 @@ function source(options: Partial<ZmqSourceOptions> = {}): ZmqSourceDomain {
       mode: 'bind',
       topics: [''],
       receiveHighWaterMark: 1000,
+      maxMessageBytes: 16 * 1024 * 1024,
       decode: 'record',
       ...options,
     },
