@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ZmqSourceDomain, zmqSourceOptions } from '@tapline/plugin-zmq-source';
+import { ZmqSourceDomain, zmqSourceOptions, type ZmqSourceOptions } from '@tapline/plugin-zmq-source';
 import { main } from '../src/main.js';
 import { bufferIo } from './io.js';
 
@@ -66,9 +66,9 @@ describe('tapline keygen', () => {
 });
 
 /** The zmq-source's defaults, as the host would fill them. */
-function defaults() {
+function defaults(): ZmqSourceOptions {
   const props = zmqSourceOptions.properties as Record<string, { default?: unknown }>;
   return Object.fromEntries(
     Object.entries(props).flatMap(([k, v]) => (v.default === undefined ? [] : [[k, v.default]])),
-  ) as never;
+  ) as ZmqSourceOptions;
 }
