@@ -151,6 +151,23 @@ describe('zmq-source on a PULL socket', () => {
     expect(l.errors[0]!.event.errorType).toBe('TAPLINE_ERR_DECODE');
   });
 
+  it('maxMessageBytes: ZeroMQ refuses a larger frame and drops the connection that sent it', async () => {
+    const d = source({ maxMessageBytes: 4096 });
+    const { outputs, errors } = collect(d);
+    await d.start();
+    const p = pusher(d.endpoint!);
+    const disconnected = new Promise<void>((resolve) => p.events.on('disconnect', () => resolve()));
+    await p.send(JSON.stringify({ n: 1 }));
+    await waitFor(() => outputs.length === 1, 'the first record');
+    await p.send(JSON.stringify({ big: 'x'.repeat(8192) }));
+    await disconnected;
+    // The sender reconnects; what it sends then arrives, the oversized frame never does.
+    await p.send(JSON.stringify({ n: 2 }));
+    await waitFor(() => outputs.length === 2, 'the record after the reconnect');
+    expect(outputs.map((o) => o.value)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(errors).toEqual([]);
+  });
+
   it('refuses an address in use, naming it', async () => {
     const taken = new Pull({ linger: 0 });
     open.push(taken);
