@@ -96,6 +96,39 @@ describe('tapline validate', { timeout: 30_000 }, () => {
     expect(result.stderr).toContain('TAPLINE_ERR_PLUGIN_NOT_FOUND');
     expect(result.stderr).toContain('tapline-plugin-does-not-exist');
   });
+
+  it('says that it runs plugin code, and which plugin files lie outside the config folder', async () => {
+    const { file } = await writeTempConfig(defaultPipeline('tcp://127.0.0.1:1'));
+    const result = await tapline(['validate', '--config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('plugins are code you choose to run');
+    expect(result.stdout).toContain(pluginPath('processor'));
+  });
+
+  it('refuses a duplicate key, naming both lines', async () => {
+    const steps = JSON.stringify(defaultPipeline('tcp://127.0.0.1:1').pipeline);
+    const { file } = await writeTempConfig(`{\n  "pipeline": ${steps},\n  "pipeline": ${steps}\n}\n`);
+    const result = await tapline(['validate', '--config', file, '--json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ path: '/pipeline', line: 3, message: expect.stringContaining('line 2') }),
+    ]);
+  });
+
+  it('refuses a pattern the linear-time engine cannot run, with the reason and its path', async () => {
+    const config = defaultPipeline('tcp://127.0.0.1:1');
+    config.pipeline[1]!.options = { steps: [{ type: 'filter', where: { field: 'a', matches: '(a)\\1' } }] };
+    const { file } = await writeTempConfig(config);
+    const result = await tapline(['validate', '--config', file, '--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).problems).toEqual([
+      expect.objectContaining({
+        path: '/pipeline/1/options/steps/0/where/matches',
+        message: expect.stringContaining('backreferences are not supported'),
+      }),
+    ]);
+  });
 });
 
 describe('tapline new-plugin', { timeout: 30_000 }, () => {

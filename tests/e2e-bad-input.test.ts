@@ -69,6 +69,8 @@ const good = (n: number, extra: Record<string, unknown> = {}) =>
 describe('bad input, end to end', { timeout: 30_000 }, () => {
   it('counts and dead-letters every bad message with its reason, stays up, and exports every good one', async () => {
     const { config, address } = await defaultConfig();
+    // 10 MB frames reach the pipeline only past the default 1 MiB limit.
+    stepOf(config, 'ingest').options!.maxMessageBytes = 16 * 1024 * 1024;
     stepOf(config, 'normalize').options!.steps.push({
       type: 'validate',
       schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
@@ -144,5 +146,38 @@ describe('bad input, end to end', { timeout: 30_000 }, () => {
           : expected.frame.toString('latin1');
       expect(original, expected.name).toBe(sent);
     });
+  });
+
+  it('with the defaults, dead-letters a multipart message naming its frame sizes and never takes a frame over 1 MiB', async () => {
+    const { config, address } = await defaultConfig();
+    const run = await pipelines.start(config);
+    const oversized = pusher(address);
+    const push = pusher(address);
+    try {
+      // ZeroMQ drops the connection that sent the large frame: send it from a pusher of its own.
+      await oversized.send(bytes(good(99, { blob: 'z'.repeat(2 * 1024 * 1024) })));
+      await push.send([bytes('{"id":'), bytes('"split"}')]);
+      expect(await sendAll(push, [bytes(good(1))])).toBe(1);
+    } finally {
+      push.close();
+      oversized.close();
+    }
+    const metrics = await eventually(async () => {
+      const m = await getJson(run.url, '/api/metrics');
+      return m.accounting.received === 2 && m.accounting.inFlight === 0 ? m : undefined;
+    });
+    expect(metrics.accounting).toMatchObject({ received: 2, completed: 1, failed: 1 });
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    const exported = await readNdjson(path.join(run.dir, 'out/records.ndjson'));
+    expect(exported.map((r) => r.id)).toEqual(['good-1']);
+    const [letter, ...more] = await readNdjson(path.join(run.dir, 'out/dead-letters.ndjson'));
+    expect(more).toEqual([]);
+    expect(letter).toMatchObject({
+      step: 'ingest',
+      errorType: 'TAPLINE_ERR_DECODE',
+      payload: { id: 'split' },
+    });
+    expect(letter.message).toContain('2 frames (6, 8 bytes)');
   });
 });

@@ -194,6 +194,18 @@ export class AddressError extends TaplineError {
   }
 }
 
+/** CURVE was asked of a zeromq build without it, or a key or key file cannot be used. */
+export class CurveError extends TaplineError {
+  override name = 'CurveError';
+  constructor(
+    code: 'TAPLINE_ERR_CURVE_UNAVAILABLE' | 'TAPLINE_ERR_CURVE_KEY',
+    message: string,
+    cause?: unknown,
+  ) {
+    super(code, message, { cause });
+  }
+}
+
 /** Shutdown could not finish its work in time, a step could not flush, or dead letters were lost. */
 export class ShutdownError extends TaplineError {
   override name = 'ShutdownError';

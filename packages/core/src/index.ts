@@ -31,6 +31,8 @@ export * from './errors.js';
 export { LineFile, type LineFileOptions } from './io/line-file.js';
 export { deferred, type Deferred } from './io/deferred.js';
 export { withRetry, type RetryPolicy } from './io/retry.js';
+/** CURVE keys and the process's ZAP handler, for plugins with ZeroMQ sockets. */
+export * from './curve/index.js';
 export { silentLogger, type LogFn, type Logger } from './logger.js';
 /** TypeBox, for plugin options schemas: `Type.Object({ ... })`. */
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { loadConfig, CONFIG_SEARCH_PLACES, type LoadConfigOptions } from './config/load-config.js';
-export type { LoadedConfig, StepConfig } from './config/loaded-config.js';
+export type { LoadedConfig, MonitorHttpConfig, StepConfig } from './config/loaded-config.js';
 export { validatePluginOptions, type OptionsLocation } from './config/plugin-options.js';
 export { configSchemaPath } from './config/schema.js';
 export { ConfigSource, type Position } from './config/config-source.js';
@@ -21,6 +21,7 @@ export type {
 export type { AccountingSnapshot } from './runtime/accounting.js';
 export { loadPlugin, checkManifest, type LoadedPlugin } from './plugins/load-plugin.js';
 export { resolvePlugin } from './plugins/resolve-plugin.js';
+export { outsidePluginFiles } from './plugins/outside-config.js';
 export { runApplication, type RunApplicationOptions } from './app/run-application.js';
 export {
   startMonitoringServer,

@@ -20,7 +20,10 @@ describe('loadConfig', () => {
     expect(config.dir).toBe(dir);
     expect(config.runtime).toEqual({ maxInFlight: 1024, shutdownTimeoutMs: 10000 });
     expect(config.deadLetter).toEqual({ path: path.join(dir, 'dead-letters.ndjson') });
-    expect(config.monitor).toEqual({ durationsWindow: 1000, http: { host: '127.0.0.1', port: 9464 } });
+    expect(config.monitor).toEqual({
+      durationsWindow: 1000,
+      http: { host: '127.0.0.1', port: 9464, unauthenticated: false },
+    });
     expect(config.log).toEqual({ level: 'info' });
     expect(config.pipeline.map((s) => [s.id, s.enabled, s.options])).toEqual([
       ['in', true, {}],

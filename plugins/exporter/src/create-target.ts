@@ -19,6 +19,6 @@ export function createTarget(
     case 'stdout':
       return new StdoutTarget();
     case 'zmq':
-      return new ZmqTarget(options, retry, log);
+      return new ZmqTarget(options, retry, log, configDir);
   }
 }

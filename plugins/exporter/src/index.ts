@@ -3,9 +3,9 @@
  * ZeroMQ next hop and returns a receipt.
  * @packageDocumentation
  */
-import { API_VERSION, definePlugin } from '@tapline/core';
+import { API_VERSION, curveProblems, definePlugin } from '@tapline/core';
 import { ExporterDomain } from './exporter-domain.js';
-import { exporterOptions } from './options.js';
+import { exporterOptions, type ExporterOptions } from './options.js';
 
 export { ExporterDomain, type ExporterContext } from './exporter-domain.js';
 export { exporterOptions, type ExporterOptions, type TargetOptions } from './options.js';
@@ -23,5 +23,9 @@ export default definePlugin({
   input: 'json',
   output: 'receipt',
   options: exporterOptions,
+  check: (options: ExporterOptions) =>
+    options.targets.flatMap((t, i) =>
+      t.type === 'zmq' ? curveProblems(t.curve, `/targets/${i}/curve`) : [],
+    ),
   create: (options, ctx) => new ExporterDomain(options, ctx),
 });

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@tapline/core';
+import { CurveOptions, Type, type Static } from '@tapline/core';
 
 export const FILE_DEFAULTS = { flushIntervalMs: 0, flushBytes: 64 * 1024, rotateKeep: 5 } as const;
 export const ZMQ_DEFAULTS = {
@@ -69,6 +69,7 @@ const zmqTarget = Type.Object(
       }),
     ),
     lingerMs: Type.Optional(Type.Integer({ minimum: 0, default: ZMQ_DEFAULTS.lingerMs })),
+    curve: Type.Optional(CurveOptions),
   },
   { additionalProperties: false },
 );

@@ -8,6 +8,7 @@ import {
 } from '@tapline/core';
 import { Publisher, Push } from 'zeromq';
 import { ZMQ_DEFAULTS, type ZmqTargetOptions } from './options.js';
+import { secureTarget } from './zmq-curve.js';
 import type { ExportTarget } from './target.js';
 
 /** A queue that never empties under steady load is compacted this often, so it cannot creep. */
@@ -46,11 +47,14 @@ export class ZmqTarget implements ExportTarget {
   private head = 0;
   private pumping: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  /** Undoes the socket's CURVE set-up (its ZAP registration, when it is a server). */
+  private unsecure: (() => void) | undefined;
 
   constructor(
     private readonly options: ZmqTargetOptions,
     private readonly retry: RetryPolicy,
     private readonly log: Logger,
+    private readonly configDir = process.cwd(),
   ) {
     this.name = `zmq:${options.address}`;
   }
@@ -69,10 +73,13 @@ export class ZmqTarget implements ExportTarget {
     // is down times out, is retried, and the message ends up dead-lettered if it stays down.
     socket.immediate = true;
     try {
+      if (o.curve) this.unsecure = await secureTarget(socket, o.curve, this.name, this.configDir, this.log);
       if (o.mode === 'bind') await socket.bind(o.address);
       else socket.connect(o.address);
     } catch (err) {
       socket.close();
+      this.unsecure?.();
+      if ((err as { code?: string }).code?.startsWith('TAPLINE_ERR_CURVE')) throw err;
       const inUse = (err as { code?: unknown }).code === 'EADDRINUSE';
       throw new AddressError(
         inUse ? 'TAPLINE_ERR_ADDRESS_IN_USE' : 'TAPLINE_ERR_ADDRESS_INVALID',
@@ -106,6 +113,7 @@ export class ZmqTarget implements ExportTarget {
   private async finish(): Promise<void> {
     this.failQueued(new ExportError(this.name, 'the exporter shut down before the record was sent'));
     this.socket?.close(); // linger bounds how long queued messages may keep the process alive
+    this.unsecure?.();
     await this.pumping;
   }
 

@@ -1,5 +1,5 @@
 import { prometheus } from '@tapline/core';
-import { LabelSets, type LabelSet } from './label-sets.js';
+import { LabelSets, type LabelSet, type LabelValueRules } from './label-sets.js';
 import { getPath, parsePath, type Segment } from './path.js';
 
 type Registry = prometheus.Registry;
@@ -33,15 +33,16 @@ export abstract class DerivedMetric {
   skipped = 0;
   protected readonly field: readonly Segment[];
 
-  constructor(spec: MetricSpec, prefix: string, maxLabelSets: number, missingLabel: string, bucketCount = 0) {
+  constructor(
+    spec: MetricSpec,
+    prefix: string,
+    maxLabelSets: number,
+    values: LabelValueRules,
+    bucketCount = 0,
+  ) {
     this.name = prefix + spec.name;
     this.help = spec.help ?? `${this.name}, derived from records`;
-    this.sets = new LabelSets(
-      spec.labels ?? {},
-      spec.maxLabelSets ?? maxLabelSets,
-      missingLabel,
-      bucketCount,
-    );
+    this.sets = new LabelSets(spec.labels ?? {}, spec.maxLabelSets ?? maxLabelSets, values, bucketCount);
     this.field = spec.field === undefined ? [] : parsePath(spec.field);
   }
 
@@ -124,9 +125,9 @@ export class DerivedHistogram extends DerivedMetric {
   /** Upper bounds, increasing (the options check refuses any other order). */
   readonly bounds: readonly number[];
 
-  constructor(spec: MetricSpec, prefix: string, maxLabelSets: number, missingLabel: string) {
+  constructor(spec: MetricSpec, prefix: string, maxLabelSets: number, values: LabelValueRules) {
     const bounds = spec.buckets ?? DEFAULT_BUCKETS;
-    super(spec, prefix, maxLabelSets, missingLabel, bounds.length);
+    super(spec, prefix, maxLabelSets, values, bounds.length);
     this.bounds = bounds;
   }
 

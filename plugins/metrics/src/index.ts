@@ -10,7 +10,7 @@ import { MetricsOptions } from './options.js';
 export { MetricsDomain, type MetricsContext, type MetricsSnapshot } from './metrics-domain.js';
 export { checkOptions } from './check.js';
 export { CounterOptions, GaugeOptions, HistogramOptions, MetricsOptions } from './options.js';
-export { OVERFLOW_METRIC, SKIPPED_METRIC } from './shared-counters.js';
+export { OVERFLOW_METRIC, SKIPPED_METRIC, TRUNCATED_METRIC } from './shared-counters.js';
 export type { SnapshotValue } from './derived-metric.js';
 
 export default definePlugin({

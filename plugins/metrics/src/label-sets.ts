@@ -14,6 +14,13 @@ export interface LabelSet {
 
 type Node = Map<string, Node | LabelSet>;
 
+/** How label values are read: the value for a missing field, and the longest value kept. */
+export interface LabelValueRules {
+  readonly missing: string;
+  /** Longer values are cut to this many characters (and counted in `truncated`). */
+  readonly maxLength: number;
+}
+
 /**
  * The distinct label sets of one metric, at most `max` of them. Looked up through one Map per
  * label keyed by the label's value, so finding an existing set builds no key string.
@@ -24,11 +31,13 @@ export class LabelSets {
   private readonly root: Node = new Map();
   private readonly single: LabelSet | undefined;
   readonly all: LabelSet[] = [];
+  /** Label values cut to `maxLength`: one record with a 100 KB value must not make a 100 KB series. */
+  truncated = 0;
 
   constructor(
     labels: Readonly<Record<string, string>>,
     private readonly max: number,
-    private readonly missing: string,
+    private readonly rules: LabelValueRules,
     /** How many buckets each set keeps (histograms only). */
     private readonly bucketCount = 0,
   ) {
@@ -47,32 +56,36 @@ export class LabelSets {
     const last = this.paths.length - 1;
     for (let i = 0; i < last; i++) {
       const next = node.get(this.valueOf(record, i)) as Node | undefined;
-      if (next === undefined) return this.create(record);
+      if (next === undefined) return this.create(record, i + 1);
       node = next;
     }
-    return (node.get(this.valueOf(record, last)) as LabelSet | undefined) ?? this.create(record);
+    return (node.get(this.valueOf(record, last)) as LabelSet | undefined) ?? this.create(record, last + 1);
   }
 
-  private valueOf(record: unknown, i: number): string {
+  /** `count`: false when `create` reads again a value `find` has already counted. */
+  private valueOf(record: unknown, i: number, count = true): string {
     const v = getPath(record, this.paths[i]!);
-    if (typeof v === 'string') return v;
-    if (v === undefined || v === null) return this.missing;
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    if (v === undefined || v === null) return this.rules.missing;
+    const text = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    if (text.length <= this.rules.maxLength) return text;
+    if (count) this.truncated++;
+    return text.slice(0, this.rules.maxLength);
   }
 
-  private create(record: unknown): LabelSet | undefined {
+  /** `counted`: how many of the record's values `find` has read (and counted) already. */
+  private create(record: unknown, counted: number): LabelSet | undefined {
     if (this.all.length >= this.max) return undefined;
     const labels: Record<string, string> = {};
     let node = this.root;
     const last = this.paths.length - 1;
     for (let i = 0; i < last; i++) {
-      const value = this.valueOf(record, i);
+      const value = this.valueOf(record, i, i >= counted);
       labels[this.names[i]!] = value;
       let next = node.get(value) as Node | undefined;
       if (next === undefined) node.set(value, (next = new Map()));
       node = next;
     }
-    const value = this.valueOf(record, last);
+    const value = this.valueOf(record, last, last >= counted);
     labels[this.names[last]!] = value;
     const set = this.newSet(labels);
     node.set(value, set);

@@ -31,6 +31,7 @@ export interface MetricsSnapshot {
     labelNames: string[];
     overflow: number;
     skipped: number;
+    truncated: number;
     values: SnapshotValue[];
   }>;
 }
@@ -54,11 +55,11 @@ export class MetricsDomain<T = JsonRecord> extends BaseDomain<T, T> {
     this.registry = ctx.registry;
     const prefix = options.prefix ?? '';
     const max = options.maxLabelSets ?? 1000;
-    const missing = options.missingLabel ?? '';
+    const values = { missing: options.missingLabel ?? '', maxLength: options.maxLabelValueLength ?? 256 };
     this.metrics = [
-      ...(options.counters ?? []).map((c) => new DerivedCounter(c, prefix, max, missing)),
-      ...(options.gauges ?? []).map((g) => new DerivedGauge(g, prefix, max, missing)),
-      ...(options.histograms ?? []).map((h) => new DerivedHistogram(h, prefix, max, missing)),
+      ...(options.counters ?? []).map((c) => new DerivedCounter(c, prefix, max, values)),
+      ...(options.gauges ?? []).map((g) => new DerivedGauge(g, prefix, max, values)),
+      ...(options.histograms ?? []).map((h) => new DerivedHistogram(h, prefix, max, values)),
     ];
     this.pointers = [
       ...(options.counters ?? []).map((_, i) => `/counters/${i}/name`),
@@ -107,6 +108,7 @@ export class MetricsDomain<T = JsonRecord> extends BaseDomain<T, T> {
         labelNames: [...m.sets.names],
         overflow: m.overflow,
         skipped: m.skipped,
+        truncated: m.sets.truncated,
         values: m.snapshot(),
       })),
     };

@@ -55,6 +55,12 @@ export const MetricsOptions = Type.Object(
       default: 1000,
       description: 'distinct label sets per metric; further ones are counted as overflow, not created',
     }),
+    maxLabelValueLength: Type.Integer({
+      minimum: 1,
+      default: 256,
+      description:
+        'label values longer than this are cut to it and counted (tapline_metrics_label_truncated_total)',
+    }),
     missingLabel: Type.String({
       default: '',
       description: 'the label value used when its field is missing or null',

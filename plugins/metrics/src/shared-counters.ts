@@ -5,6 +5,7 @@ type Registry = prometheus.Registry;
 
 export const OVERFLOW_METRIC = 'tapline_metrics_label_overflow_total';
 export const SKIPPED_METRIC = 'tapline_metrics_skipped_total';
+export const TRUNCATED_METRIC = 'tapline_metrics_label_truncated_total';
 
 /** One metrics step, as the shared counters see it. */
 export interface CounterSource {
@@ -17,7 +18,7 @@ interface Shared {
 }
 
 // Several metrics steps may share one registry, which allows each metric name once: the
-// overflow and skipped counters are registered by the first step and removed after the last.
+// overflow, skipped and truncated counters are registered by the first step and removed after the last.
 const byRegistry = new WeakMap<Registry, Shared>();
 
 function counter(
@@ -62,6 +63,13 @@ export function attachShared(registry: Registry, source: CounterSource): void {
       (m) => m.skipped,
       shared,
     );
+    counter(
+      registry,
+      TRUNCATED_METRIC,
+      'Label values cut to maxLabelValueLength, by step and metric.',
+      (m) => m.sets.truncated,
+      shared,
+    );
     byRegistry.set(registry, shared);
   }
   shared.sources.add(source);
@@ -72,5 +80,6 @@ export function detachShared(registry: Registry, source: CounterSource): void {
   if (shared === undefined || !shared.sources.delete(source) || shared.sources.size > 0) return;
   registry.removeSingleMetric(OVERFLOW_METRIC);
   registry.removeSingleMetric(SKIPPED_METRIC);
+  registry.removeSingleMetric(TRUNCATED_METRIC);
   byRegistry.delete(registry);
 }

@@ -1,6 +1,6 @@
 import { ConfigError, prometheus } from '@tapline/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import plugin, { MetricsDomain, OVERFLOW_METRIC, SKIPPED_METRIC } from '../src/index.js';
+import plugin, { MetricsDomain, OVERFLOW_METRIC, SKIPPED_METRIC, TRUNCATED_METRIC } from '../src/index.js';
 import { runDomain, validateOptions } from '@tapline/testkit';
 import { parsePrometheus, pick } from './helpers.js';
 
@@ -60,6 +60,28 @@ describe('metrics domain', () => {
     expect(pick(samples, 'app_all_total')).toEqual([{ name: 'app_all_total', labels: {}, value: 5 }]);
     expect(pick(samples, 'app_by_code_total', { code: '200' })[0]!.value).toBe(2);
     expect(pick(samples, 'app_by_code_total', { code: 'none' })[0]!.value).toBe(2);
+  });
+
+  it('cuts label values to maxLabelValueLength and counts each cut, keeping /metrics small', async () => {
+    const registry = new prometheus.Registry();
+    const d = metrics(
+      { maxLabelValueLength: 8, counters: [{ name: 'by_service_total', labels: { service: 'service' } }] },
+      registry,
+      'm1',
+    );
+    const huge = 's'.repeat(100_000);
+    await feed(d, [{ service: huge }, { service: huge + 'x' }, { service: 'api' }]);
+    const text = await registry.metrics();
+    expect(text.length).toBeLessThan(10_000);
+    const { samples } = parsePrometheus(text);
+    expect(pick(samples, 'by_service_total').map((s) => [s.labels.service, s.value])).toEqual([
+      ['ssssssss', 2],
+      ['api', 1],
+    ]);
+    expect(pick(samples, TRUNCATED_METRIC)).toEqual([
+      { name: TRUNCATED_METRIC, labels: { step: 'm1', metric: 'by_service_total' }, value: 2 },
+    ]);
+    expect(d.snapshot().metrics[0]).toMatchObject({ truncated: 2 });
   });
 
   it('passes each record on unchanged, as the same object', async () => {
@@ -199,6 +221,7 @@ describe('metrics domain', () => {
           labelNames: ['l'],
           overflow: 0,
           skipped: 0,
+          truncated: 0,
           values: [
             { labels: { l: 'info' }, value: 2 },
             { labels: { l: 'warn' }, value: 1 },
@@ -211,6 +234,7 @@ describe('metrics domain', () => {
           labelNames: [],
           overflow: 0,
           skipped: 1,
+          truncated: 0,
           values: [{ labels: {}, count: 2, sum: 5 }],
         },
       ],

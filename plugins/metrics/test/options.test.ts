@@ -9,6 +9,7 @@ describe('metrics options', () => {
     expect(validateOptions(plugin, {}).options).toEqual({
       prefix: '',
       maxLabelSets: 1000,
+      maxLabelValueLength: 256,
       missingLabel: '',
       counters: [],
       gauges: [],

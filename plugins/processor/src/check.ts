@@ -1,6 +1,7 @@
 import type { Problem } from '@tapline/core';
 import { COMBINATORS, OPERATORS } from './condition.js';
 import type { Condition, ProcessorOptions } from './options.js';
+import { regexProblem } from './linear-regex.js';
 import { pathProblem } from './path.js';
 import { parseTemplate } from './template.js';
 import { compileSchema } from './validate.js';
@@ -30,11 +31,8 @@ function checkPath(value: unknown, at: string, problems: Problem[]): void {
 
 function checkRegex(pattern: unknown, flags: unknown, at: string, problems: Problem[]): void {
   if (typeof pattern !== 'string') return;
-  try {
-    new RegExp(pattern, typeof flags === 'string' ? flags : '');
-  } catch (err) {
-    problems.push({ path: at, message: `not a valid regular expression: ${(err as Error).message}` });
-  }
+  const problem = regexProblem(pattern, typeof flags === 'string' ? flags : '');
+  if (problem !== undefined) problems.push({ path: at, message: problem });
 }
 
 function checkStep(step: Loose, at: string, problems: Problem[]): void {

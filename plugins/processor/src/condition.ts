@@ -1,3 +1,4 @@
+import { compileLinearRegex } from './linear-regex.js';
 import type { Condition } from './options.js';
 import { getPath, parsePath, type Segment } from './path.js';
 
@@ -59,8 +60,7 @@ function compileLeaf(path: Segment[], c: Condition): Predicate {
     };
   }
   if (c.matches !== undefined) {
-    // No g or y flag: a stateless test that does not depend on lastIndex.
-    const re = new RegExp(c.matches, c.flags ?? '');
+    const re = compileLinearRegex(c.matches, c.flags);
     return (r) => {
       const v = getPath(r, path);
       return typeof v === 'string' && re.test(v);

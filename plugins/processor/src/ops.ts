@@ -1,6 +1,7 @@
 import { DROP, TransformError, type Drop, type JsonRecord } from '@tapline/core';
 import { coercer } from './coerce.js';
 import { compileCondition } from './condition.js';
+import { compileLinearRegex } from './linear-regex.js';
 import type { Step } from './options.js';
 import { deletePath, getParent, getPath, parsePath, setPath, type Segment } from './path.js';
 import { parseTemplate, renderTemplate } from './template.js';
@@ -93,11 +94,11 @@ export function compileStep(step: Step, index: number): Op {
           return r;
         };
       }
-      const re = new RegExp(step.pattern, `g${step.flags ?? ''}`);
+      const re = compileLinearRegex(step.pattern, step.flags);
       return (r) => {
         for (let i = 0; i < paths.length; i++) {
           const v = getPath(r, paths[i]!);
-          if (typeof v === 'string') setPath(r, paths[i]!, v.replace(re, replacement));
+          if (typeof v === 'string') setPath(r, paths[i]!, re.matcher(v).replaceAll(replacement));
         }
         return r;
       };

@@ -143,9 +143,9 @@ describe('processor steps', () => {
         {
           type: 'redact',
           fields: ['msg', 'n'],
-          pattern: '\\d{4}(?=\\d{4})',
+          pattern: '\\d{4}(\\d{4})',
           flags: 'i',
-          replacement: '****',
+          replacement: '****$1',
         },
       ],
       { msg: 'card 12345678 and 87654321', n: 12345678 },

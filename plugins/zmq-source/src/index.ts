@@ -2,7 +2,7 @@
  * `@tapline/plugin-zmq-source`: a source step that takes messages in from ZeroMQ.
  * @packageDocumentation
  */
-import { API_VERSION, definePlugin, type Problem } from '@tapline/core';
+import { API_VERSION, curveProblems, definePlugin, type Problem } from '@tapline/core';
 import { OUTPUT_TYPES, zmqSourceOptions, type ZmqSourceOptions } from './options.js';
 import { ZmqSourceDomain } from './zmq-source-domain.js';
 
@@ -10,6 +10,8 @@ export { ZmqSourceDomain } from './zmq-source-domain.js';
 export { zmqSourceOptions, OUTPUT_TYPES, type ZmqSourceOptions } from './options.js';
 export { expandEnv } from './address.js';
 
+// The limit applies to handshake commands too: CURVE's HELLO alone is 200 bytes.
+const MIN_MESSAGE_BYTES = 1024;
 const ADDRESS = /^(tcp|ipc|inproc|pgm|epgm|ws|wss|tipc|vmci|udp):\/\/./;
 
 function check(options: ZmqSourceOptions): Problem[] {
@@ -27,6 +29,13 @@ function check(options: ZmqSourceOptions): Problem[] {
       message: 'topics apply to socket "sub" only; remove them or set socket to "sub"',
     });
   }
+  if (options.maxMessageBytes > 0 && options.maxMessageBytes < MIN_MESSAGE_BYTES) {
+    problems.push({
+      path: '/maxMessageBytes',
+      message: `at least ${MIN_MESSAGE_BYTES} (ZeroMQ's handshake needs a few hundred bytes), or 0 for no limit`,
+    });
+  }
+  problems.push(...curveProblems(options.curve, '/curve'));
   return problems;
 }
 

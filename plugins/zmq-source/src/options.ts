@@ -1,4 +1,4 @@
-import { Type, type Static } from '@tapline/core';
+import { CurveOptions, Type, type Static } from '@tapline/core';
 
 /** The options of a zmq-source step. Every field has a default, so `{}` is a valid config. */
 export const zmqSourceOptions = Type.Object(
@@ -33,6 +33,19 @@ export const zmqSourceOptions = Type.Object(
         description:
           'record: a JSON object; json: any JSON value; text: UTF-8 text; raw: the bytes as they came.',
       },
+    ),
+    maxMessageBytes: Type.Integer({
+      minimum: 0,
+      default: 1024 * 1024,
+      description:
+        'The largest frame ZeroMQ accepts (its maxMessageSize); a peer that sends a larger one is disconnected. 0: no limit.',
+    }),
+    curve: Type.Optional(CurveOptions),
+    frames: Type.Optional(
+      Type.Union([Type.Literal('last'), Type.Literal('join'), Type.Literal('reject')], {
+        description:
+          'A message of several payload frames: last keeps the last, join concatenates them, reject fails it (dead-lettered, every frame kept). Default: reject on pull, last on sub.',
+      }),
     ),
   },
   { additionalProperties: false },

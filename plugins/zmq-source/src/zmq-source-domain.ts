@@ -1,8 +1,16 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { SourceDomain, type DomainIdentity } from '@tapline/core';
+import {
+  DecodeError,
+  SourceDomain,
+  type DomainIdentity,
+  type MessageContext,
+  type PluginContext,
+} from '@tapline/core';
 import { Pull, Subscriber } from 'zeromq';
 import { attach, detach, expandEnv } from './address.js';
+import { secureSocket, type CurveContext } from './curve.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
+import { framePolicy, shapeFrames, type FramePolicy } from './frames.js';
 import type { ZmqSourceOptions } from './options.js';
 
 /** While running, an idle receive wakes this often so that `stop()` is never kept waiting longer. */
@@ -27,15 +35,19 @@ type Output = Decoded[ZmqSourceOptions['decode']];
  * one message; a message that does not decode becomes an error event (and a dead letter holding
  * the original bytes), never a crash.
  *
- * Frames: the payload is the last frame. A SUB message of two or more frames has its first
- * frame taken off as `attributes.topic`; frames between the first and the last (an envelope)
- * are not decoded, and their count shows in `attributes.frames`.
+ * Frames: a SUB message of two or more frames has its first frame taken off as
+ * `attributes.topic`. Several payload frames follow the `frames` policy (see frames.ts); their
+ * count shows in `attributes.frames`.
  */
 export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
   readonly options: ZmqSourceOptions;
   /** The address after `${VAR}` expansion. */
   readonly address: string;
   private readonly decode: Decoder<Output>;
+  private readonly frames: FramePolicy;
+  private readonly curve: CurveContext;
+  /** Undoes the socket's CURVE set-up (its ZAP registration). */
+  private unsecure: (() => void) | undefined;
   private socket: Socket | undefined;
   /** Where the socket is attached (the chosen port for `tcp://host:*`); set by `initialize`. */
   endpoint: string | undefined;
@@ -48,11 +60,18 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
   private lastTopic: Buffer | undefined;
   private lastTopicText = '';
 
-  constructor(options: ZmqSourceOptions, identity?: DomainIdentity) {
+  constructor(options: ZmqSourceOptions, identity?: DomainIdentity & Partial<PluginContext>) {
     super(identity);
+    this.curve = {
+      id: this.id,
+      configDir: identity?.configDir ?? process.cwd(),
+      registry: identity?.registry,
+      log: this.log,
+    };
     this.options = options;
     this.address = expandEnv(options.address);
     this.decode = decoderFor(options.decode);
+    this.frames = framePolicy(options);
   }
 
   override async initialize(): Promise<void> {
@@ -60,19 +79,26 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     const { socket: kind, receiveHighWaterMark } = this.options;
     const socket = kind === 'sub' ? new Subscriber({ linger: LINGER_MS }) : new Pull({ linger: LINGER_MS });
     socket.receiveHighWaterMark = receiveHighWaterMark;
+    // ZeroMQ refuses a larger frame before allocating it, and disconnects the peer that sent it.
+    socket.maxMessageSize = this.options.maxMessageBytes === 0 ? -1 : this.options.maxMessageBytes;
     socket.receiveTimeout = FLOWING;
     if (socket instanceof Subscriber) socket.subscribe(...this.options.topics);
     try {
+      if (this.options.curve !== undefined)
+        this.unsecure = await secureSocket(socket, this.options.curve, this.curve);
       this.endpoint = await attach(socket, this.options.mode, this.address);
     } catch (err) {
-      socket.close();
+      this.release(socket);
       throw err;
     }
     this.socket = socket;
     this.log.info({ address: this.endpoint, socket: kind, mode: this.options.mode }, 'zmq source ready');
   }
 
-  execute(payload: Buffer): Output {
+  execute(payload: Buffer, message?: MessageContext): Output {
+    // Set only on a multipart message the `frames` policy refuses (see shapeFrames).
+    const refused = message?.attributes?.refused;
+    if (refused !== undefined) throw new DecodeError(refused as string);
     return this.decode(payload);
   }
 
@@ -95,13 +121,19 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     this.draining = true;
     this.loop ??= this.run(socket);
     await this.loop;
-    socket.close();
+    this.release(socket);
   }
 
   override async shutdown(): Promise<void> {
     this.stopping = true;
-    this.socket?.close();
+    if (this.socket !== undefined) this.release(this.socket);
     await this.loop;
+  }
+
+  private release(socket: Socket): void {
+    socket.close();
+    this.unsecure?.();
+    this.unsecure = undefined;
   }
 
   private async run(socket: Socket): Promise<void> {
@@ -136,19 +168,23 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
         socket.receiveTimeout = FLOWING;
         waiting = false;
       }
-      const n = frames.length;
-      const payload = frames[n - 1]!;
-      if (sub && n > 1)
-        this.ingest(
-          payload,
-          n > 2 ? { topic: this.topicOf(frames[0]!), frames: n } : { topic: this.topicOf(frames[0]!) },
-        );
-      else this.ingest(payload, n > 1 ? { frames: n } : undefined);
+      if (frames.length === 1) this.ingest(frames[0]!);
+      else this.ingestFrames(frames, sub);
       if (++taken === YIELD_EVERY) {
         taken = 0;
         await nextTurn();
       }
     }
+  }
+
+  private ingestFrames(frames: Buffer[], sub: boolean): void {
+    if (sub && frames.length === 2) {
+      this.ingest(frames[1]!, { topic: this.topicOf(frames[0]!) });
+      return;
+    }
+    const { payload, attributes } = shapeFrames(frames, sub ? 1 : 0, this.frames);
+    if (sub) this.ingest(payload, { topic: this.topicOf(frames[0]!), ...attributes });
+    else this.ingest(payload, attributes);
   }
 
   /** Publishers mostly repeat one topic: keep its string instead of decoding it per message. */

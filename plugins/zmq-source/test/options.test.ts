@@ -12,6 +12,7 @@ describe('zmq-source options', () => {
         mode: 'bind',
         topics: [''],
         receiveHighWaterMark: 1000,
+        maxMessageBytes: 1024 * 1024,
         decode: 'record',
       },
       problems: [],

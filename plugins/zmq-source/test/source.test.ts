@@ -13,6 +13,7 @@ function source(options: Partial<ZmqSourceOptions> = {}): ZmqSourceDomain {
       mode: 'bind',
       topics: [''],
       receiveHighWaterMark: 1000,
+      maxMessageBytes: 16 * 1024 * 1024,
       decode: 'record',
       ...options,
     },
@@ -110,20 +111,61 @@ describe('zmq-source on a PULL socket', () => {
     expect((outputs[0]!.value as { text: string }).text.length).toBe(text.length);
   });
 
-  it('decodes the last frame of a multipart message and counts the frames', async () => {
+  it('refuses a multipart message by default, keeping every byte and naming each frame size', async () => {
     const d = source();
     const { outputs, errors } = collect(d);
     await d.start();
     const p = pusher(d.endpoint!);
+    await p.send(['{"a":', '', '1}']);
+    await p.send('{"a":2}');
+    await waitFor(() => outputs.length + errors.length === 2, 'two messages');
+    expect(outputs.map((o) => o.value)).toEqual([{ a: 2 }]);
+    expect(errors).toHaveLength(1);
+    const { event, message } = errors[0]!;
+    expect(event.errorType).toBe('TAPLINE_ERR_DECODE');
+    expect(event.message).toContain('3 frames (5, 0, 2 bytes)');
+    expect((message.raw as Buffer).toString()).toBe('{"a":1}');
+    expect(message.attributes).toMatchObject({ frames: 3, frameSizes: [5, 0, 2] });
+  });
+
+  it('frames "join" concatenates the frames; "last" keeps the last and counts them', async () => {
+    const joined = source({ frames: 'join' });
+    const last = source({ frames: 'last' });
+    const j = collect(joined);
+    const l = collect(last);
+    await joined.start();
+    await last.start();
+    await pusher(joined.endpoint!).send(['{"a":', '', '1}']);
+    const p = pusher(last.endpoint!);
     await p.send(['envelope', '{"a":1}']);
     await p.send(['', '', '{"a":2}']);
     await p.send(['{"a":3}', '']);
-    await waitFor(() => outputs.length + errors.length === 3, 'three messages');
-    expect(outputs.map((o) => [o.value, o.message.attributes])).toEqual([
+    await waitFor(() => j.outputs.length === 1, 'the joined message');
+    expect(j.outputs[0]!.value).toEqual({ a: 1 });
+    expect(j.outputs[0]!.message.attributes).toEqual({ frames: 3 });
+    await waitFor(() => l.outputs.length + l.errors.length === 3, 'three messages');
+    expect(l.outputs.map((o) => [o.value, o.message.attributes])).toEqual([
       [{ a: 1 }, { frames: 2 }],
       [{ a: 2 }, { frames: 3 }],
     ]);
-    expect(errors[0]!.event.errorType).toBe('TAPLINE_ERR_DECODE');
+    expect(l.errors[0]!.event.errorType).toBe('TAPLINE_ERR_DECODE');
+  });
+
+  it('maxMessageBytes: ZeroMQ refuses a larger frame and drops the connection that sent it', async () => {
+    const d = source({ maxMessageBytes: 4096 });
+    const { outputs, errors } = collect(d);
+    await d.start();
+    const p = pusher(d.endpoint!);
+    const disconnected = new Promise<void>((resolve) => p.events.on('disconnect', () => resolve()));
+    await p.send(JSON.stringify({ n: 1 }));
+    await waitFor(() => outputs.length === 1, 'the first record');
+    await p.send(JSON.stringify({ big: 'x'.repeat(8192) }));
+    await disconnected;
+    // The sender reconnects; what it sends then arrives, the oversized frame never does.
+    await p.send(JSON.stringify({ n: 2 }));
+    await waitFor(() => outputs.length === 2, 'the record after the reconnect');
+    expect(outputs.map((o) => o.value)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(errors).toEqual([]);
   });
 
   it('refuses an address in use, naming it', async () => {

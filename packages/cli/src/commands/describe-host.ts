@@ -1,4 +1,4 @@
-import type { Host } from '@tapline/host';
+import { outsidePluginFiles, type Host } from '@tapline/host';
 
 /** What `tapline validate` prints about a config that passed: the chain and the settings. */
 export function describeHost(host: Host) {
@@ -20,6 +20,7 @@ export function describeHost(host: Host) {
     monitor: http === false ? false : `http://${http.host}:${http.port}/`,
     logLevel: config.log.level,
   };
+  const outside = outsidePluginFiles(host);
   const idWidth = Math.max(...steps.map((s) => s.id.length));
   const pluginWidth = Math.max(...steps.map((s) => s.plugin.length));
   const lines = [
@@ -36,6 +37,11 @@ export function describeHost(host: Host) {
       `dead letters: ${settings.deadLetter === false ? 'off' : settings.deadLetter}`,
     `Monitoring API: ${settings.monitor === false ? 'off' : settings.monitor}; log level ${settings.logLevel}`,
     '',
+    "Validating imported each step's plugin module, which runs its code: plugins are code you choose to run.",
+    ...(outside.length
+      ? ["Plugin code from outside the config's folder:", ...outside.map((o) => `      ${o.id}  ${o.path}`)]
+      : []),
+    '',
   ];
-  return { file: config.file, steps, disabled, settings, text: lines.join('\n') };
+  return { file: config.file, steps, disabled, settings, outsidePlugins: outside, text: lines.join('\n') };
 }

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
+import { keygenCommand } from './keygen.js';
 import { newPluginCommand } from './new-plugin.js';
 import { publishCommand } from './publish.js';
 import { runCommand } from './run.js';
@@ -12,6 +13,7 @@ export const commands: readonly Command[] = [
   validateCommand,
   testCommand,
   publishCommand,
+  keygenCommand,
   demoCommand,
   newPluginCommand,
 ];

@@ -2,6 +2,7 @@ import { oneOf, positiveInteger, positiveNumber } from '../args.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
 import { fileLines, samplePayloads } from '../publish/payloads.js';
 import { ProgressBar } from '../publish/progress-bar.js';
+import { clientKeys } from '../publish/client-keys.js';
 import { publish } from '../publish/publisher.js';
 
 const DEFAULT_COUNT = 1000;
@@ -9,7 +10,8 @@ const DEFAULT_COUNT = 1000;
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'send sample JSON messages (or an NDJSON file) to a pipeline over ZeroMQ',
-  usage: 'publish --address ADDR [--socket push|pub] [--topic T] [--count N] [--rate R] [--file NDJSON]',
+  usage:
+    'publish --address ADDR [--socket push|pub] [--topic T] [--count N] [--rate R] [--file NDJSON] [--server-key KEY --keys NAME]',
   flags: {
     address: {
       spec: { type: 'string', short: 'a' },
@@ -28,6 +30,14 @@ export const publishCommand: Command = {
     file: {
       spec: { type: 'string', short: 'f' },
       help: "send this file's non-empty lines instead of samples",
+    },
+    'server-key': {
+      spec: { type: 'string' },
+      help: "CURVE: the source's public key (Z85); needs --keys",
+    },
+    keys: {
+      spec: { type: 'string' },
+      help: 'CURVE: this client\'s key pair, NAME.public and NAME.secret as "tapline keygen" wrote them',
     },
   },
   details: [
@@ -53,6 +63,7 @@ export const publishCommand: Command = {
     const count = positiveInteger(values, 'count');
     const rate = positiveNumber(values, 'rate');
     const file = typeof values.file === 'string' ? values.file : undefined;
+    const curve = await clientKeys(values, io.cwd);
     const payloads = file ? fileLines(file, count) : samplePayloads(count ?? DEFAULT_COUNT);
     const bar = io.stderr.isTTY
       ? new ProgressBar(io.stderr, file ? count : (count ?? DEFAULT_COUNT))
@@ -67,6 +78,7 @@ export const publishCommand: Command = {
         socket,
         topic,
         rate,
+        curve,
         signal: controller.signal,
         onProgress: bar ? (sent, ms) => bar.update(sent, ms) : undefined,
       });

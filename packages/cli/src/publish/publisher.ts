@@ -11,6 +11,8 @@ export interface PublishOptions {
   readonly rate?: number;
   /** How long one send may wait for a receiver before publishing fails (default 10 s). */
   readonly sendTimeoutMs?: number;
+  /** CURVE: the source's public key and this client's key pair (Z85). */
+  readonly curve?: { readonly serverKey: string; readonly publicKey: string; readonly secretKey: string };
   readonly signal?: AbortSignal;
   readonly onProgress?: (sent: number, elapsedMs: number) => void;
 }
@@ -42,6 +44,11 @@ export async function publish(
       : // immediate: queue only to a completed connection, so that with no receiver a send
         // times out instead of filling a queue that nobody will read.
         new zmq.Push({ linger: 10_000, sendTimeout: sendTimeoutMs, immediate: true });
+  if (options.curve !== undefined) {
+    socket.curveServerKey = options.curve.serverKey;
+    socket.curvePublicKey = options.curve.publicKey;
+    socket.curveSecretKey = options.curve.secretKey;
+  }
   try {
     if (socket instanceof zmq.Publisher) {
       // PUB drops whatever it sends before a subscriber's subscription arrives: wait for the

@@ -90,7 +90,7 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
     try {
       const monitor = host.config.monitor.http;
       if (monitor !== false) {
-        http = await startMonitoringServer({ host: monitor.host, port: monitor.port, source: host, logger });
+        http = await startMonitoringServer({ ...monitor, source: host, logger });
         logger.info(
           { url: http.url, address: http.address, port: http.port },
           `dashboard and monitoring API on ${http.url}`,

@@ -5,7 +5,9 @@ import { cosmiconfig } from 'cosmiconfig';
 import { ajvProblems } from './ajv-problems.js';
 import type { ConfigSource } from './config-source.js';
 import { expandValue, unsetProblems, type UnsetVariable } from './env.js';
-import type { LoadedConfig, StepConfig } from './loaded-config.js';
+import { exposureProblem } from '../http/access-policy.js';
+import type { LoadedConfig, MonitorHttpConfig, StepConfig } from './loaded-config.js';
+import { duplicateKeyProblems } from './duplicate-keys.js';
 import { parseConfigText } from './parse-json.js';
 import { configValidator } from './schema.js';
 import { defaultStepId } from './step-ids.js';
@@ -33,8 +35,8 @@ export interface LoadConfigOptions {
  *
  * @throws ConfigNotFoundError when no file is found or the one named does not exist
  * @throws ConfigError `TAPLINE_ERR_CONFIG_PARSE` (malformed JSON), `TAPLINE_ERR_ENV_UNSET`
- *   (a variable without value or default), `TAPLINE_ERR_CONFIG_INVALID` (every schema problem
- *   and duplicate step id at once), each problem with its JSON pointer, line and column
+ *   (a variable without value or default), `TAPLINE_ERR_CONFIG_INVALID` (every schema problem,
+ *   duplicate key and duplicate step id at once), each problem with its JSON pointer, line and column
  */
 export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
@@ -52,11 +54,15 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
   if (unset.length > 0) throw new ConfigError('TAPLINE_ERR_ENV_UNSET', file, unsetProblems(unset, source));
   const validate = configValidator();
   const valid = validate(data);
-  const problems = ajvProblems(valid ? [] : validate.errors, '', source);
+  const problems = [
+    ...duplicateKeyProblems(source),
+    ...ajvProblems(valid ? [] : validate.errors, '', source),
+  ];
   const pipeline = Array.isArray(data?.pipeline) ? readSteps(data.pipeline, problems, source) : [];
+  if (valid) httpProblems(data.monitor.http, problems, source);
   if (!valid || problems.length > 0) throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', file, problems);
   const dir = path.dirname(file);
-  const http = data.monitor.http as { host: string; port: number } | false;
+  const http = data.monitor.http as MonitorHttpConfig | false;
   const config: LoadedConfig = {
     file,
     dir,
@@ -65,7 +71,15 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
     deadLetter: data.deadLetter === false ? false : { path: path.resolve(dir, data.deadLetter.path) },
     monitor: {
       durationsWindow: data.monitor.durationsWindow,
-      http: http === false ? false : { host: http.host, port: http.port },
+      http:
+        http === false
+          ? false
+          : {
+              host: http.host,
+              port: http.port,
+              unauthenticated: http.unauthenticated,
+              ...(http.token === undefined ? {} : { token: http.token }),
+            },
     },
     log: { level: data.log.level },
   };
@@ -132,4 +146,10 @@ function readSteps(raw: unknown[], problems: Problem[], source: ConfigSource): S
     });
   });
   return steps;
+}
+
+function httpProblems(http: MonitorHttpConfig | false, problems: Problem[], source: ConfigSource): void {
+  if (http === false) return;
+  const problem = exposureProblem(http.host, http.token, http.unauthenticated);
+  if (problem !== undefined) problems.push({ ...problem, ...source.locate(problem.path) });
 }

@@ -15,6 +15,15 @@ export interface StepConfig {
   readonly pointer: string;
 }
 
+/** Where the monitoring API listens and who may read it. */
+export interface MonitorHttpConfig {
+  readonly host: string;
+  readonly port: number;
+  /** The bearer token; required off loopback unless `unauthenticated` is true. */
+  readonly token?: string;
+  readonly unauthenticated: boolean;
+}
+
 /** A validated pipeline config with every default filled in. */
 export interface LoadedConfig {
   /** Absolute path of the config file. */
@@ -28,7 +37,7 @@ export interface LoadedConfig {
   readonly deadLetter: { readonly path: string } | false;
   readonly monitor: {
     readonly durationsWindow: number;
-    readonly http: { readonly host: string; readonly port: number } | false;
+    readonly http: MonitorHttpConfig | false;
   };
   readonly log: { readonly level: string };
   /**

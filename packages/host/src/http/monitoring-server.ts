@@ -1,16 +1,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AddressError, silentLogger, type Logger } from '@tapline/core';
+import { AddressError, ConfigError, silentLogger, type Logger } from '@tapline/core';
+import { accessPolicy, exposureProblem, isLoopbackHost, refusal } from './access-policy.js';
 import { dashboardPage } from './dashboard/page.js';
 import type { MonitoringSource } from './monitoring-source.js';
 import { registerTaplineMetrics } from './prometheus-metrics.js';
+import { requestPath } from './request-target.js';
 
 const PAGE_POLICY =
   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:";
 
 export interface MonitoringServerOptions {
-  /** Loopback unless told otherwise: the API is unauthenticated. */
+  /** Loopback unless told otherwise. */
   readonly host?: string;
+  /**
+   * The bearer token every route but `/healthz`, `/readyz` and the static `/` needs. Off
+   * loopback a token is required unless `unauthenticated` is true, which logs a warning.
+   */
+  readonly token?: string;
+  readonly unauthenticated?: boolean;
   /** 0 picks a free port; read the chosen one from the result. */
   readonly port?: number;
   readonly source: MonitoringSource;
@@ -50,6 +58,13 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
     },
   };
 
+  const host = options.host ?? '127.0.0.1';
+  const problem = exposureProblem(host, options.token, options.unauthenticated);
+  if (problem !== undefined) {
+    unregister();
+    throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', undefined, [problem]);
+  }
+  const policy = accessPolicy(host, options.token);
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       log.error({ err, url: req.url }, 'the monitoring API failed to answer a request');
@@ -58,7 +73,15 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
     });
   });
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    res.setHeader('x-content-type-options', 'nosniff');
+    const path = requestPath(req.url);
+    if (path === undefined)
+      return sendJson(res, 400, { error: 'the request target must be a path such as /metrics' });
+    const refused = refusal(policy, req, path);
+    if (refused !== undefined) {
+      if (refused.status === 401) res.setHeader('www-authenticate', 'Bearer');
+      return sendJson(res, refused.status, { error: refused.error });
+    }
     const route = routes[path];
     if (route === undefined)
       return sendJson(res, 404, { error: `no route ${path}`, routes: Object.keys(routes) });
@@ -69,7 +92,6 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
     await route(res);
   }
 
-  const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -83,6 +105,12 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
     throw listenError(err, host, options.port ?? 9464);
   }
   const address = server.address() as AddressInfo;
+  if (!isLoopbackHost(host) && options.token === undefined) {
+    log.warn(
+      { address: address.address, port: address.port },
+      `the monitoring API is served without authentication on ${host}: anyone who reaches it reads the metrics. Set monitor.http.token, or bind 127.0.0.1`,
+    );
+  }
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {

@@ -1,4 +1,12 @@
-import { API_VERSION, PluginLoadError, messageOf, type PluginManifest } from '@tapline/core';
+import {
+  API_VERSION,
+  PluginLoadError,
+  messageOf,
+  silentLogger,
+  type Logger,
+  type PluginManifest,
+} from '@tapline/core';
+import { outsideDir } from './outside-config.js';
 import { resolvePlugin } from './resolve-plugin.js';
 
 /** A plugin's manifest with where it was loaded from. */
@@ -64,8 +72,16 @@ export function checkManifest(value: unknown, step: string, plugin: string): Plu
  * @throws PluginLoadError `TAPLINE_ERR_PLUGIN_NOT_FOUND`, `TAPLINE_ERR_PLUGIN_INVALID` (it failed
  *   to import, or its default export is not a manifest) or `TAPLINE_ERR_PLUGIN_API_VERSION`
  */
-export async function loadPlugin(step: string, plugin: string, configDir: string): Promise<LoadedPlugin> {
+export async function loadPlugin(
+  step: string,
+  plugin: string,
+  configDir: string,
+  log: Logger = silentLogger,
+): Promise<LoadedPlugin> {
   const url = await resolvePlugin(step, plugin, configDir);
+  const outside = outsideDir(plugin, url, configDir);
+  // Importing runs the module's code: say so when it is not the config's own folder's.
+  if (outside !== undefined) log.info({ step, plugin, path: outside }, `loading plugin code from ${outside}`);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url)) as Record<string, unknown>;

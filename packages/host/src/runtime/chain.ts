@@ -4,6 +4,7 @@ import { ChainError, accepts, resolveType, type PluginManifest, type TypeName } 
 export interface PlannedStep {
   readonly id: string;
   readonly specifier: string;
+  readonly url: string;
   readonly manifest: PluginManifest<any, any>;
   readonly options: unknown;
   input: TypeName;

@@ -8,6 +8,7 @@ import {
   prometheus,
   silentLogger,
   type BaseDomain,
+  type Logger,
   type PluginContext,
   type Problem,
 } from '@tapline/core';
@@ -22,14 +23,19 @@ import type { CreateHostOptions, HostStep } from './host-types.js';
 import { wire } from './wire.js';
 
 /** Loads every enabled step's plugin and validates all their options, reporting every problem at once. */
-export async function plan(config: LoadedConfig, env: NodeJS.ProcessEnv | undefined): Promise<PlannedStep[]> {
+export async function plan(
+  config: LoadedConfig,
+  env: NodeJS.ProcessEnv | undefined,
+  log: Logger = silentLogger,
+): Promise<PlannedStep[]> {
   const enabled = config.pipeline.filter((s) => s.enabled);
   const loaded = [];
-  for (const step of enabled) loaded.push({ step, ...(await loadPlugin(step.id, step.plugin, config.dir)) });
+  for (const step of enabled)
+    loaded.push({ step, ...(await loadPlugin(step.id, step.plugin, config.dir, log)) });
   const planned: PlannedStep[] = [];
   const problems: Problem[] = [];
   const failed: { step: StepConfig; error: ConfigError }[] = [];
-  for (const { step, manifest } of loaded) {
+  for (const { step, manifest, url } of loaded) {
     try {
       const where = {
         source: config.source,
@@ -39,7 +45,15 @@ export async function plan(config: LoadedConfig, env: NodeJS.ProcessEnv | undefi
         env,
       };
       const options = validatePluginOptions(manifest, step.options, where);
-      planned.push({ id: step.id, specifier: step.plugin, manifest, options, input: 'any', output: 'any' });
+      planned.push({
+        id: step.id,
+        specifier: step.plugin,
+        url,
+        manifest,
+        options,
+        input: 'any',
+        output: 'any',
+      });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       failed.push({ step, error: err });
@@ -107,7 +121,7 @@ export async function createDomain(p: PlannedStep, ctx: PluginContext): Promise<
 export async function createHost(config: LoadedConfig, opts: CreateHostOptions = {}): Promise<Host> {
   const logger = opts.logger ?? silentLogger;
   const registry = opts.registry ?? new prometheus.Registry();
-  const planned = await plan(config, opts.env);
+  const planned = await plan(config, opts.env, logger);
   checkChain(planned);
   const monitor = new Monitor({ durationsWindow: config.monitor.durationsWindow });
   const controller = new AbortController();
@@ -124,8 +138,8 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
         signal: controller.signal,
       };
       const domain = await createDomain(p, ctx);
-      const { id, specifier, input, output } = p;
-      steps.push({ id, plugin: p.manifest.name, specifier, kind: domain.kind, input, output, domain });
+      const { id, specifier, url, input, output } = p;
+      steps.push({ id, plugin: p.manifest.name, specifier, url, kind: domain.kind, input, output, domain });
     }
     const first = steps[0]!;
     if (!isSource(first.domain) || typeof (first.domain as { start?: unknown }).start !== 'function') {

@@ -19,6 +19,8 @@ export interface HostStep {
   readonly plugin: string;
   /** What the config named: a package name or a path. */
   readonly specifier: string;
+  /** The file URL the plugin's module was imported from. */
+  readonly url: string;
   readonly kind: 'source' | 'domain';
   /** The input type name, resolved for the step's options. */
   readonly input: string;

@@ -151,8 +151,11 @@ export const DASHBOARD_SCRIPT = String.raw`
     document.body.setAttribute('data-revision', String(++revision));
   }
 
+  // A token rides in the fragment (#token=...), which the browser never sends to a server.
+  var token = new URLSearchParams(location.hash.slice(1)).get('token');
+  var headers = token ? { authorization: 'Bearer ' + token } : {};
   function poll() {
-    fetch('/api/metrics', { cache: 'no-store' })
+    fetch('/api/metrics', { cache: 'no-store', headers: headers })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(render)
       .catch(function () {

@@ -1,0 +1,81 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import type { Problem } from '@tapline/core';
+
+/** Paths served to anyone: probes carry no data, and the dashboard page is static until it fetches. */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/']);
+
+/** True for `localhost`, 127.0.0.0/8 and ::1: the addresses only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare === 'localhost' || bare === '::1' || bare === '::ffff:127.0.0.1') return true;
+  return isIP(bare) === 4 && bare.startsWith('127.');
+}
+
+/** Who may ask what, decided once when the server starts. */
+export interface AccessPolicy {
+  /** Bearer token every route but the open ones needs, or undefined for none. */
+  readonly token: Buffer | undefined;
+  /** On loopback: the names a Host header may carry (a page on another name is DNS rebinding). */
+  readonly hostNames: ReadonlySet<string> | undefined;
+}
+
+export function accessPolicy(host: string, token: string | undefined): AccessPolicy {
+  const hostNames = isLoopbackHost(host)
+    ? new Set(['localhost', '127.0.0.1', '[::1]', hostName(host)])
+    : undefined;
+  return { token: token === undefined ? undefined : Buffer.from(token), hostNames };
+}
+
+function hostName(address: string): string {
+  return isIP(address) === 6 ? `[${address}]` : address.toLowerCase();
+}
+
+/**
+ * A problem (at `/monitor/http`) when the API would be reachable from other machines with
+ * neither a token nor an explicit `unauthenticated: true`.
+ */
+export function exposureProblem(
+  host: string,
+  token: string | undefined,
+  unauthenticated: boolean | undefined,
+): Problem | undefined {
+  if (isLoopbackHost(host) || token !== undefined || unauthenticated === true) return undefined;
+  return {
+    path: '/monitor/http',
+    message:
+      `the monitoring API on "${host}" is reachable from other machines: set "token" (clients send ` +
+      `"Authorization: Bearer <token>"), or "unauthenticated": true to serve it open, or bind "127.0.0.1"`,
+  };
+}
+
+/** The Host header's name without its port, lower case. */
+function requestHostName(header: string): string {
+  const h = header.toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.indexOf(':');
+  return colon === -1 ? h : h.slice(0, colon);
+}
+
+/** What refuses a request (status and reason), or undefined when it may be served. */
+export function refusal(
+  policy: AccessPolicy,
+  req: IncomingMessage,
+  path: string,
+): { status: 401 | 403; error: string } | undefined {
+  if (policy.hostNames !== undefined) {
+    const name = requestHostName(req.headers.host ?? '');
+    if (!policy.hostNames.has(name)) {
+      return { status: 403, error: `this server answers to ${[...policy.hostNames].join(', ')} only` };
+    }
+  }
+  if (policy.token === undefined || OPEN_PATHS.has(path)) return undefined;
+  const auth = req.headers.authorization ?? '';
+  if (!auth.startsWith('Bearer ')) return { status: 401, error: 'a bearer token is required' };
+  const given = Buffer.from(auth.slice(7).trim());
+  if (given.length !== policy.token.length || !timingSafeEqual(given, policy.token)) {
+    return { status: 403, error: 'the bearer token is not the one configured' };
+  }
+  return undefined;
+}

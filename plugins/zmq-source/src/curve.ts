@@ -1,0 +1,74 @@
+import {
+  loadCurveKeys,
+  prometheus,
+  requireCurve,
+  zapAuthority,
+  type CurveOptions,
+  type Logger,
+} from '@tapline/core';
+import { capability, Router, type Socket } from 'zeromq';
+
+/** What the source's CURVE set-up needs from its step. */
+export interface CurveContext {
+  readonly id: string;
+  readonly configDir: string;
+  readonly registry: prometheus.Registry | undefined;
+  readonly log: Logger;
+}
+
+const REJECTED = 'tapline_source_auth_rejected_total';
+
+/** One counter per registry, shared by every source step in it (labelled by step). */
+function rejectedCounter(registry: prometheus.Registry | undefined): prometheus.Counter<'step' | 'reason'> {
+  const existing = registry?.getSingleMetric(REJECTED);
+  if (existing !== undefined) return existing as prometheus.Counter<'step' | 'reason'>;
+  return new prometheus.Counter({
+    name: REJECTED,
+    help: 'Connections a CURVE source refused: reason "key" (a client key not allowed), "handshake" (no CURVE, or a wrong server key)',
+    labelNames: ['step', 'reason'],
+    registers: registry === undefined ? [] : [registry],
+  });
+}
+
+/**
+ * Makes a socket a CURVE client (`serverKey` set) or server before it binds or connects. A
+ * server registers its step with the process's ZAP handler, which lets in only the allowed
+ * client keys; every refusal is counted and logged. Returns what undoes the registration.
+ *
+ * @throws CurveError `TAPLINE_ERR_CURVE_UNAVAILABLE` or `TAPLINE_ERR_CURVE_KEY`
+ */
+export async function secureSocket(
+  socket: Socket,
+  curve: CurveOptions,
+  ctx: CurveContext,
+): Promise<() => void> {
+  requireCurve(capability.curve, `Step "${ctx.id}"`);
+  const keys = await loadCurveKeys(curve, ctx.configDir);
+  socket.curveSecretKey = keys.secretKey;
+  if (keys.role === 'client') {
+    socket.curvePublicKey = keys.publicKey;
+    socket.curveServerKey = keys.serverKey;
+    return () => {};
+  }
+  socket.curveServer = true;
+  socket.zapDomain = `tapline:${ctx.id}`;
+  const rejected = rejectedCounter(ctx.registry).labels({ step: ctx.id, reason: 'key' });
+  const unregister = await zapAuthority().register(
+    socket.zapDomain,
+    {
+      allowedClients: keys.allowedClients,
+      onRejected: ({ address, publicKey }) => {
+        rejected.inc();
+        ctx.log.warn({ address, publicKey }, 'refused a client whose CURVE key is not allowed');
+      },
+    },
+    () => new Router({ linger: 0 }),
+  );
+  const failed = rejectedCounter(ctx.registry).labels({ step: ctx.id, reason: 'handshake' });
+  // A peer without CURVE, or with a wrong server key, never reaches ZAP: its handshake fails first.
+  socket.events.on('handshake:error:protocol', ({ address, error }) => {
+    failed.inc();
+    ctx.log.warn({ address, reason: error.code }, 'refused a connection whose CURVE handshake failed');
+  });
+  return unregister;
+}
