@@ -1,3 +1,4 @@
+import { codeOf } from '@tapline/core';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command, type OptionSpecs, type OptionValues } from './command.js';
 
@@ -33,7 +34,7 @@ export function parseCommandArgs(
 
 /** node:util's messages are good but long; keep their first sentence and say which flag. */
 function describe(err: unknown): string {
-  const code = (err as { code?: string }).code;
+  const code = codeOf(err);
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /'([^']+)'/.exec(message)?.[1] ?? message;

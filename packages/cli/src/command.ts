@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { TaplineError } from '@tapline/core';
 
 /** Where a command writes; the real process streams, or buffers in tests. */
 export interface CliIo {
@@ -30,7 +31,9 @@ export interface Command {
 }
 
 /** A command line that cannot be run as written; the message says how to fix it. */
-export class UsageError extends Error {
+export class UsageError extends TaplineError {
   override name = 'UsageError';
-  readonly code = 'TAPLINE_ERR_USAGE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TAPLINE_ERR_USAGE', message, options);
+  }
 }

@@ -3,6 +3,7 @@ import { parseCommandArgs } from './args.js';
 import { UsageError, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
 import { commandHelp, mainHelp } from './help.js';
+import { TaplineError, messageOf } from '@tapline/core';
 
 /** The process's own streams and environment. */
 export function processIo(): CliIo {
@@ -44,11 +45,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr.write(`tapline: ${err.message}\n`);
       return 2;
     }
-    const code = (err as { code?: unknown }).code;
-    const message = err instanceof Error ? err.message : String(err);
-    io.stderr.write(
-      `tapline: ${message}${typeof code === 'string' && code.startsWith('TAPLINE_') ? ` [${code}]` : ''}\n`,
-    );
+    const code = err instanceof TaplineError ? err.code : undefined;
+    io.stderr.write(`tapline: ${messageOf(err)}${code === undefined ? '' : ` [${code}]`}\n`);
     return 1;
   }
 }

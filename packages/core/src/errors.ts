@@ -3,6 +3,8 @@
  * says what to do next, and the original error as `cause`. Match on `code`, not on wording.
  */
 
+import { codeOf, type ErrorCode } from './error-codes.js';
+
 /** One problem found in a config file or a step's options. */
 export interface Problem {
   /** Where, as a JSON pointer into the file (`/pipeline/1/options/address`). */
@@ -16,7 +18,8 @@ export interface Problem {
 export class TaplineError extends Error {
   override name = 'TaplineError';
   constructor(
-    readonly code: `TAPLINE_ERR_${string}`,
+    /** One of {@link ERROR_CODES}: `docs/errors.md` says what each means and what to do. */
+    readonly code: ErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -129,9 +132,8 @@ export class PluginError extends TaplineError {
     cause: unknown,
   ) {
     super(
-      (cause as TaplineError | undefined)?.code?.startsWith?.('TAPLINE_ERR_')
-        ? (cause as TaplineError).code
-        : 'TAPLINE_ERR_PLUGIN_FAILED',
+      // A plugin's coded failure keeps its code (an address in use is that, wherever it was met).
+      cause instanceof TaplineError ? cause.code : 'TAPLINE_ERR_PLUGIN_FAILED',
       `Step "${step}" (plugin ${plugin}) failed in ${phase}: ${messageOf(cause)}`,
       { cause },
     );
@@ -227,8 +229,8 @@ export function messageOf(err: unknown): string {
 /** The `errorType` of an error event: the thrown value's `code` when it has one, else its class name. */
 export function errorTypeOf(err: unknown): string {
   if (err !== null && typeof err === 'object') {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+    const code = codeOf(err);
+    if (code !== undefined) return code;
     const name = (err as { name?: unknown }).name;
     if (typeof name === 'string') return name;
   }

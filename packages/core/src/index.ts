@@ -28,6 +28,7 @@ export {
   type TypeName,
 } from './types.js';
 export * from './errors.js';
+export { ERROR_CODES, codeOf, type ErrorCode, type ErrorCodeInfo } from './error-codes.js';
 export { LineFile, type LineFileOptions } from './io/line-file.js';
 export { deferred, type Deferred } from './io/deferred.js';
 export { withRetry, type RetryPolicy } from './io/retry.js';

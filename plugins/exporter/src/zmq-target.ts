@@ -1,5 +1,7 @@
 import {
   AddressError,
+  CurveError,
+  codeOf,
   ExportError,
   messageOf,
   withRetry,
@@ -79,8 +81,8 @@ export class ZmqTarget implements ExportTarget {
     } catch (err) {
       socket.close();
       this.unsecure?.();
-      if ((err as { code?: string }).code?.startsWith('TAPLINE_ERR_CURVE')) throw err;
-      const inUse = (err as { code?: unknown }).code === 'EADDRINUSE';
+      if (err instanceof CurveError) throw err;
+      const inUse = codeOf(err) === 'EADDRINUSE';
       throw new AddressError(
         inUse ? 'TAPLINE_ERR_ADDRESS_IN_USE' : 'TAPLINE_ERR_ADDRESS_INVALID',
         o.address,

@@ -1,4 +1,4 @@
-import { AddressError } from '@tapline/core';
+import { codeOf, AddressError } from '@tapline/core';
 import type { Socket } from 'zeromq';
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -24,7 +24,7 @@ export async function attach(socket: Socket, mode: 'bind' | 'connect', address: 
     else socket.connect(address);
     return (mode === 'bind' && socket.lastEndpoint) || address;
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
+    const code = codeOf(err);
     if (code === 'EADDRINUSE') {
       throw new AddressError(
         'TAPLINE_ERR_ADDRESS_IN_USE',

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   DecodeError,
+  codeOf,
   SourceDomain,
   type DomainIdentity,
   type MessageContext,
@@ -147,7 +148,7 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
         frames = await socket.receive();
       } catch (err) {
         if (socket.closed) return;
-        const code = (err as { code?: unknown }).code;
+        const code = codeOf(err);
         if (code === 'EAGAIN') {
           if (this.draining) return; // detached, and the local queue is empty
           if (!waiting) {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
+import { codeOf, TaplineError } from '@tapline/core';
 
 export interface PublishOptions {
   /** Where the pipeline's source listens, e.g. `tcp://127.0.0.1:5555`. */
@@ -23,9 +24,11 @@ export interface PublishResult {
 }
 
 /** Nothing took a message within the send timeout: no receiver, or a full one. */
-export class PublishTimeoutError extends Error {
+export class PublishTimeoutError extends TaplineError {
   override name = 'PublishTimeoutError';
-  readonly code = 'TAPLINE_ERR_PUBLISH_TIMEOUT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TAPLINE_ERR_PUBLISH_TIMEOUT', message, options);
+  }
 }
 
 /**
@@ -75,7 +78,7 @@ export async function publish(
       try {
         await socket.send(topic === undefined ? payload : [topic, payload]);
       } catch (err) {
-        if ((err as { code?: string }).code === 'EAGAIN') throw timeout(options, err);
+        if (codeOf(err) === 'EAGAIN') throw timeout(options, err);
         throw err;
       }
       sent++;

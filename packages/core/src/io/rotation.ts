@@ -1,3 +1,4 @@
+import { codeOf } from '../error-codes.js';
 import { rename, rm } from 'node:fs/promises';
 
 /** Shifts `path` to `path.1`, `path.1` to `path.2` … keeping `keep` rotated files. */
@@ -11,7 +12,7 @@ async function renameIfThere(from: string, to: string): Promise<void> {
   try {
     await rename(from, to);
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 'ENOENT') throw err;
+    if (codeOf(err) !== 'ENOENT') throw err;
   }
 }
 

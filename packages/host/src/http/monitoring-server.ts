@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AddressError, ConfigError, silentLogger, type Logger } from '@tapline/core';
+import { codeOf, AddressError, ConfigError, silentLogger, type Logger } from '@tapline/core';
 import { accessPolicy, exposureProblem, isLoopbackHost, refusal } from './access-policy.js';
 import { dashboardPage } from './dashboard/page.js';
 import type { MonitoringSource } from './monitoring-source.js';
@@ -142,7 +142,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 function listenError(err: unknown, host: string, port: number): AddressError {
-  const code = (err as { code?: string }).code;
+  const code = codeOf(err);
   const where = `${host}:${port}`;
   return code === 'EADDRINUSE'
     ? new AddressError(

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { isSource, type BaseDomain, type SourceDomain } from '@tapline/core';
+import { codeOf, isSource, type BaseDomain, type SourceDomain } from '@tapline/core';
 import type { PluginStep } from '../plugin-step.js';
 import { recordDomain, type DomainRecording } from '../record-domain.js';
 import { runDomain } from '../run-domain.js';
@@ -67,7 +67,7 @@ export async function expectThrownReported(
   expect(event.errorType, 'errorType').toBeTypeOf('string');
   expect(event.errorType.length, 'errorType').toBeGreaterThan(0);
   expect(event.message, 'message').toBeTypeOf('string');
-  const code = (event.cause as { code?: unknown } | null | undefined)?.code;
+  const code = codeOf(event.cause);
   if (typeof code === 'string') expect(event.errorType, 'errorType of a coded error').toBe(code);
   if (options.errorType !== undefined) expect(event.errorType, 'errorType').toBe(options.errorType);
 }
