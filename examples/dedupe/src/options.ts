@@ -1,8 +1,9 @@
-import { Type, type Static } from '@tapline/core';
+import { PATH_PATTERN, Type, type Static } from '@tapline/core';
 
 const fieldPath = Type.String({
   minLength: 1,
-  description: 'A field of the record, dotted for nested fields: "user.id".',
+  pattern: PATH_PATTERN,
+  description: 'A field of the record, dotted for nested fields: "user.id", "items[0].sku".',
 });
 
 /** The options of a dedupe step. */

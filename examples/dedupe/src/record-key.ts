@@ -1,40 +1,29 @@
-import { ValidationError, type JsonRecord } from '@tapline/core';
+import { ValidationError, getPath, parsePath, type JsonRecord } from '@tapline/core';
 
 /** Reads a record's key: `undefined` when a key field is missing. */
 export type KeyReader = (record: JsonRecord) => unknown;
 
-const MISSING = Symbol('missing');
-
 /** Compiles the `key` option once, so that reading a key costs no string splitting per message. */
 export function compileKey(key: string | readonly string[]): KeyReader {
-  const paths = (typeof key === 'string' ? [key] : key).map((field) => field.split('.'));
+  const paths = (typeof key === 'string' ? [key] : key).map(parsePath);
   if (paths.length === 1) {
     const path = paths[0]!;
     // A primitive is its own Map key ("1" and 1 stay apart); objects are compared by their JSON.
     return (record) => {
-      const value = read(record, path);
-      if (value === MISSING) return undefined;
+      const value = getPath(record, path);
+      if (value === undefined) return undefined;
       return typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
     };
   }
   return (record) => {
     const values: unknown[] = [];
     for (const path of paths) {
-      const value = read(record, path);
-      if (value === MISSING) return undefined;
+      const value = getPath(record, path);
+      if (value === undefined) return undefined;
       values.push(value);
     }
     return JSON.stringify(values);
   };
-}
-
-function read(record: JsonRecord, path: readonly string[]): unknown {
-  let here: unknown = record;
-  for (const field of path) {
-    if (typeof here !== 'object' || here === null) return MISSING;
-    here = (here as JsonRecord)[field];
-  }
-  return here === undefined ? MISSING : here;
 }
 
 /** The error for a record that lacks a key field. */

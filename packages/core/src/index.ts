@@ -28,6 +28,17 @@ export {
   type TypeName,
 } from './types.js';
 export * from './errors.js';
+export { expandEnv } from './env.js';
+export {
+  PATH_PATTERN,
+  deletePath,
+  getParent,
+  getPath,
+  parsePath,
+  pathProblem,
+  setPath,
+  type Segment,
+} from './field-path.js';
 export { ERROR_CODES, codeOf, type ErrorCode, type ErrorCodeInfo } from './error-codes.js';
 export { LineFile, type LineFileOptions } from './io/line-file.js';
 export { deferred, type Deferred } from './io/deferred.js';

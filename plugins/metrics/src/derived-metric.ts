@@ -1,6 +1,5 @@
-import { prometheus } from '@tapline/core';
+import { prometheus, getPath, parsePath, type Segment } from '@tapline/core';
 import { LabelSets, type LabelSet, type LabelValueRules } from './label-sets.js';
-import { getPath, parsePath, type Segment } from './path.js';
 
 type Registry = prometheus.Registry;
 

@@ -1,4 +1,4 @@
-import { getPath, parsePath, type Segment } from './path.js';
+import { getPath, parsePath, type Segment } from '@tapline/core';
 
 /** One label set of a metric: its labels (built once) and what the records added to it. */
 export interface LabelSet {

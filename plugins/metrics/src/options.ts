@@ -1,10 +1,9 @@
-import { Type, type Static } from '@tapline/core';
+import { PATH_PATTERN, Type, type Static } from '@tapline/core';
 
-// Field paths as the processor writes them: keys joined by dots, `[n]` or `.n` for indexes.
-export const PATH_PATTERN = '^[^.\\[\\]]+(?:\\.[^.\\[\\]]+|\\[[0-9]+\\])*$';
 export const METRIC_NAME_PATTERN = '^[a-zA-Z_:][a-zA-Z0-9_:]*$';
 export const LABEL_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_]*$';
 
+// Field paths are core's: keys joined by dots, `[n]` or `.n` for indexes.
 const Path = (description: string) => Type.String({ minLength: 1, pattern: PATH_PATTERN, description });
 const common = {
   name: Type.String({ pattern: METRIC_NAME_PATTERN, description: 'the metric name (after the prefix)' }),

@@ -1,8 +1,8 @@
+import { pathProblem } from '@tapline/core';
 import type { Problem } from '@tapline/core';
 import { COMBINATORS, OPERATORS } from './condition.js';
 import type { Condition, ProcessorOptions } from './options.js';
 import { regexProblem } from './linear-regex.js';
-import { pathProblem } from './path.js';
 import { parseTemplate } from './template.js';
 import { compileSchema } from './validate.js';
 

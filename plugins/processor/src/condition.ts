@@ -1,6 +1,6 @@
+import { getPath, parsePath, type Segment } from '@tapline/core';
 import { compileLinearRegex } from './linear-regex.js';
 import type { Condition } from './options.js';
-import { getPath, parsePath, type Segment } from './path.js';
 
 /** A compiled condition: reads a record, allocates nothing. */
 export type Predicate = (record: unknown) => boolean;

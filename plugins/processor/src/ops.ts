@@ -1,9 +1,19 @@
-import { DROP, TransformError, type Drop, type JsonRecord } from '@tapline/core';
+import {
+  DROP,
+  TransformError,
+  type Drop,
+  type JsonRecord,
+  deletePath,
+  getParent,
+  getPath,
+  parsePath,
+  setPath,
+  type Segment,
+} from '@tapline/core';
 import { coercer } from './coerce.js';
 import { compileCondition } from './condition.js';
 import { compileLinearRegex } from './linear-regex.js';
 import type { Step } from './options.js';
-import { deletePath, getParent, getPath, parsePath, setPath, type Segment } from './path.js';
 import { parseTemplate, renderTemplate } from './template.js';
 import { compileValidate } from './validate.js';
 

@@ -1,5 +1,4 @@
-import { Type, type Static } from '@tapline/core';
-import { PATH_PATTERN } from './path.js';
+import { Type, type Static, PATH_PATTERN } from '@tapline/core';
 
 const Path = (description: string) => Type.String({ minLength: 1, pattern: PATH_PATTERN, description });
 const Paths = (description: string) => Type.Array(Path(description), { minItems: 1 });

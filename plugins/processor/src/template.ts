@@ -1,4 +1,4 @@
-import { getPath, parsePath, pathProblem, type Segment } from './path.js';
+import { getPath, parsePath, pathProblem, type Segment } from '@tapline/core';
 
 /** A template split once into literal text and field paths, alternating: text, path, text, ... */
 export interface Template {

@@ -1,19 +1,6 @@
 import { codeOf, AddressError } from '@tapline/core';
 import type { Socket } from 'zeromq';
 
-const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
-
-/**
- * Fills `${VAR}` and `${VAR:-default}`. The host does this for config files; doing it again here
- * lets the schema default work when the domain is used without a host.
- */
-export function expandEnv(value: string, env: NodeJS.ProcessEnv = process.env): string {
-  return value.replace(ENV_REF, (_m, name: string, fallback?: string) => {
-    const set = env[name];
-    return set !== undefined && set !== '' ? set : (fallback ?? '');
-  });
-}
-
 /**
  * Binds or connects a socket, turning ZeroMQ's errno into a coded error that names the address.
  * Returns the endpoint to detach from later: the port ZeroMQ chose for `tcp://host:*`, say.

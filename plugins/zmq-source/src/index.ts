@@ -8,7 +8,6 @@ import { ZmqSourceDomain } from './zmq-source-domain.js';
 
 export { ZmqSourceDomain } from './zmq-source-domain.js';
 export { zmqSourceOptions, OUTPUT_TYPES, type ZmqSourceOptions } from './options.js';
-export { expandEnv } from './address.js';
 
 // The limit applies to handshake commands too: CURVE's HELLO alone is 200 bytes.
 const MIN_MESSAGE_BYTES = 1024;

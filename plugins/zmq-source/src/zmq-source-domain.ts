@@ -2,13 +2,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   DecodeError,
   codeOf,
+  expandEnv,
   SourceDomain,
   type DomainIdentity,
   type MessageContext,
   type PluginContext,
 } from '@tapline/core';
 import { Pull, Subscriber } from 'zeromq';
-import { attach, detach, expandEnv } from './address.js';
+import { attach, detach } from './address.js';
 import { secureSocket, type CurveContext } from './curve.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
 import { framePolicy, shapeFrames, type FramePolicy } from './frames.js';

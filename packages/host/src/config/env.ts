@@ -1,8 +1,5 @@
-import type { Problem } from '@tapline/core';
+import { expandEnv, type Problem } from '@tapline/core';
 import { childPointer, type ConfigSource } from './config-source.js';
-
-// `$${` escapes a literal `${`; otherwise `${NAME}` or `${NAME:-default}`.
-const PATTERN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Variables found unset while expanding: where, and which. */
 export interface UnsetVariable {
@@ -10,26 +7,14 @@ export interface UnsetVariable {
   readonly pointer: string;
 }
 
-/**
- * Fills `${VAR}` and `${VAR:-default}` in one string from `env`. The default applies when the
- * variable is unset or empty, as in a POSIX shell. Unset variables without a default are pushed
- * onto `unset` and left in place.
- */
+/** Fills `${VAR}` in one string (core's `expandEnv`), collecting unset variables with where they are. */
 export function expandString(
   value: string,
   env: NodeJS.ProcessEnv,
   pointer: string,
   unset: UnsetVariable[],
 ): string {
-  if (!value.includes('${')) return value;
-  return value.replace(PATTERN, (match, name: string | undefined, fallback: string | undefined) => {
-    if (name === undefined) return '${';
-    const found = env[name];
-    if (found !== undefined && (found !== '' || fallback === undefined)) return found;
-    if (fallback !== undefined) return fallback;
-    unset.push({ name, pointer });
-    return match;
-  });
+  return expandEnv(value, env, (name) => unset.push({ name, pointer }));
 }
 
 /** Returns a copy of a JSON value with every string expanded; object keys are left as written. */

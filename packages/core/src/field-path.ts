@@ -1,6 +1,7 @@
 /**
- * Field paths: `user.name`, `user.emails.0`, `items[0].id`. Parsed once when options are
- * compiled; reading and writing then walk a ready array of keys.
+ * Field paths: `user.name`, `user.emails.0`, `items[0].id`, the one syntax every plugin's
+ * options use for a field of a record. Parse a path once when options are compiled; reading and
+ * writing then walk a ready array of keys.
  */
 
 /** One step of a path: an object key, or an array index (a number). */
