@@ -17,7 +17,7 @@ export interface DomainIdentity {
 }
 
 /**
- * A step of a pipeline. Subclasses write {@link execute}; {@link handle} is the template that
+ * A step of a pipeline. Subclasses write {@link BaseDomain.execute}; {@link BaseDomain.handle} is the template that
  * times it, forwards its result through `hooks.handled` and reports one `success` or one
  * `error` event on the monitoring channel.
  *

@@ -49,4 +49,4 @@ export { silentLogger, type LogFn, type Logger } from './logger.js';
 /** TypeBox, for plugin options schemas: `Type.Object({ ... })`. */
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
 /** prom-client, for plugins that register metrics in `ctx.registry`. */
-export * as prometheus from 'prom-client';
+export * as prometheus from './prometheus.js';

@@ -13,7 +13,7 @@ export type Outcome = 'completed' | 'dropped' | 'failed' | 'lost';
  * A domain that takes messages in from outside the process. The host starts sources after
  * every other step is initialized, and stops them first.
  *
- * A source reads raw messages and passes each to {@link ingest}, which accounts it with the
+ * A source reads raw messages and passes each to {@link SourceDomain.ingest}, which accounts it with the
  * host and runs it through `handle` (so the source's own `execute` decodes it).
  */
 export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseDomain<TRaw, TOut> {
