@@ -119,6 +119,15 @@ export class Accounting implements Intake {
     return left;
   }
 
+  /**
+   * The id of the oldest message whose outcome is not known yet, or undefined when there is
+   * none. Ids increase in the order messages were taken in, and so does the set's order.
+   */
+  oldestOpenId(): number | undefined {
+    for (const m of this.open) return m.id;
+    return undefined;
+  }
+
   /** Resolves once nothing is in flight. */
   drained(): Promise<void> {
     if (this.inFlight <= 0) return RESOLVED;

@@ -20,7 +20,8 @@ import { checkChain, type PlannedStep } from './chain.js';
 import { DeadLetters } from './dead-letters.js';
 import { Host, type HostParts } from './host.js';
 import type { CreateHostOptions, HostStep } from './host-types.js';
-import { wire } from './wire.js';
+import { wire, type Wiring } from './wire.js';
+import { ReloadStats } from '../reload/reload-stats.js';
 
 /** Loads every enabled step's plugin and validates all their options, reporting every problem at once. */
 export async function plan(
@@ -139,7 +140,8 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
       };
       const domain = await createDomain(p, ctx);
       const { id, specifier, url, input, output } = p;
-      steps.push({ id, plugin: p.manifest.name, specifier, url, kind: domain.kind, input, output, domain });
+      const plugin = p.manifest.name;
+      steps.push({ id, plugin, specifier, url, kind: domain.kind, input, output, domain, planned: p });
     }
     const first = steps[0]!;
     if (!isSource(first.domain) || typeof (first.domain as { start?: unknown }).start !== 'function') {
@@ -156,12 +158,12 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
   }
   const accounting = new Accounting(config.runtime.maxInFlight, config.monitor.durationsWindow);
   const deadLetters = new DeadLetters(config.deadLetter === false ? false : config.deadLetter.path, logger);
+  const wiring: Wiring = { monitor, accounting, deadLetters, routers: new Map() };
   wire(
     steps.map((s) => s.domain),
-    monitor,
-    accounting,
-    deadLetters,
+    wiring,
   );
-  const parts: HostParts = { config, steps, monitor, registry, logger, accounting, deadLetters, controller };
+  const reloads = new ReloadStats();
+  const parts: HostParts = { config, steps, monitor, registry, logger, accounting, deadLetters, controller, wiring, reloads };
   return new Host(parts);
 }

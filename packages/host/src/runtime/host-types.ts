@@ -6,7 +6,9 @@ import type {
   TaplineError,
   prometheus,
 } from '@tapline/core';
+import type { ReloadSnapshot } from '../reload/reload-stats.js';
 import type { AccountingSnapshot } from './accounting.js';
+import type { PlannedStep } from './chain.js';
 
 /** Where a host is in its life. */
 export type HostState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -27,6 +29,8 @@ export interface HostStep {
   /** The output type name, resolved for the step's options and the type it is fed. */
   readonly output: string;
   readonly domain: BaseDomain<any, any>;
+  /** @internal What the step was built from: a reload keeps the step when this is unchanged. */
+  readonly planned: PlannedStep;
 }
 
 /** `Host.getMetrics()`: the Monitor's metrics plus accounting, latency and the chain. Plain JSON. */
@@ -44,6 +48,8 @@ export interface HostMetrics extends MonitorMetrics {
   readonly state: HostState;
   /** Since `start()` succeeded (frozen at stop); 0 before. */
   readonly uptimeMs: number;
+  /** Config reloads: how many succeeded and failed, and the last one. */
+  readonly reloads: ReloadSnapshot;
 }
 
 /** What `Host.stop()` reports. */

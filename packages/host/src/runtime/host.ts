@@ -12,17 +12,22 @@ import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { HostMetrics, HostState, HostStep, StopReport } from './host-types.js';
 import { stopHost } from './stop-host.js';
+import type { Wiring } from './wire.js';
+import type { ReloadStats } from '../reload/reload-stats.js';
 
 /** What `createHost` assembles a Host from. @internal */
 export interface HostParts {
   readonly config: LoadedConfig;
-  readonly steps: readonly HostStep[];
+  /** Replaced whole when a reload swaps the chain. */
+  steps: readonly HostStep[];
   readonly monitor: Monitor;
   readonly registry: prometheus.Registry;
   readonly logger: Logger;
   readonly accounting: Accounting;
   readonly deadLetters: DeadLetters;
   readonly controller: AbortController;
+  readonly wiring: Wiring;
+  readonly reloads: ReloadStats;
 }
 
 /**
@@ -31,8 +36,6 @@ export interface HostParts {
  * flushes the dead letters. Make one with `createHost`.
  */
 export class Host {
-  /** The enabled steps, in pipeline order. */
-  readonly steps: ReadonlyArray<HostStep>;
   /** The Prometheus registry plugins registered their metrics in. */
   readonly registry: prometheus.Registry;
   /** The Monitor every step reports to. */
@@ -48,10 +51,14 @@ export class Host {
   /** @internal Use `createHost`. */
   constructor(parts: HostParts) {
     this.parts = parts;
-    this.steps = parts.steps;
     this.registry = parts.registry;
     this.monitor = parts.monitor;
     this.config = parts.config;
+  }
+
+  /** The enabled steps, in pipeline order (a reload may swap them). */
+  get steps(): ReadonlyArray<HostStep> {
+    return this.parts.steps;
   }
 
   /** Where the host is in its life. */
@@ -177,6 +184,7 @@ export class Host {
       steps: this.steps.map(({ id, plugin, kind, input, output }) => ({ id, plugin, kind, input, output })),
       state: this.current,
       uptimeMs: this.startedAt === undefined ? 0 : end - this.startedAt,
+      reloads: this.parts.reloads.snapshot(),
     };
   }
 }
