@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'run the pipeline until SIGINT or SIGTERM',
-  usage: 'run [--config FILE] [--log-level LEVEL]',
+  usage: 'run [--config FILE] [--log-level LEVEL] [--watch]',
   flags: {
     config: {
       spec: { type: 'string', short: 'c' },
@@ -13,10 +13,19 @@ export const runCommand: Command = {
       spec: { type: 'string', short: 'l' },
       help: 'fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL, then the config)',
     },
+    watch: {
+      spec: { type: 'boolean', short: 'w' },
+      help: 'reload the config when its file changes, as SIGHUP does',
+    },
   },
   details: [
     'Logs are JSON lines, pretty on a terminal. The dashboard and the monitoring API listen on',
     'monitor.http of the config (127.0.0.1:9464 by default); the log says where.',
+    '',
+    'SIGHUP (and, with --watch, saving the file) reloads the config live: it is validated first',
+    'and an invalid one leaves the pipeline running; unchanged steps keep their state, in-flight',
+    'messages finish on the chain they started on, and nothing is dropped. It also reopens the',
+    'output files, for log rotation. runtime, deadLetter and monitor changes need a restart.',
     '',
     'Exit codes: 0 after a clean stop; 1 when the config is invalid, a step could not start,',
     'the drain timed out or a step could not flush; 130/143 when a second signal cut the stop short.',
@@ -29,6 +38,7 @@ export const runCommand: Command = {
       logLevel: values['log-level'] as string | undefined,
       cwd: io.cwd,
       env: io.env,
+      watch: values.watch === true,
     });
     // A plugin that leaves a handle open must not keep a stopped pipeline's process alive.
     setTimeout(() => process.exit(code), 2000).unref();

@@ -1,6 +1,8 @@
 import { messageOf } from '@tapline/core';
 import { loadConfig } from '../config/load-config.js';
 import { startMonitoringServer, type MonitoringServer } from '../http/monitoring-server.js';
+import { Reloader } from '../reload/reloader.js';
+import { watchConfig } from '../reload/watch-config.js';
 import { createHost } from '../runtime/create-host.js';
 import type { Host } from '../runtime/host.js';
 import { checkLevel, createAppLogger, resolveLogLevel, type AppLogger } from './app-logger.js';
@@ -23,6 +25,8 @@ export interface RunApplicationOptions {
   logDestination?: number | NodeJS.WritableStream;
   /** Where a failure's full text goes (default: stderr). */
   stderr?: NodeJS.WritableStream;
+  /** Reload the config when its file changes (SIGHUP always reloads it). */
+  watch?: boolean;
   /** Called once the pipeline runs (and the monitoring API listens, unless it is off). */
   onStarted?: (started: { host: Host; http: MonitoringServer | undefined }) => void;
 }
@@ -32,7 +36,8 @@ export interface RunApplicationOptions {
  * until SIGINT/SIGTERM, then stops gracefully and logs the final metrics and accounting.
  * Resolves to the exit code: 0 after a clean stop; 1 when the config is invalid, a step could
  * not start, the drain timed out, a step could not flush or a dead letter was lost. A second
- * signal exits at once. SIGHUP reopens the output and dead-letter files (log rotation).
+ * signal exits at once. SIGHUP (and, with `watch`, a change to the file) reloads the config
+ * live and reopens the output and dead-letter files (log rotation).
  */
 export async function runApplication(options: RunApplicationOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
@@ -40,6 +45,8 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
   const handleSignals = options.handleSignals ?? true;
   let app: AppLogger | undefined;
   let host: Host | undefined;
+  let reloader: Reloader | undefined;
+  let unwatch: (() => void) | undefined;
   // Listen for signals first: a SIGTERM during start-up then stops cleanly instead of killing.
   const stop = waitForStop({
     signal: options.signal,
@@ -50,9 +57,8 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
       process.exit(code);
     },
     hangup: () => {
-      if (host === undefined) return;
-      app?.logger.info('SIGHUP received: reopening the output and dead-letter files');
-      host.reopen().catch((err: unknown) => app?.logger.error({ err }, 'could not reopen the files'));
+      if (reloader !== undefined) reloader.request('SIGHUP');
+      else app?.logger.warn('SIGHUP received before the pipeline started: nothing to reload');
     },
   });
   // A plugin's stray async error would otherwise end the process with pino's buffer unwritten.
@@ -103,13 +109,25 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
       await http?.close();
       return 1;
     }
+    reloader = new Reloader(host, {
+      env,
+      applied: (config) => (logger.level = resolveLogLevel(options.logLevel, env, config.log.level)),
+    });
+    if (options.watch === true) {
+      const reload = reloader;
+      unwatch = watchConfig(host.config.file, () => reload.request('watch'));
+      logger.info({ config: host.config.file }, `watching ${host.config.file}: a change reloads it`);
+    }
     options.onStarted?.({ host, http });
     const reason = await stop.stopped;
     logger.info(
       { reason },
       reason === 'abort' ? 'stopping' : `${reason} received: stopping (send it again to exit at once)`,
     );
+    unwatch?.();
+    await reloader.close();
     const report = await host.stop();
+    await reloader.idle();
     await http?.close();
     for (const err of report.errors)
       logger.error({ err, code: err.code }, `while stopping: ${messageOf(err)}`);

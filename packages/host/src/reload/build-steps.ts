@@ -1,0 +1,96 @@
+import { ChainError, PluginError, isSource, messageOf, type PluginContext } from '@tapline/core';
+import type { LoadedConfig } from '../config/loaded-config.js';
+import type { PlannedStep } from '../runtime/chain.js';
+import { createDomain } from '../runtime/create-host.js';
+import type { HostParts } from '../runtime/host.js';
+import type { HostStep } from '../runtime/host-types.js';
+
+/** The context a step's plugin is created with: the host's own logger, registry, monitor, signal. */
+export function contextFor(parts: HostParts, configDir: string, p: PlannedStep): PluginContext {
+  return {
+    id: p.id,
+    plugin: p.manifest.name,
+    logger: parts.logger.child({ step: p.id }),
+    registry: parts.registry,
+    monitor: parts.monitor,
+    configDir,
+    signal: parts.controller.signal,
+  };
+}
+
+/** Makes a step from its plan: a kept domain, or one its plugin creates now. */
+export async function stepOf(
+  parts: HostParts,
+  configDir: string,
+  p: PlannedStep,
+  kept?: HostStep,
+): Promise<HostStep> {
+  const domain = kept?.domain ?? (await createDomain(p, contextFor(parts, configDir, p)));
+  const { id, specifier, input, output } = p;
+  return { id, plugin: p.manifest.name, specifier, kind: domain.kind, input, output, domain, planned: p };
+}
+
+/** Shuts steps down, logging instead of throwing: what is undone must not hide why. */
+export async function shutdownQuietly(parts: HostParts, steps: readonly HostStep[]): Promise<void> {
+  for (const s of steps) {
+    try {
+      await s.domain.shutdown();
+    } catch (err) {
+      parts.logger.error(
+        { err, step: s.id, plugin: s.plugin },
+        `step "${s.id}" could not shut down: ${messageOf(err)}`,
+      );
+    }
+  }
+}
+
+/**
+ * The new chain's steps: the kept ones as they are, the others created (not initialized).
+ * `built` lists the created ones; on failure they are shut down and the error is thrown.
+ */
+export async function buildSteps(
+  parts: HostParts,
+  config: LoadedConfig,
+  planned: readonly PlannedStep[],
+  kept: ReadonlyArray<HostStep | undefined>,
+): Promise<{ steps: HostStep[]; built: HostStep[] }> {
+  const steps: HostStep[] = [];
+  const built: HostStep[] = [];
+  try {
+    for (let i = 0; i < planned.length; i++) {
+      const step = await stepOf(parts, config.dir, planned[i]!, kept[i]);
+      if (kept[i] === undefined) built.push(step);
+      steps.push(step);
+    }
+    const first = steps[0]!;
+    if (!isSource(first.domain) || typeof (first.domain as { start?: unknown }).start !== 'function') {
+      throw new ChainError(
+        'TAPLINE_ERR_NOT_A_SOURCE',
+        `The first step "${first.id}" (plugin ${first.plugin}) declares kind "source" but its domain is not a SourceDomain.`,
+        { step: first.id, plugin: first.plugin },
+      );
+    }
+  } catch (err) {
+    await shutdownQuietly(parts, built);
+    throw err;
+  }
+  return { steps, built };
+}
+
+/**
+ * Initializes the created steps downstream first, a new source excepted (it may need the
+ * address the running source holds). On failure, shuts every created step down and throws
+ * the error wrapped (PluginError, phase `initialize`).
+ */
+export async function initializeBuilt(parts: HostParts, built: readonly HostStep[]): Promise<void> {
+  for (let i = built.length - 1; i >= 0; i--) {
+    const s = built[i]!;
+    if (isSource(s.domain)) continue;
+    try {
+      await s.domain.initialize();
+    } catch (err) {
+      await shutdownQuietly(parts, built);
+      throw new PluginError(s.id, s.plugin, 'initialize', err);
+    }
+  }
+}

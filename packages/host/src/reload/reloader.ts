@@ -1,0 +1,135 @@
+import { ConfigError, TaplineError, formatProblems, messageOf } from '@tapline/core';
+import { loadConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/loaded-config.js';
+import { checkChain } from '../runtime/chain.js';
+import { plan } from '../runtime/create-host.js';
+import type { Host } from '../runtime/host.js';
+import { restartNeeded } from './restart-needed.js';
+import { swapChain } from './swap-chain.js';
+
+export interface ReloaderOptions {
+  /** Where `${VAR}` is read from (default: `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Called with each config that was swapped in (to apply its log level, say). */
+  applied?: (config: LoadedConfig) => void;
+}
+
+/**
+ * Reloads a running host's config file on request (SIGHUP, a file watch). Each reload
+ * validates the whole file as `tapline validate` does, then swaps the new chain in (see
+ * `swapChain`); an invalid file or a failed swap leaves the running chain as it was and counts
+ * as a failed reload. Reloads run one at a time: a request during a reload is queued, and one
+ * reload, reading the file afresh, serves every request queued behind the running one.
+ */
+export class Reloader {
+  private running: Promise<void> | undefined;
+  private applying: Promise<unknown> | undefined;
+  private queued: string[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly host: Host,
+    private readonly options: ReloaderOptions = {},
+  ) {}
+
+  /** Asks for a reload; `reason` (`SIGHUP`, `watch`) is logged. */
+  request(reason: string): void {
+    const { logger, reloads } = this.host.parts;
+    if (this.closed) {
+      logger.warn({ reason }, 'reload requested while the pipeline stops: not applied');
+      return;
+    }
+    if (this.running !== undefined) {
+      this.queued.push(reason);
+      reloads.queued = this.queued.length;
+      logger.info({ reason, queued: this.queued.length }, 'a reload is under way: this one is queued behind it');
+      return;
+    }
+    this.running = this.serve(reason);
+  }
+
+  /** Resolves once no reload is under way or queued. */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  /**
+   * No reload starts after this. Resolves once a reload under way has swapped (or failed): the
+   * host may then stop. Its removed steps are shut down once the stop drained their messages;
+   * `idle()` waits for that too.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.queued.length > 0) {
+      this.host.parts.logger.warn(
+        { queued: this.queued.length },
+        'the pipeline stops: the queued reload is not applied',
+      );
+      this.queued = [];
+      this.host.parts.reloads.queued = 0;
+    }
+    await this.applying;
+  }
+
+  private async serve(first: string): Promise<void> {
+    let reason: string | undefined = first;
+    while (reason !== undefined && !this.closed) {
+      const applying = this.apply(reason);
+      this.applying = applying;
+      const done = await applying;
+      await done?.retired;
+      reason = this.queued.length === 0 ? undefined : this.queued.join(', ');
+      this.queued = [];
+      this.host.parts.reloads.queued = 0;
+    }
+    this.running = undefined;
+  }
+
+  /** One reload up to the swap; `retired` then waits for the old chain to drain. */
+  private async apply(reason: string): Promise<{ retired: Promise<void> } | undefined> {
+    const { parts } = this.host;
+    const { logger, reloads } = parts;
+    const env = this.options.env;
+    const started = performance.now();
+    logger.info({ reason, config: this.host.config.file }, `reloading ${this.host.config.file} (${reason})`);
+    let swapped;
+    try {
+      if (this.host.state !== 'running') {
+        throw new TaplineError('TAPLINE_ERR_HOST_STATE', `The pipeline is ${this.host.state}; only a running one reloads.`);
+      }
+      const config = await loadConfig({ config: this.host.config.file, env });
+      const planned = await plan(config, env);
+      checkChain(planned);
+      swapped = await swapChain(parts, config, planned);
+      this.restartNotice(config);
+      this.options.applied?.(config);
+    } catch (err) {
+      const code = err instanceof TaplineError ? err.code : undefined;
+      reloads.record('failure', performance.now() - started, { message: messageOf(err), code });
+      const problems =
+        err instanceof ConfigError ? formatProblems(err.file, err.problems).split('\n').slice(1).map((l) => l.trim()) : undefined;
+      logger.error(
+        { err, code, problems, reason },
+        `reload failed, the running pipeline goes on unchanged: ${messageOf(err).split('\n')[0]}`,
+      );
+      return undefined;
+    }
+    const durationMs = performance.now() - started;
+    reloads.record('success', durationMs);
+    const { kept, added, removed } = swapped;
+    const chain = parts.steps.map((s) => s.id);
+    logger.info({ reason, chain, kept, added, removed, durationMs }, `config reloaded: ${chain.join(' → ')}`);
+    // A reload also serves logrotate, which sends SIGHUP after moving the files.
+    await this.host.reopen().catch((err: unknown) => logger.error({ err }, 'could not reopen the files'));
+    return { retired: swapped.retired };
+  }
+
+  private restartNotice(config: LoadedConfig): void {
+    const settings = restartNeeded(this.host.config, config);
+    if (settings.length === 0) return;
+    this.host.parts.logger.warn(
+      { settings },
+      `changed settings that apply only after a restart: ${settings.join(', ')}`,
+    );
+  }
+}

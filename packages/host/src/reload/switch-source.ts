@@ -1,0 +1,52 @@
+import { PluginError, isSource, type SourceDomain } from '@tapline/core';
+import type { HostParts } from '../runtime/host.js';
+import type { HostStep } from '../runtime/host-types.js';
+import { wireStep } from '../runtime/wire.js';
+import { shutdownQuietly, stepOf } from './build-steps.js';
+
+/** Hands a source the host's intake (and the settlement it asks for), then starts it. */
+export async function startSource(parts: HostParts, step: HostStep): Promise<void> {
+  const source = step.domain as SourceDomain<any, any>;
+  source.intake = parts.accounting;
+  parts.accounting.notify =
+    typeof source.settled === 'function' ? (m, outcome) => source.settled!(m, outcome) : undefined;
+  try {
+    await source.start();
+  } catch (err) {
+    throw new PluginError(step.id, step.plugin, 'start', err);
+  }
+}
+
+/**
+ * Stops the running source so that a new one may take its address: what reached its local
+ * queue flows down the chain it started on; then closes it.
+ */
+export async function retireSource(parts: HostParts, step: HostStep): Promise<void> {
+  if (isSource(step.domain)) {
+    try {
+      await step.domain.stop();
+    } catch (err) {
+      parts.logger.error({ err, step: step.id }, `the source "${step.id}" did not stop cleanly`);
+    }
+  }
+  await shutdownQuietly(parts, [step]);
+}
+
+/**
+ * Puts the old chain's source back after a new one could not take over: a fresh instance of
+ * the same plugin and options, wired to the step after it, initialized and started. Returns
+ * the chain with it in first place.
+ */
+export async function restoreSource(parts: HostParts, chain: readonly HostStep[]): Promise<HostStep[]> {
+  const old = chain[0]!;
+  const step = await stepOf(parts, parts.config.dir, old.planned);
+  wireStep(step.domain, chain[1]?.domain, parts.wiring);
+  try {
+    await step.domain.initialize();
+  } catch (err) {
+    throw new PluginError(step.id, step.plugin, 'initialize', err);
+  }
+  await startSource(parts, step);
+  parts.logger.warn({ step: step.id }, `the source "${step.id}" was restarted with its previous options`);
+  return [step, ...chain.slice(1)];
+}
