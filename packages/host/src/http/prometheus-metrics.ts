@@ -1,5 +1,6 @@
 import { prometheus, type DurationStats } from '@tapline/core';
 import type { MonitoredMetrics, MonitoringSource } from './monitoring-source.js';
+import { reloadMetrics } from './reload-metrics.js';
 import { ScrapedMetric, type Sample } from './scraped-metric.js';
 
 const QUANTILES = [
@@ -109,6 +110,7 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
     new ScrapedMetric('tapline_uptime_seconds', 'Seconds since the host was created.', 'gauge', () => [
       { labels: {}, value: current().uptimeMs / 1000 },
     ]),
+    ...reloadMetrics(current),
   ];
   for (const m of metrics) m.registerIn(registry);
   // Once per registry: prom-client refuses to register its process metrics twice.

@@ -59,6 +59,7 @@ export function stubSource() {
         ],
         state: source.ready ? 'running' : 'created',
         uptimeMs: 1234,
+        reloads: { success: 0, failure: 0, queued: 0 },
       };
     },
     /** Runs one message through both steps. */

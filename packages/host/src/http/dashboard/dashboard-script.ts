@@ -128,6 +128,19 @@ export const DASHBOARD_SCRIPT = String.raw`
     ], fmtMs);
   }
 
+  // The config reloads: counts, and when the last one ended and how.
+  function renderReloads(r) {
+    var e = $('reload');
+    e.setAttribute('data-success', String(r.success));
+    e.setAttribute('data-failure', String(r.failure));
+    e.setAttribute('data-last', r.last ? r.last.result : '');
+    if (!r.last) { e.textContent = ''; return; }
+    e.textContent = 'reloads ' + fmtInt(r.success) + ' ok · ' + fmtInt(r.failure) + ' failed · last ' +
+      (r.last.result === 'success' ? 'ok' : 'FAILED') + ' at ' + new Date(r.last.at).toLocaleTimeString() +
+      (r.queued ? ' · ' + r.queued + ' queued' : '');
+    e.title = r.last.error || '';
+  }
+
   function render(m) {
     var now = Date.now();
     var steps = {};
@@ -140,6 +153,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     $('meta').textContent = 'uptime ' + fmtUptime(m.uptimeMs) + ' · window ' + m.durationsWindow +
       ' · updated ' + new Date(now).toLocaleTimeString();
     renderAccounting(m);
+    if (m.reloads) renderReloads(m.reloads);
     renderSteps(m);
     var tn = $('throughput-now'), thr = rate(function (h) { return h.acc.received; });
     setNum(tn, thr, fmtRate(thr) + ' msg/s');

@@ -35,6 +35,7 @@ export function dashboardPage(): string {
 <header>
   <h1>tap<span>line</span></h1>
   <span class="pill" id="state" data-state="offline">connecting</span>
+  <span class="reload" id="reload" data-success="0" data-failure="0" data-last=""></span>
   <span class="meta" id="meta"></span>
 </header>
 <main>

@@ -20,6 +20,9 @@ header h1 span { color: var(--accent); }
 .pill[data-state="starting"]::before, .pill[data-state="stopping"]::before { background: var(--warn); }
 .pill[data-state="stopped"], .pill[data-state="offline"] { color: var(--bad); }
 .pill[data-state="stopped"]::before, .pill[data-state="offline"]::before { background: var(--bad); }
+header .reload { margin-left: auto; color: var(--muted); font-size: 12px; font-family: var(--mono); }
+header .reload[data-last="failure"] { color: var(--bad); }
+header .reload + .meta { margin-left: 12px; }
 header .meta { margin-left: auto; color: var(--muted); font-size: 12px; font-family: var(--mono); }
 main { padding: 20px 24px 32px; display: grid; gap: 20px; max-width: 1400px; margin: 0 auto; }
 h2 { margin: 0 0 10px; font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .08em; }
