@@ -55,16 +55,16 @@ export class Pipelines {
   /** Writes `config` into a fresh temp dir and runs it; resolves once the pipeline started. */
   async start(
     config: PipelineConfig,
-    options: { dir?: string; prefix?: string[] } = {},
-  ): Promise<RunningPipeline & { dir: string }> {
+    options: { dir?: string; prefix?: string[]; args?: string[] } = {},
+  ): Promise<RunningPipeline & { dir: string; file: string }> {
     await mkdir(tmpRoot, { recursive: true });
     const dir = options.dir ?? (await mkdtemp(path.join(tmpRoot, 'e2e-')));
     if (options.dir === undefined) this.dirs.push(dir);
     const file = path.join(dir, 'pipeline.config.json');
     await writeFile(file, JSON.stringify(config, null, 2) + '\n');
-    const run = await startRun(file, [], options.prefix);
+    const run = await startRun(file, options.args ?? [], options.prefix);
     this.runs.push(run);
-    return { ...run, dir };
+    return { ...run, dir, file };
   }
 
   async cleanup(): Promise<void> {

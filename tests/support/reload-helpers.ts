@@ -1,0 +1,44 @@
+import { writeFile } from 'node:fs/promises';
+import type { Push } from 'zeromq';
+import { eventually, type RunningPipeline } from '../cli-helpers.js';
+import type { PipelineConfig } from './e2e-pipeline.js';
+
+/** The log lines that end a reload: `config reloaded …` or `reload failed …`. */
+export function reloadOutcomes(run: RunningPipeline): Array<Record<string, any>> {
+  return run.logs.filter(
+    (l) => typeof l.msg === 'string' && (l.msg.startsWith('config reloaded') || l.msg.startsWith('reload failed')),
+  );
+}
+
+/** Waits until `count` reloads have ended; returns the last one's log line. */
+export async function reloadEnded(run: RunningPipeline, count: number): Promise<Record<string, any>> {
+  return eventually(() => reloadOutcomes(run)[count - 1], 15_000);
+}
+
+/** Writes `config` (an object, or text as is) over `file`, sends SIGHUP, waits for the reload to end. */
+export async function reload(
+  run: RunningPipeline,
+  file: string,
+  config: PipelineConfig | string,
+): Promise<Record<string, any>> {
+  const before = reloadOutcomes(run).length;
+  await writeFile(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2) + '\n');
+  run.child.kill('SIGHUP');
+  return reloadEnded(run, before + 1);
+}
+
+/**
+ * Sends `{ n, service }` for n in [0, total) at a steady rate, `batch` messages every `tickMs`;
+ * `sent()` says how many went so far.
+ */
+export function stream(push: Push, total: number, batch = 100, tickMs = 10) {
+  let sent = 0;
+  const done = (async () => {
+    while (sent < total) {
+      const tick = Date.now();
+      for (let i = 0; i < batch && sent < total; i++) await push.send(JSON.stringify({ n: sent++, service: 'api' }));
+      await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - tick))));
+    }
+  })();
+  return { done, sent: () => sent };
+}
