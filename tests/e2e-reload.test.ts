@@ -202,4 +202,26 @@ describe('reload failures and queueing, end to end', { timeout: 40_000 }, () => 
     const chains = byN(await readNdjson(path.join(run.dir, 'out.ndjson')), total);
     expect(new Set(chains)).toEqual(new Set(['', '/slow', '/slow/t']));
   });
+
+  it('restarts the source when its options change: the old one hands on its local queue, the new one binds the address, nothing is lost', async () => {
+    const total = 20_000;
+    const address = `tcp://127.0.0.1:${await freePort()}`;
+    const run = await pipelines.start(configOf(address, [tagStep('a')]));
+    const push = pusher(address);
+    sockets.push(push);
+    const sender = stream(push, total);
+
+    await eventually(async () => ((await getJson(run.url, '/api/metrics')).accounting.completed > 2000 ? true : undefined));
+    const next = configOf(address, [tagStep('a')]);
+    next.pipeline[0]!.options!.receiveHighWaterMark = 500;
+    const restarted = await reload(run, run.file, next);
+    expect(restarted).toMatchObject({ msg: 'config reloaded: ingest → a → export', added: ['ingest'], removed: ['ingest'] });
+    expect(run.logs.filter((l) => l.msg === 'zmq source ready')).toHaveLength(2);
+
+    await sender.done;
+    await eventually(async () => ((await getJson(run.url, '/api/metrics')).accounting.completed === total ? true : undefined), 20_000);
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
+    byN(await readNdjson(path.join(run.dir, 'out.ndjson')), total);
+  });
 });
