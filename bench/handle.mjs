@@ -1,8 +1,12 @@
 // Cost of one message through BaseDomain.handle() across a chain of 4 domains with a Monitor
 // attached, beside a chain of 4 plain async function calls. Prints nanoseconds per message.
+// The routed rows hand each message on through the host's StepRouter (what `tapline run` wires,
+// so that a reload can swap the chain), the others through a direct tap.
 //   node bench/handle.mjs [--iterations N] [--rounds R]
 import { parseArgs } from 'node:util';
 import { BaseDomain, Monitor, createMessageContext } from '@tapline/core';
+// The host's own router, built by `tsc -b`; not part of the host's public API.
+import { StepRouter } from '../packages/host/dist/runtime/step-router.js';
 
 const { values } = parseArgs({
   options: { iterations: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '7' } },
@@ -21,22 +25,27 @@ class AsyncPass extends BaseDomain {
   }
 }
 
-function chain(DomainClass) {
+function chain(DomainClass, routed) {
   const monitor = new Monitor();
   const steps = [0, 1, 2, 3].map((i) => new DomainClass({ id: `step${i}` }));
-  for (let i = 0; i < 3; i++) steps[i].onHandled((out, m) => steps[i + 1].handle(out, m));
-  for (const s of steps) monitor.attach(s);
   let completed = 0;
-  steps[3].onHandled(() => {
+  const complete = () => {
     completed++;
-  });
+  };
+  if (routed) {
+    for (let i = 0; i < 4; i++) steps[i].onHandled(new StepRouter(steps[i + 1], complete).forward);
+  } else {
+    for (let i = 0; i < 3; i++) steps[i].onHandled((out, m) => steps[i + 1].handle(out, m));
+    steps[3].onHandled(complete);
+  }
+  for (const s of steps) monitor.attach(s);
   return { first: steps[0], done: () => completed, monitor };
 }
 
 const payload = { service: 'api', level: 'info', latencyMs: 12 };
 
-async function runDomains(DomainClass) {
-  const { first, done } = chain(DomainClass);
+async function runDomains(DomainClass, routed = false) {
+  const { first, done } = chain(DomainClass, routed);
   const ctx = createMessageContext('bench');
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < N; i++) {
@@ -61,16 +70,20 @@ async function runPlain() {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = { sync: [], async: [], plain: [] };
+const results = { sync: [], syncRouted: [], async: [], asyncRouted: [], plain: [] };
 for (let r = 0; r < ROUNDS; r++) {
   // Alternate the variants within each round so machine noise hits all of them alike.
   results.sync.push(await runDomains(Pass));
+  results.syncRouted.push(await runDomains(Pass, true));
   results.async.push(await runDomains(AsyncPass));
+  results.asyncRouted.push(await runDomains(AsyncPass, true));
   results.plain.push(await runPlain());
 }
 const rows = [
   ['4 domains, sync execute, Monitor attached', median(results.sync)],
+  ['  the same, routed as the host wires it', median(results.syncRouted)],
   ['4 domains, async execute, Monitor attached', median(results.async)],
+  ['  the same, routed as the host wires it', median(results.asyncRouted)],
   ['4 plain async function calls', median(results.plain)],
 ];
 console.log(
