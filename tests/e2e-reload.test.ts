@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, getJson } from './cli-helpers.js';
@@ -223,5 +223,27 @@ describe('reload failures and queueing, end to end', { timeout: 40_000 }, () => 
     run.child.kill('SIGTERM');
     expect((await run.exit).code).toBe(0);
     byN(await readNdjson(path.join(run.dir, 'out.ndjson')), total);
+  });
+
+  it('SIGHUP with the file unchanged keeps every step and reopens the output files, as logrotate expects', async () => {
+    const address = `tcp://127.0.0.1:${await freePort()}`;
+    const run = await pipelines.start(configOf(address, [tagStep('a')]));
+    const push = pusher(address);
+    sockets.push(push);
+    const completed = (n: number) =>
+      eventually(async () => ((await getJson(run.url, '/api/metrics')).accounting.completed === n ? true : undefined));
+    await stream(push, 100).done;
+    await completed(100);
+    const out = path.join(run.dir, 'out.ndjson');
+    await rename(out, `${out}.1`);
+    run.child.kill('SIGHUP');
+    const reloaded = await reloadEnded(run, 1);
+    expect(reloaded).toMatchObject({ kept: ['ingest', 'a', 'export'], added: [], removed: [] });
+    for (let n = 100; n < 200; n++) await push.send(JSON.stringify({ n }));
+    await completed(200);
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
+    expect((await readNdjson(`${out}.1`)).map((r) => r.n)).toEqual([...Array(100).keys()]);
+    expect((await readNdjson(out)).map((r) => r.n)).toEqual([...Array(100).keys()].map((n) => n + 100));
   });
 });
