@@ -1,12 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import type { Push } from 'zeromq';
+import { expect } from 'vitest';
 import { eventually, type RunningPipeline } from '../cli-helpers.js';
-import type { PipelineConfig } from './e2e-pipeline.js';
+import type { PipelineConfig, PipelineStep } from './e2e-pipeline.js';
 
 /** The log lines that end a reload: `config reloaded …` or `reload failed …`. */
 export function reloadOutcomes(run: RunningPipeline): Array<Record<string, any>> {
   return run.logs.filter(
-    (l) => typeof l.msg === 'string' && (l.msg.startsWith('config reloaded') || l.msg.startsWith('reload failed')),
+    (l) =>
+      typeof l.msg === 'string' && (l.msg.startsWith('config reloaded') || l.msg.startsWith('reload failed')),
   );
 }
 
@@ -36,7 +38,8 @@ export function stream(push: Push, total: number, batch = 100, tickMs = 10) {
   const done = (async () => {
     while (sent < total) {
       const tick = Date.now();
-      for (let i = 0; i < batch && sent < total; i++) await push.send(JSON.stringify({ n: sent++, service: 'api' }));
+      for (let i = 0; i < batch && sent < total; i++)
+        await push.send(JSON.stringify({ n: sent++, service: 'api' }));
       await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - tick))));
     }
   })().catch((err: unknown) => {
@@ -45,3 +48,55 @@ export function stream(push: Push, total: number, batch = 100, tickMs = 10) {
   });
   return { done, sent: () => sent };
 }
+
+/** A processor step that appends `/tag` to each record's `chain`. */
+export const tagStep = (tag: string, enabled = true): PipelineStep => ({
+  id: tag,
+  plugin: '@tapline/plugin-processor',
+  enabled,
+  options: { steps: [{ type: 'set', field: 'chain', template: `{chain}/${tag}` }] },
+});
+
+/** Holds each record 20 ms: records sit mid-chain, here, whenever a reload swaps. */
+export const hold: PipelineStep = {
+  id: 'hold',
+  plugin: '../../fixtures/reload-step.mjs',
+  options: { tag: 'hold', delayMs: 20 },
+};
+
+/** ingest → the middle steps → export to out.ndjson, on `address`. */
+export function configOf(address: string, middle: PipelineStep[]): PipelineConfig {
+  return {
+    pipeline: [
+      { id: 'ingest', plugin: '@tapline/plugin-zmq-source', options: { address } },
+      ...middle,
+      {
+        id: 'export',
+        plugin: '@tapline/plugin-exporter',
+        options: { targets: [{ type: 'file', path: 'out.ndjson' }] },
+      },
+    ],
+    deadLetter: { path: 'dead-letters.ndjson' },
+    monitor: { http: { host: '127.0.0.1', port: 0 } },
+  };
+}
+
+/** Every record exported once, by `n`; fails on a duplicate or a gap. */
+export function byN(records: Array<{ n: number; chain?: string }>, total: number) {
+  const seen = new Array<string | undefined>(total);
+  for (const r of records) {
+    expect(seen[r.n], `record ${r.n} exported twice`).toBeUndefined();
+    seen[r.n] = r.chain ?? '';
+  }
+  const missing = seen.findIndex((c) => c === undefined);
+  expect(missing, `record ${missing} was never exported`).toBe(-1);
+  expect(records).toHaveLength(total);
+  return seen as string[];
+}
+
+/** A reload-step fixture step. */
+export const fixtureStep = (id: string, options: Record<string, unknown>): PipelineStep => ({
+  id,
+  plugin: '../../fixtures/reload-step.mjs',
+  options: { tag: id, ...options },
+});

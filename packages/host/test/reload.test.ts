@@ -14,7 +14,7 @@ describe('reloading a running host', () => {
     const v1 = [listSource([{ n: 1 }]), behave('hold', { hold: true }), behave('a'), behave('b'), sink];
     const { host, dir } = await hostFor(v1, { deadLetter: false });
     await host.start();
-    const before = Object.fromEntries(host.steps.map((s) => [s.id, s.domain]));
+    const before: Record<string, any> = Object.fromEntries(host.steps.map((s) => [s.id, s.domain]));
     await expect.poll(() => domainOf(host, 'hold').held.length).toBe(1);
 
     await writeConfig(dir, config([v1[0], v1[1], behave('b', { tag: 'b2' }), behave('c'), sink]));
@@ -46,7 +46,10 @@ describe('reloading a running host', () => {
     const { host, dir } = await hostFor(v1, { deadLetter: false });
     await host.start();
     const steps = host.steps;
-    await writeConfig(dir, config([v1[0], behave('a', { tag: 'changed' }), behave('bad', { failIn: 'initialize' }), sink]));
+    await writeConfig(
+      dir,
+      config([v1[0], behave('a', { tag: 'changed' }), behave('bad', { failIn: 'initialize' }), sink]),
+    );
     const reloader = new Reloader(host);
     reloader.request('test');
     await reloader.idle();
@@ -57,7 +60,9 @@ describe('reloading a running host', () => {
       failure: 1,
       last: { result: 'failure', code: 'TAPLINE_ERR_PLUGIN_FAILED' },
     });
-    expect(host.getMetrics().reloads.last?.error).toMatch(/Step "bad" .* failed in initialize: cannot initialize/);
+    expect(host.getMetrics().reloads.last?.error).toMatch(
+      /Step "bad" .* failed in initialize: cannot initialize/,
+    );
     await host.stop();
   });
 
@@ -87,7 +92,9 @@ describe('settings a reload cannot apply', () => {
       return loadConfig({ cwd: dir });
     };
     const running = await load({ monitor: { http: false } });
-    expect(restartNeeded(running, await load({ monitor: { http: false }, log: { level: 'debug' } }))).toEqual([]);
+    expect(restartNeeded(running, await load({ monitor: { http: false }, log: { level: 'debug' } }))).toEqual(
+      [],
+    );
     const next = await load({
       runtime: { maxInFlight: 7 },
       deadLetter: false,

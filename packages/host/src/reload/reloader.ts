@@ -42,7 +42,10 @@ export class Reloader {
     if (this.running !== undefined) {
       this.queued.push(reason);
       reloads.queued = this.queued.length;
-      logger.info({ reason, queued: this.queued.length }, 'a reload is under way: this one is queued behind it');
+      logger.info(
+        { reason, queued: this.queued.length },
+        'a reload is under way: this one is queued behind it',
+      );
       return;
     }
     this.running = this.serve(reason);
@@ -95,7 +98,10 @@ export class Reloader {
     let swapped;
     try {
       if (this.host.state !== 'running') {
-        throw new TaplineError('TAPLINE_ERR_HOST_STATE', `The pipeline is ${this.host.state}; only a running one reloads.`);
+        throw new TaplineError(
+          'TAPLINE_ERR_HOST_STATE',
+          `The pipeline is ${this.host.state}; only a running one reloads.`,
+        );
       }
       const config = await loadConfig({ config: this.host.config.file, env });
       const planned = await plan(config, env);
@@ -107,11 +113,17 @@ export class Reloader {
       const code = err instanceof TaplineError ? err.code : undefined;
       reloads.record('failure', performance.now() - started, { message: messageOf(err), code });
       const problems =
-        err instanceof ConfigError ? formatProblems(err.file, err.problems).split('\n').slice(1).map((l) => l.trim()) : undefined;
+        err instanceof ConfigError
+          ? formatProblems(err.file, err.problems)
+              .split('\n')
+              .slice(1)
+              .map((l) => l.trim())
+          : undefined;
       logger.error(
         { err, code, problems, reason },
         `reload failed, the running pipeline goes on unchanged: ${messageOf(err).split('\n')[0]}`,
       );
+      await this.reopen();
       return undefined;
     }
     const durationMs = performance.now() - started;
@@ -119,9 +131,16 @@ export class Reloader {
     const { kept, added, removed } = swapped;
     const chain = parts.steps.map((s) => s.id);
     logger.info({ reason, chain, kept, added, removed, durationMs }, `config reloaded: ${chain.join(' → ')}`);
-    // A reload also serves logrotate, which sends SIGHUP after moving the files.
-    await this.host.reopen().catch((err: unknown) => logger.error({ err }, 'could not reopen the files'));
+    await this.reopen();
     return { retired: swapped.retired };
+  }
+
+  /** A reload, applied or not, also serves logrotate, which sends SIGHUP after moving the files. */
+  private async reopen(): Promise<void> {
+    if (this.host.state !== 'running') return;
+    await this.host
+      .reopen()
+      .catch((err: unknown) => this.host.parts.logger.error({ err }, 'could not reopen the files'));
   }
 
   private restartNotice(config: LoadedConfig): void {

@@ -164,6 +164,17 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
     wiring,
   );
   const reloads = new ReloadStats();
-  const parts: HostParts = { config, steps, monitor, registry, logger, accounting, deadLetters, controller, wiring, reloads };
+  const parts: HostParts = {
+    config,
+    steps,
+    monitor,
+    registry,
+    logger,
+    accounting,
+    deadLetters,
+    controller,
+    wiring,
+    reloads,
+  };
   return new Host(parts);
 }

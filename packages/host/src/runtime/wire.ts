@@ -25,7 +25,10 @@ export function wireStep(
 ): StepRouter {
   const { monitor, accounting, deadLetters } = wiring;
   monitor.attach(domain);
-  domain.onDropped((_event: unknown, message: MessageContext) => accounting.drop(message), 'tapline:accounting');
+  domain.onDropped(
+    (_event: unknown, message: MessageContext) => accounting.drop(message),
+    'tapline:accounting',
+  );
   domain.onError((event: ErrorEvent, message: MessageContext) => {
     if (!accounting.failing(message)) return; // already given up on at a stop deadline
     deadLetters.write(event, message).then(
