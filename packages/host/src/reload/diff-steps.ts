@@ -22,8 +22,8 @@ export interface StepDiff {
 
 /**
  * Matches a new plan against the running steps. A step is kept, instance, state and metrics
- * and all, when its id, its plugin (the same loaded manifest from the same specifier) and its
- * validated options are unchanged; where it sits in the chain does not matter.
+ * and all, when its id, its plugin (the same loaded manifest, from the same specifier and
+ * file) and its validated options are unchanged; where it sits in the chain does not matter.
  */
 export function diffSteps(running: readonly HostStep[], planned: readonly PlannedStep[]): StepDiff {
   const byId = new Map(running.map((s) => [s.id, s]));
@@ -33,6 +33,7 @@ export function diffSteps(running: readonly HostStep[], planned: readonly Planne
       s !== undefined &&
       s.planned.manifest === p.manifest &&
       s.planned.specifier === p.specifier &&
+      s.planned.url === p.url &&
       sameJson(s.planned.options, p.options);
     return same ? s : undefined;
   });

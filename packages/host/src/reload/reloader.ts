@@ -104,7 +104,7 @@ export class Reloader {
         );
       }
       const config = await loadConfig({ config: this.host.config.file, env });
-      const planned = await plan(config, env);
+      const planned = await plan(config, env, logger);
       checkChain(planned);
       swapped = await swapChain(parts, config, planned);
       this.restartNotice(config);
