@@ -115,6 +115,37 @@ describe('the dashboard in Chromium', { timeout: 30_000 }, () => {
     await page.close();
   });
 
+  it('shows each reload: the new chain, the counts and the last result', async () => {
+    const page = await browser.newPage();
+    await page.goto(run.url);
+    await eventually(async () => ((await revision(page)) >= 1 ? true : undefined));
+    expect(await page.locator('#reload').getAttribute('data-last')).toBe('');
+    const file = path.join(dir, 'pipeline.config.json');
+    const config = defaultPipeline(address);
+    config.pipeline.splice(2, 0, {
+      id: 'stamp',
+      plugin: config.pipeline[1]!.plugin,
+      options: { steps: [{ type: 'set', field: 'stamped', value: true }] },
+    });
+    await writeFile(file, JSON.stringify(config));
+    run.child.kill('SIGHUP');
+    await eventually(async () =>
+      (await page.locator('#reload').getAttribute('data-success')) === '1' ? true : undefined,
+    );
+    expect(await page.locator('#reload').getAttribute('data-last')).toBe('success');
+    expect(await page.locator('[data-step="stamp"]').count()).toBe(1);
+
+    await writeFile(file, '{ "pipeline": [ }');
+    run.child.kill('SIGHUP');
+    await eventually(async () =>
+      (await page.locator('#reload').getAttribute('data-last')) === 'failure' ? true : undefined,
+    );
+    expect(await page.locator('#reload').getAttribute('data-failure')).toBe('1');
+    expect(await page.locator('#reload').textContent()).toContain('1 ok · 1 failed · last FAILED');
+    expect(await page.locator('[data-step="stamp"]').count()).toBe(1);
+    await page.close();
+  });
+
   it('says when the host is gone', async () => {
     const page = await browser.newPage();
     await page.goto(run.url);
