@@ -164,4 +164,32 @@ describe('reload failures and queueing, end to end', { timeout: 40_000 }, () => 
     expect((await readNdjson(`${out}.1`)).map((r) => r.n)).toEqual([...Array(100).keys()]);
     expect((await readNdjson(out)).map((r) => r.n)).toEqual([...Array(100).keys()].map((n) => n + 100));
   });
+
+  it('names the settings that need a restart, and applies a new log level at once', async () => {
+    const address = `tcp://127.0.0.1:${await freePort()}`;
+    const run = await pipelines.start(configOf(address, [tagStep('a')]));
+    const next = {
+      ...configOf(address, [tagStep('a')]),
+      runtime: { maxInFlight: 7 },
+      log: { level: 'warn' },
+    };
+    const reloaded = await reload(run, run.file, next);
+    expect(reloaded.msg).toBe('config reloaded: ingest → a → export');
+    const notice = await eventually(() => run.logs.find((l) => l.msg.startsWith('changed settings')));
+    expect(notice).toMatchObject({
+      level: 40,
+      settings: ['/runtime/maxInFlight'],
+      msg: 'changed settings that apply only after a restart: /runtime/maxInFlight',
+    });
+    // At warn, the next reload's info lines (and the stop's) are not logged; it still counts.
+    const lines = run.logs.length;
+    run.child.kill('SIGHUP');
+    await eventually(async () =>
+      (await getJson(run.url, '/api/metrics')).reloads.success === 2 ? true : undefined,
+    );
+    expect((await getJson(run.url, '/api/metrics')).reloads.last.result).toBe('success');
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
+    expect(run.logs.slice(lines).filter((l) => l.level < 40)).toEqual([]);
+  });
 });

@@ -96,6 +96,7 @@ export class Reloader {
     const started = performance.now();
     logger.info({ reason, config: this.host.config.file }, `reloading ${this.host.config.file} (${reason})`);
     let swapped;
+    let config: LoadedConfig;
     try {
       if (this.host.state !== 'running') {
         throw new TaplineError(
@@ -103,12 +104,10 @@ export class Reloader {
           `The pipeline is ${this.host.state}; only a running one reloads.`,
         );
       }
-      const config = await loadConfig({ config: this.host.config.file, env });
+      config = await loadConfig({ config: this.host.config.file, env });
       const planned = await plan(config, env, logger);
       checkChain(planned);
       swapped = await swapChain(parts, config, planned);
-      this.restartNotice(config);
-      this.options.applied?.(config);
     } catch (err) {
       const code = err instanceof TaplineError ? err.code : undefined;
       reloads.record('failure', performance.now() - started, { message: messageOf(err), code });
@@ -131,6 +130,8 @@ export class Reloader {
     const { kept, added, removed } = swapped;
     const chain = parts.steps.map((s) => s.id);
     logger.info({ reason, chain, kept, added, removed, durationMs }, `config reloaded: ${chain.join(' → ')}`);
+    this.restartNotice(config);
+    this.options.applied?.(config);
     await this.reopen();
     return { retired: swapped.retired };
   }
