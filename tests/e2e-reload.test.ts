@@ -20,7 +20,7 @@ describe('reload, end to end', { timeout: 40_000 }, () => {
     const run = await pipelines.start(v1);
     const push = pusher(address);
     sockets.push(push);
-    const sender = stream(push, TOTAL);
+    const sender = stream(push, TOTAL, { tail: 10_000 });
 
     await eventually(async () =>
       (await getJson(run.url, '/api/metrics')).accounting.completed > 2000 ? true : undefined,
@@ -30,6 +30,7 @@ describe('reload, end to end', { timeout: 40_000 }, () => {
     expect(reordered.kept).toEqual(['ingest', 'b', 'hold', 'a', 'export']);
     expect(reordered.added).toEqual([]);
 
+    await sender.passed(2000);
     const added = await reload(
       run,
       run.file,
@@ -37,6 +38,7 @@ describe('reload, end to end', { timeout: 40_000 }, () => {
     );
     expect(added.added).toEqual(['c']);
 
+    await sender.passed(2000);
     const invalid = configOf(address, [tagStep('b'), hold, tagStep('a'), tagStep('c')]);
     invalid.pipeline[4]!.options = { steps: [{ type: 'set', field: 'chain' }] };
     const failed = await reload(run, run.file, invalid);
@@ -44,6 +46,7 @@ describe('reload, end to end', { timeout: 40_000 }, () => {
     expect(failed.code).toBe('TAPLINE_ERR_OPTIONS_INVALID');
     expect(failed.problems.join('\n')).toMatch(/pipeline\.config\.json:\d+:\d+ \/pipeline\/4\/options/);
 
+    await sender.passed(1000);
     const disabled = await reload(
       run,
       run.file,
@@ -52,6 +55,7 @@ describe('reload, end to end', { timeout: 40_000 }, () => {
     expect(disabled.removed).toEqual(['a']);
     expect(disabled.msg).toBe('config reloaded: ingest → b → hold → c → export');
     const sentAtLastReload = sender.sent();
+    sender.finish();
 
     await sender.done;
     await eventually(

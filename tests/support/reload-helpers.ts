@@ -30,15 +30,22 @@ export async function reload(
 }
 
 /**
- * Sends `{ n, service }` for n in [0, total) at a steady rate, `batch` messages every `tickMs`;
- * `sent()` says how many went so far.
+ * Sends `{ n, service }` for n in [0, total) at a steady rate, `batch` messages every `tickMs`.
+ * The last `tail` records wait for `finish()`: whatever the machine's speed, the reloads a test
+ * makes meanwhile happen while records stream in, with records before and after each one.
+ * `sent()` says how many went so far; `passed(n)` resolves once `n` more than now were sent.
  */
-export function stream(push: Push, total: number, batch = 100, tickMs = 10) {
+export function stream(push: Push, total: number, { batch = 100, tickMs = 10, tail = 2000 } = {}) {
   let sent = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const held = Math.max(0, total - tail);
   const done = (async () => {
     while (sent < total) {
+      if (sent >= held) await finished;
       const tick = Date.now();
-      for (let i = 0; i < batch && sent < total; i++)
+      const until = sent < held ? held : total;
+      for (let i = 0; i < batch && sent < until; i++)
         await push.send(JSON.stringify({ n: sent++, service: 'api' }));
       await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - tick))));
     }
@@ -46,7 +53,11 @@ export function stream(push: Push, total: number, batch = 100, tickMs = 10) {
     // A test that failed early closes the socket under the sender: nothing more to send then.
     if (!push.closed) throw err;
   });
-  return { done, sent: () => sent };
+  const passed = (n: number) => {
+    const target = Math.min(sent + n, held);
+    return eventually(() => (sent >= target ? true : undefined), 30_000);
+  };
+  return { done, finish, passed, sent: () => sent };
 }
 
 /** A processor step that appends `/tag` to each record's `chain`. */
