@@ -7,6 +7,7 @@ import {
   eventually,
   freePort,
   getJson,
+  killRunning,
   startRun,
   tapline,
   writeTempConfig,
@@ -35,15 +36,18 @@ beforeAll(async () => {
   const processor = config.pipeline[1]!.options as Record<string, unknown>;
   processor.steps = [{ type: 'filter', where: { field: 'level', ne: 'debug' } }];
   ({ dir } = await writeTempConfig(config));
-  [browser, run] = await Promise.all([
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    startRun(path.join(dir, 'pipeline.config.json')),
+  // Each is kept as soon as it is up, so that afterAll reaches it even when the other fails.
+  const started = await Promise.allSettled([
+    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }).then((b) => (browser = b)),
+    startRun(path.join(dir, 'pipeline.config.json')).then((r) => (run = r)),
   ]);
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
 }, 30_000);
 
 afterAll(async () => {
+  // A host whose start timed out never reached `run`: killRunning reaches it too.
+  killRunning();
   await browser?.close();
-  run?.child.kill('SIGKILL');
 });
 
 const value = (page: Page, selector: string) =>

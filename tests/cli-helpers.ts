@@ -88,6 +88,14 @@ export interface RunningPipeline {
   stderr(): string;
 }
 
+/** Every `tapline run` child startRun spawned that has not exited yet. */
+const running = new Set<ChildProcess>();
+
+/** Kills every `tapline run` child still alive, started or not: for cleanup when set-up failed. */
+export function killRunning(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** Spawns `tapline run --config FILE` and waits for the pipeline to start. */
 export async function startRun(
   file: string,
@@ -97,23 +105,31 @@ export async function startRun(
 ): Promise<RunningPipeline> {
   const argv = [...prefix, process.execPath, bin, 'run', '--config', file, ...args];
   const child = spawn(argv[0]!, argv.slice(1), { cwd: path.dirname(file) });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   const logs: Array<Record<string, any>> = [];
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const exit = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   let url: string | undefined;
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, any>;
-      logs.push(entry);
-      if (typeof entry.port === 'number' && entry.msg.startsWith('dashboard')) url = entry.url;
-      if (entry.msg === 'pipeline started') resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const entry = JSON.parse(line) as Record<string, any>;
+        logs.push(entry);
+        if (typeof entry.port === 'number' && entry.msg.startsWith('dashboard')) url = entry.url;
+        if (entry.msg === 'pipeline started') resolve();
+      });
+      void exit.then((e) =>
+        reject(new Error(`tapline run exited (${e.code ?? e.signal}) before starting:\n${stderr}`)),
+      );
     });
-    void exit.then((e) =>
-      reject(new Error(`tapline run exited (${e.code ?? e.signal}) before starting:\n${stderr}`)),
-    );
-  });
-  if (url === undefined) throw new Error('tapline run did not log its monitoring address');
+    if (url === undefined) throw new Error('tapline run did not log its monitoring address');
+  } catch (err) {
+    // The caller never gets the child back to stop it.
+    child.kill('SIGKILL');
+    throw err;
+  }
   return { child, logs, url, exit, stderr: () => stderr };
 }
 
