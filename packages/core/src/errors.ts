@@ -13,6 +13,8 @@ export interface Problem {
   /** 1-based line and column in the file, when the file is known. */
   readonly line?: number;
   readonly column?: number;
+  /** What kind of problem, when a report mixes kinds (`TAPLINE_ERR_PLUGIN_NOT_FOUND`). */
+  readonly code?: string;
 }
 
 export class TaplineError extends Error {
@@ -68,7 +70,7 @@ export function formatProblems(file: string | undefined, problems: readonly Prob
   const head = `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file ?? 'the config'}:`;
   const lines = problems.map((p) => {
     const where = p.line === undefined ? (file ?? '') : `${file ?? ''}:${p.line}:${p.column ?? 1}`;
-    return `  ${where}${where ? ' ' : ''}${p.path || '/'}: ${p.message}`;
+    return `  ${where}${where ? ' ' : ''}${p.path || '/'}: ${p.message}${p.code ? ` [${p.code}]` : ''}`;
   });
   return [head, ...lines].join('\n');
 }

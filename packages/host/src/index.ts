@@ -3,13 +3,21 @@
  * and validation, the plugin loader, the orchestrator, accounting and dead letters.
  * @packageDocumentation
  */
-export { loadConfig, CONFIG_SEARCH_PLACES, type LoadConfigOptions } from './config/load-config.js';
+export {
+  loadConfig,
+  readConfig,
+  CONFIG_SEARCH_PLACES,
+  type LoadConfigOptions,
+  type ReadConfig,
+} from './config/load-config.js';
 export type { LoadedConfig, MonitorHttpConfig, StepConfig } from './config/loaded-config.js';
 export { validatePluginOptions, type OptionsLocation } from './config/plugin-options.js';
 export { configSchemaPath } from './config/schema.js';
 export { ConfigSource, type Position } from './config/config-source.js';
 export { defaultStepId, isPathSpecifier } from './config/step-ids.js';
 export { createHost } from './runtime/create-host.js';
+export { loadPipeline, planPipeline, type PlanOptions, type PlannedPipeline } from './plan/plan-pipeline.js';
+export type { PlannedStep } from './runtime/chain.js';
 export { Host } from './runtime/host.js';
 export type {
   CreateHostOptions,
@@ -20,7 +28,8 @@ export type {
 } from './runtime/host-types.js';
 export type { AccountingSnapshot } from './runtime/accounting.js';
 export { loadPlugin, checkManifest, type LoadedPlugin } from './plugins/load-plugin.js';
-export { resolvePlugin } from './plugins/resolve-plugin.js';
+export { resolvePlugin, type PluginOrigin } from './plugins/resolve-plugin.js';
+export type { PluginPackage } from './plugins/plugin-package.js';
 export { outsidePluginFiles } from './plugins/outside-config.js';
 export { runApplication, type RunApplicationOptions } from './app/run-application.js';
 export {

@@ -10,6 +10,12 @@ export function describeHost(host: Host) {
     kind: s.kind,
     input: s.input,
     output: s.output,
+    loadedFrom: {
+      from: s.origin.from,
+      package: s.origin.package?.name,
+      version: s.origin.package?.version,
+      file: s.origin.file,
+    },
   }));
   const disabled = config.pipeline.filter((s) => !s.enabled).map((s) => ({ id: s.id, plugin: s.plugin }));
   const http = config.monitor.http;
@@ -31,6 +37,9 @@ export function describeHost(host: Host) {
       (s, i) =>
         `  ${String(i + 1).padStart(2)}. ${s.id.padEnd(idWidth)}  ${s.plugin.padEnd(pluginWidth)}  ${s.input} → ${s.output}`,
     ),
+    '',
+    'Plugins loaded from:',
+    ...steps.map((s) => `  ${s.id.padEnd(idWidth)}  ${origin(s.loadedFrom)}`),
     ...(disabled.length ? ['', 'Disabled:', ...disabled.map((s) => `      ${s.id}  ${s.plugin}`)] : []),
     '',
     `In flight at most ${settings.maxInFlight}; drain timeout ${settings.shutdownTimeoutMs} ms; ` +
@@ -44,4 +53,15 @@ export function describeHost(host: Host) {
     '',
   ];
   return { file: config.file, steps, disabled, settings, outsidePlugins: outside, text: lines.join('\n') };
+}
+
+const FROM = {
+  path: 'the path in the config',
+  config: "the config's folder",
+  installation: 'the Tapline installation',
+} as const;
+
+function origin(o: { from: keyof typeof FROM; package?: string; version?: string; file: string }): string {
+  const pkg = o.package === undefined ? '' : `${o.package}${o.version ? `@${o.version}` : ''}  `;
+  return `${pkg}${o.file}  (${FROM[o.from]})`;
 }

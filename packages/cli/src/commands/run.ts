@@ -39,6 +39,8 @@ export const runCommand: Command = {
       cwd: io.cwd,
       env: io.env,
       watch: values.watch === true,
+      // The CLI depends on the built-in plugins: they are found from its files wherever the config is.
+      installation: [import.meta.url],
     });
     // A plugin that leaves a handle open must not keep a stopped pipeline's process alive.
     setTimeout(() => process.exit(code), 2000).unref();

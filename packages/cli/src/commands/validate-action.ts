@@ -1,5 +1,5 @@
 import { ConfigError, TaplineError, messageOf, silentLogger, type Problem } from '@tapline/core';
-import { createHost, loadConfig, type Host } from '@tapline/host';
+import { createHost, loadPipeline, type Host } from '@tapline/host';
 import type { CliIo, OptionValues } from '../command.js';
 import { describeHost } from './describe-host.js';
 
@@ -7,12 +7,14 @@ import { describeHost } from './describe-host.js';
 export async function validate(values: OptionValues, io: CliIo): Promise<number> {
   let host: Host | undefined;
   try {
-    const config = await loadConfig({
+    const { config, steps } = await loadPipeline({
       config: values.config as string | undefined,
       cwd: io.cwd,
       env: io.env,
+      // The CLI depends on the built-in plugins: they are found from its files wherever the config is.
+      installation: [import.meta.url],
     });
-    host = await createHost(config, { logger: silentLogger, env: io.env });
+    host = await createHost(config, { logger: silentLogger, env: io.env, planned: steps });
   } catch (err) {
     printProblems(io, err, values.json === true);
     return 1;

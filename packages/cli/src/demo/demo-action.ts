@@ -46,6 +46,7 @@ export async function demo(values: OptionValues, rate: number, io: CliIo): Promi
     logLevel: values['log-level'] as string | undefined,
     cwd: io.cwd,
     env: io.env,
+    installation: [import.meta.url],
     onStarted: ({ http }) => {
       const where = http ? `Dashboard: ${http.url}` : 'The monitoring API is off (monitor.http is false).';
       io.stderr.write(

@@ -1,8 +1,8 @@
 import { messageOf } from '@tapline/core';
-import { loadConfig } from '../config/load-config.js';
 import { startMonitoringServer, type MonitoringServer } from '../http/monitoring-server.js';
 import { Reloader } from '../reload/reloader.js';
 import { watchConfig } from '../reload/watch-config.js';
+import { loadPipeline } from '../plan/plan-pipeline.js';
 import { createHost } from '../runtime/create-host.js';
 import type { Host } from '../runtime/host.js';
 import { checkLevel, createAppLogger, resolveLogLevel, type AppLogger } from './app-logger.js';
@@ -17,6 +17,8 @@ export interface RunApplicationOptions {
   logLevel?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Tapline's own modules, where plugin packages are looked for after the config's folder. */
+  installation?: readonly string[];
   /** Stops the application as SIGTERM does: for embedding and tests. */
   signal?: AbortSignal;
   /** Whether SIGINT and SIGTERM stop the application (default true). */
@@ -85,10 +87,17 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
     }
     const { logger } = app;
     try {
-      const config = await loadConfig({ config: options.config, cwd: options.cwd, env });
+      const { installation } = options;
+      const { config, steps } = await loadPipeline({
+        config: options.config,
+        cwd: options.cwd,
+        env,
+        installation,
+        log: logger,
+      });
       logger.level = resolveLogLevel(options.logLevel, env, config.log.level);
       logger.info({ config: config.file }, `loaded ${config.file}`);
-      host = await createHost(config, { logger, env });
+      host = await createHost(config, { logger, env, planned: steps });
     } catch (err) {
       reportFailure(logger, stderr, err, 'invalid pipeline');
       return 1;
@@ -111,6 +120,7 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
     }
     reloader = new Reloader(host, {
       env,
+      installation: options.installation,
       applied: (config) => (logger.level = resolveLogLevel(options.logLevel, env, config.log.level)),
     });
     if (options.watch === true) {

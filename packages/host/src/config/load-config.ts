@@ -10,7 +10,7 @@ import type { LoadedConfig, MonitorHttpConfig, StepConfig } from './loaded-confi
 import { duplicateKeyProblems } from './duplicate-keys.js';
 import { parseConfigText } from './parse-json.js';
 import { configValidator } from './schema.js';
-import { defaultStepId } from './step-ids.js';
+import { readSteps } from './read-steps.js';
 
 /** Where a config is looked for in each directory, from the working directory up. */
 export const CONFIG_SEARCH_PLACES: readonly string[] = [
@@ -28,17 +28,27 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A config file read and checked against the schema, before deciding whether it can be used. */
+export interface ReadConfig {
+  readonly file: string;
+  readonly dir: string;
+  readonly source: ConfigSource;
+  /** The parsed value, `${VAR}` filled in. */
+  readonly data: Record<string, any>;
+  /** Every step entry that names a plugin, whatever else is wrong with the file. */
+  readonly steps: StepConfig[];
+  /** The schema's problems, duplicate keys and step ids, each with its pointer, line and column. */
+  readonly problems: Problem[];
+}
+
 /**
  * Finds (cosmiconfig, from `cwd` up to the project root: the first directory holding a
  * package.json) or reads the given pipeline config, fills `${VAR}` / `${VAR:-default}`, and
- * validates it against the shipped JSON Schema with every default applied.
+ * checks it against the shipped JSON Schema, returning its problems rather than throwing them.
  *
- * @throws ConfigNotFoundError when no file is found or the one named does not exist
- * @throws ConfigError `TAPLINE_ERR_CONFIG_PARSE` (malformed JSON), `TAPLINE_ERR_ENV_UNSET`
- *   (a variable without value or default), `TAPLINE_ERR_CONFIG_INVALID` (every schema problem,
- *   duplicate key and duplicate step id at once), each problem with its JSON pointer, line and column
+ * @throws ConfigNotFoundError, ConfigError `TAPLINE_ERR_CONFIG_PARSE` or `TAPLINE_ERR_ENV_UNSET`
  */
-export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedConfig> {
+export async function readConfig(opts: LoadConfigOptions = {}): Promise<ReadConfig> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const { file, text } = await readConfigFile(cwd, opts.config);
   const { value, source } = parseConfigText(file, text);
@@ -58,15 +68,35 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
     ...duplicateKeyProblems(source),
     ...ajvProblems(valid ? [] : validate.errors, '', source),
   ];
-  const pipeline = Array.isArray(data?.pipeline) ? readSteps(data.pipeline, problems, source) : [];
+  const steps = Array.isArray(data?.pipeline) ? readSteps(data.pipeline, problems, source) : [];
   if (valid) httpProblems(data.monitor.http, problems, source);
-  if (!valid || problems.length > 0) throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', file, problems);
-  const dir = path.dirname(file);
+  // A schema failure always says why; this keeps "invalid" from passing for "no problems".
+  if (!valid && problems.length === 0)
+    problems.push({ path: '', message: 'does not match the config schema' });
+  return { file, dir: path.dirname(file), source, data, steps, problems };
+}
+
+/**
+ * {@link readConfig}, then the config with every default applied, when it has no problem.
+ *
+ * @throws ConfigNotFoundError when no file is found or the one named does not exist
+ * @throws ConfigError `TAPLINE_ERR_CONFIG_PARSE` (malformed JSON), `TAPLINE_ERR_ENV_UNSET`
+ *   (a variable without value or default), `TAPLINE_ERR_CONFIG_INVALID` (every schema problem,
+ *   duplicate key and duplicate step id at once), each problem with its JSON pointer, line and column
+ */
+export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const read = await readConfig(opts);
+  if (read.problems.length > 0) throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', read.file, read.problems);
+  return configOf(read);
+}
+
+/** The LoadedConfig of a file read without problems. */
+export function configOf({ file, dir, source, data, steps }: ReadConfig): LoadedConfig {
   const http = data.monitor.http as MonitorHttpConfig | false;
   const config: LoadedConfig = {
     file,
     dir,
-    pipeline,
+    pipeline: steps,
     runtime: { maxInFlight: data.runtime.maxInFlight, shutdownTimeoutMs: data.runtime.shutdownTimeoutMs },
     deadLetter: data.deadLetter === false ? false : { path: path.resolve(dir, data.deadLetter.path) },
     monitor: {
@@ -110,42 +140,6 @@ export async function readConfigFile(
   const found = await explorer.search(cwd);
   if (found === null) throw new ConfigNotFoundError(cwd);
   return { file: found.filepath, text: typeof found.config === 'string' ? found.config : '' };
-}
-
-/** Step ids defaulted and checked for duplicates among enabled steps. */
-function readSteps(raw: unknown[], problems: Problem[], source: ConfigSource): StepConfig[] {
-  const steps: StepConfig[] = [];
-  const firstById = new Map<string, StepConfig>();
-  raw.forEach((entry, index) => {
-    if (entry === null || typeof entry !== 'object' || typeof (entry as any).plugin !== 'string') return;
-    const s = entry as Record<string, any>;
-    const pointer = `/pipeline/${index}`;
-    const step: StepConfig = {
-      id: typeof s.id === 'string' ? s.id : defaultStepId(s.plugin),
-      plugin: s.plugin,
-      options: s.options ?? {},
-      enabled: s.enabled !== false,
-      pointer,
-      ...(typeof s.description === 'string' ? { description: s.description } : {}),
-    };
-    steps.push(step);
-    if (!step.enabled) return;
-    const first = firstById.get(step.id);
-    if (first === undefined) {
-      firstById.set(step.id, step);
-      return;
-    }
-    const at = `${pointer}/${typeof s.id === 'string' ? 'id' : 'plugin'}`;
-    const firstAt = source.locate(first.pointer);
-    problems.push({
-      path: at,
-      message:
-        `duplicate step id "${step.id}" (step ${first.pointer}${firstAt ? ` at line ${firstAt.line}` : ''} has it too); ` +
-        'give one of them its own "id"',
-      ...source.locate(at),
-    });
-  });
-  return steps;
 }
 
 function httpProblems(http: MonitorHttpConfig | false, problems: Problem[], source: ConfigSource): void {

@@ -7,13 +7,15 @@ import {
   type PluginManifest,
 } from '@tapline/core';
 import { outsideDir } from './outside-config.js';
-import { resolvePlugin } from './resolve-plugin.js';
+import { resolvePlugin, type PluginOrigin } from './resolve-plugin.js';
 
 /** A plugin's manifest with where it was loaded from. */
 export interface LoadedPlugin {
   readonly manifest: PluginManifest<any, any>;
   /** The file URL the module was imported from. */
   readonly url: string;
+  /** Where it was found: the file, how, and its package's name and version. */
+  readonly origin: PluginOrigin;
 }
 
 const isSpec = (v: unknown) => typeof v === 'string' || typeof v === 'function';
@@ -67,7 +69,7 @@ export function checkManifest(value: unknown, step: string, plugin: string): Plu
 }
 
 /**
- * Resolves and imports a step's plugin and checks its default export.
+ * Resolves and imports a step's plugin (see {@link resolvePlugin}) and checks its default export.
  *
  * @throws PluginLoadError `TAPLINE_ERR_PLUGIN_NOT_FOUND`, `TAPLINE_ERR_PLUGIN_INVALID` (it failed
  *   to import, or its default export is not a manifest) or `TAPLINE_ERR_PLUGIN_API_VERSION`
@@ -77,8 +79,10 @@ export async function loadPlugin(
   plugin: string,
   configDir: string,
   log: Logger = silentLogger,
+  installation: readonly string[] = [],
 ): Promise<LoadedPlugin> {
-  const url = await resolvePlugin(step, plugin, configDir);
+  const origin = await resolvePlugin(step, plugin, configDir, installation);
+  const { url } = origin;
   const outside = outsideDir(plugin, url, configDir);
   // Importing runs the module's code: say so when it is not the config's own folder's.
   if (outside !== undefined) log.info({ step, plugin, path: outside }, `loading plugin code from ${outside}`);
@@ -99,5 +103,5 @@ export async function loadPlugin(
   if (exported !== null && typeof exported === 'object' && 'default' in exported && !('create' in exported)) {
     exported = (exported as { default: unknown }).default;
   }
-  return { manifest: checkManifest(exported, step, plugin), url };
+  return { manifest: checkManifest(exported, step, plugin), url, origin };
 }

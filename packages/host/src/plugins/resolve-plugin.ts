@@ -1,40 +1,103 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PluginLoadError, messageOf } from '@tapline/core';
 import { resolve } from 'import-meta-resolve';
 import { isPathSpecifier } from '../config/step-ids.js';
+import { findPluginPackage, packageNameOf, type PluginPackage } from './plugin-package.js';
+
+/** Where a step's plugin was found. */
+export interface PluginOrigin {
+  /** The file URL the module is imported from. */
+  readonly url: string;
+  /** The same, as a path. */
+  readonly file: string;
+  /**
+   * `path`: the config named a file; `config`: a package found from the config file's folder;
+   * `installation`: a package found from the Tapline installation (the built-in plugins).
+   */
+  readonly from: 'path' | 'config' | 'installation';
+  /** The package holding the module, when there is one. */
+  readonly package?: PluginPackage;
+}
 
 /**
- * Resolves a step's `plugin` to the file URL to import: a path against the config's directory,
- * a package name as Node's ESM resolver would from a module in that directory (its
- * node_modules up the tree, the `import` condition of `exports`). Node 20 has no
+ * This host's own files: the Tapline installation it belongs to is searched for plugins after
+ * the config's folder. A command that depends on the built-in plugins passes its own files too
+ * (`installation`), since a strict layout (pnpm) shows a package only its own dependencies.
+ */
+const HOST_FILES = import.meta.url;
+
+const notHere = (err: unknown) =>
+  (err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' &&
+  messageOf(err).startsWith('Cannot find package');
+
+/**
+ * Resolves a step's `plugin`: a path against the config's folder; a package name as Node's ESM
+ * resolver would (node_modules up the tree, the `import` condition of `exports`), first from the
+ * config's folder, so that a user's own install wins, then from each of `installation` (file
+ * URLs or paths of Tapline's own modules) and this host's files. Node 20 has no
  * `import.meta.resolve(name, parent)` without a flag; import-meta-resolve is that algorithm.
  *
- * @throws PluginLoadError `TAPLINE_ERR_PLUGIN_NOT_FOUND`
+ * @throws PluginLoadError `TAPLINE_ERR_PLUGIN_NOT_FOUND`, naming every place tried
  */
-export async function resolvePlugin(step: string, plugin: string, configDir: string): Promise<string> {
-  const parent = pathToFileURL(path.join(configDir, 'pipeline.config.json')).href;
+export async function resolvePlugin(
+  step: string,
+  plugin: string,
+  configDir: string,
+  installation: readonly string[] = [],
+): Promise<PluginOrigin> {
   if (isPathSpecifier(plugin)) {
-    const file = plugin.startsWith('file:') ? new URL(plugin) : path.resolve(configDir, plugin);
+    const file = plugin.startsWith('file:') ? fileURLToPath(plugin) : path.resolve(configDir, plugin);
     const found = await stat(file).catch(() => undefined);
-    if (found?.isFile()) return pathToFileURL(typeof file === 'string' ? file : file.pathname).href;
-    throw new PluginLoadError(
-      'TAPLINE_ERR_PLUGIN_NOT_FOUND',
-      step,
-      plugin,
-      `no file at ${typeof file === 'string' ? file : file.pathname}; paths are relative to the config file's directory`,
-    );
+    if (!found?.isFile()) {
+      throw new PluginLoadError(
+        'TAPLINE_ERR_PLUGIN_NOT_FOUND',
+        step,
+        plugin,
+        `no file at ${file}; paths are relative to the config file's directory`,
+      );
+    }
+    return { url: pathToFileURL(file).href, file, from: 'path', package: await findPluginPackage(file) };
   }
-  try {
-    return resolve(plugin, parent);
-  } catch (err) {
-    throw new PluginLoadError(
-      'TAPLINE_ERR_PLUGIN_NOT_FOUND',
-      step,
-      plugin,
-      `the package cannot be resolved from ${configDir} (${messageOf(err)}); install it there, e.g. \`npm install ${plugin}\``,
-      err,
-    );
+  const places = [
+    { from: 'config' as const, parent: pathToFileURL(path.join(configDir, 'pipeline.config.json')).href },
+    ...[...installation, HOST_FILES].map((p) => ({
+      from: 'installation' as const,
+      parent: p.startsWith('file:') ? p : pathToFileURL(p).href,
+    })),
+  ];
+  for (const { from, parent } of places) {
+    let url: string;
+    try {
+      url = resolve(plugin, parent);
+    } catch (err) {
+      if (notHere(err)) continue;
+      throw new PluginLoadError(
+        'TAPLINE_ERR_PLUGIN_NOT_FOUND',
+        step,
+        plugin,
+        `the package was found from ${path.dirname(fileURLToPath(parent))} but cannot be loaded: ${messageOf(err)}`,
+        err,
+      );
+    }
+    const file = fileURLToPath(url);
+    return { url, file, from, package: await findPluginPackage(file, packageNameOf(plugin)) };
   }
+  const tried = [...new Set(places.slice(1).map((p) => installationDir(p.parent)))];
+  throw new PluginLoadError(
+    'TAPLINE_ERR_PLUGIN_NOT_FOUND',
+    step,
+    plugin,
+    `the package cannot be resolved from the config's folder ${configDir} nor from the Tapline ` +
+      `installation (${tried.join(', ')}), each with the node_modules folders above it; ` +
+      `install it next to the config: \`npm install ${plugin}\``,
+  );
+}
+
+/** The package folder of one of Tapline's own modules, for naming it in errors. */
+function installationDir(parent: string): string {
+  const file = fileURLToPath(parent);
+  const dist = file.lastIndexOf(`${path.sep}dist${path.sep}`);
+  return dist === -1 ? path.dirname(file) : file.slice(0, dist);
 }

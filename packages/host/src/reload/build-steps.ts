@@ -26,9 +26,9 @@ export async function stepOf(
   kept?: HostStep,
 ): Promise<HostStep> {
   const domain = kept?.domain ?? (await createDomain(p, contextFor(parts, configDir, p)));
-  const { id, specifier, url, input, output } = p;
+  const { id, specifier, url, origin, input, output } = p;
   const plugin = p.manifest.name;
-  return { id, plugin, specifier, url, kind: domain.kind, input, output, domain, planned: p };
+  return { id, plugin, specifier, url, origin, kind: domain.kind, input, output, domain, planned: p };
 }
 
 /** Shuts steps down, logging instead of throwing: what is undone must not hide why. */

@@ -1,8 +1,6 @@
 import { ConfigError, TaplineError, formatProblems, messageOf } from '@tapline/core';
-import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/loaded-config.js';
-import { checkChain } from '../runtime/chain.js';
-import { plan } from '../runtime/create-host.js';
+import { loadPipeline } from '../plan/plan-pipeline.js';
 import type { Host } from '../runtime/host.js';
 import { restartNeeded } from './restart-needed.js';
 import { swapChain } from './swap-chain.js';
@@ -10,6 +8,8 @@ import { swapChain } from './swap-chain.js';
 export interface ReloaderOptions {
   /** Where `${VAR}` is read from (default: `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Tapline's own modules, where plugin packages are looked for after the config's folder. */
+  installation?: readonly string[];
   /** Called with each config that was swapped in (to apply its log level, say). */
   applied?: (config: LoadedConfig) => void;
 }
@@ -104,10 +104,10 @@ export class Reloader {
           `The pipeline is ${this.host.state}; only a running one reloads.`,
         );
       }
-      config = await loadConfig({ config: this.host.config.file, env });
-      const planned = await plan(config, env, logger);
-      checkChain(planned);
-      swapped = await swapChain(parts, config, planned);
+      const { installation } = this.options;
+      const loaded = await loadPipeline({ config: this.host.config.file, env, installation, log: logger });
+      config = loaded.config;
+      swapped = await swapChain(parts, config, loaded.steps);
     } catch (err) {
       const code = err instanceof TaplineError ? err.code : undefined;
       reloads.record('failure', performance.now() - started, { message: messageOf(err), code });

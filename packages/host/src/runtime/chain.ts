@@ -1,4 +1,5 @@
 import { ChainError, accepts, resolveType, type PluginManifest, type TypeName } from '@tapline/core';
+import type { PluginOrigin } from '../plugins/resolve-plugin.js';
 
 /** A step whose plugin is loaded and options validated, before its domain exists. */
 export interface PlannedStep {
@@ -7,6 +8,8 @@ export interface PlannedStep {
   readonly url: string;
   readonly manifest: PluginManifest<any, any>;
   readonly options: unknown;
+  /** Where the plugin was loaded from. */
+  readonly origin: PluginOrigin;
   input: TypeName;
   output: TypeName;
 }

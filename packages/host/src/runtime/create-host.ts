@@ -1,6 +1,5 @@
 import {
   ChainError,
-  ConfigError,
   Monitor,
   PluginError,
   PluginLoadError,
@@ -8,70 +7,17 @@ import {
   prometheus,
   silentLogger,
   type BaseDomain,
-  type Logger,
   type PluginContext,
-  type Problem,
 } from '@tapline/core';
-import type { LoadedConfig, StepConfig } from '../config/loaded-config.js';
-import { validatePluginOptions } from '../config/plugin-options.js';
-import { loadPlugin } from '../plugins/load-plugin.js';
+import type { LoadedConfig } from '../config/loaded-config.js';
+import { planPipeline } from '../plan/plan-pipeline.js';
 import { Accounting } from './accounting.js';
-import { checkChain, type PlannedStep } from './chain.js';
+import type { PlannedStep } from './chain.js';
 import { DeadLetters } from './dead-letters.js';
 import { Host, type HostParts } from './host.js';
 import type { CreateHostOptions, HostStep } from './host-types.js';
 import { wire, type Wiring } from './wire.js';
 import { ReloadStats } from '../reload/reload-stats.js';
-
-/** Loads every enabled step's plugin and validates all their options, reporting every problem at once. */
-export async function plan(
-  config: LoadedConfig,
-  env: NodeJS.ProcessEnv | undefined,
-  log: Logger = silentLogger,
-): Promise<PlannedStep[]> {
-  const enabled = config.pipeline.filter((s) => s.enabled);
-  const loaded = [];
-  for (const step of enabled)
-    loaded.push({ step, ...(await loadPlugin(step.id, step.plugin, config.dir, log)) });
-  const planned: PlannedStep[] = [];
-  const problems: Problem[] = [];
-  const failed: { step: StepConfig; error: ConfigError }[] = [];
-  for (const { step, manifest, url } of loaded) {
-    try {
-      const where = {
-        source: config.source,
-        file: config.file,
-        pointer: `${step.pointer}/options`,
-        step: step.id,
-        env,
-      };
-      const options = validatePluginOptions(manifest, step.options, where);
-      planned.push({
-        id: step.id,
-        specifier: step.plugin,
-        url,
-        manifest,
-        options,
-        input: 'any',
-        output: 'any',
-      });
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      failed.push({ step, error: err });
-      problems.push(...err.problems);
-    }
-  }
-  if (failed.length === 1) throw failed[0]!.error;
-  if (failed.length > 1) {
-    const onlyEnv = failed.every((f) => f.error.code === 'TAPLINE_ERR_ENV_UNSET');
-    throw new ConfigError(
-      onlyEnv ? 'TAPLINE_ERR_ENV_UNSET' : 'TAPLINE_ERR_OPTIONS_INVALID',
-      config.file,
-      problems,
-    );
-  }
-  return planned;
-}
 
 function looksLikeDomain(value: unknown): value is BaseDomain<any, any> {
   const d = value as Partial<BaseDomain<any, any>> | null;
@@ -122,8 +68,8 @@ export async function createDomain(p: PlannedStep, ctx: PluginContext): Promise<
 export async function createHost(config: LoadedConfig, opts: CreateHostOptions = {}): Promise<Host> {
   const logger = opts.logger ?? silentLogger;
   const registry = opts.registry ?? new prometheus.Registry();
-  const planned = await plan(config, opts.env, logger);
-  checkChain(planned);
+  const { env, installation } = opts;
+  const planned = opts.planned ?? (await planPipeline(config, { env, installation, log: logger }));
   const monitor = new Monitor({ durationsWindow: config.monitor.durationsWindow });
   const controller = new AbortController();
   const steps: HostStep[] = [];
@@ -139,9 +85,20 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
         signal: controller.signal,
       };
       const domain = await createDomain(p, ctx);
-      const { id, specifier, url, input, output } = p;
+      const { id, specifier, url, origin, input, output } = p;
       const plugin = p.manifest.name;
-      steps.push({ id, plugin, specifier, url, kind: domain.kind, input, output, domain, planned: p });
+      steps.push({
+        id,
+        plugin,
+        specifier,
+        url,
+        origin,
+        kind: domain.kind,
+        input,
+        output,
+        domain,
+        planned: p,
+      });
     }
     const first = steps[0]!;
     if (!isSource(first.domain) || typeof (first.domain as { start?: unknown }).start !== 'function') {

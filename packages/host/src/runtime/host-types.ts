@@ -7,6 +7,7 @@ import type {
   prometheus,
 } from '@tapline/core';
 import type { ReloadSnapshot } from '../reload/reload-stats.js';
+import type { PluginOrigin } from '../plugins/resolve-plugin.js';
 import type { AccountingSnapshot } from './accounting.js';
 import type { PlannedStep } from './chain.js';
 
@@ -23,6 +24,8 @@ export interface HostStep {
   readonly specifier: string;
   /** The file URL the plugin's module was imported from. */
   readonly url: string;
+  /** Where the plugin was loaded from: its file, package name and version. */
+  readonly origin: PluginOrigin;
   readonly kind: 'source' | 'domain';
   /** The input type name, resolved for the step's options. */
   readonly input: string;
@@ -74,4 +77,8 @@ export interface CreateHostOptions {
   registry?: prometheus.Registry;
   /** Where `${VAR}` in plugin option defaults is read from (default: `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Tapline's own modules, where plugin packages are looked for after the config's folder. */
+  installation?: readonly string[];
+  /** The steps `loadPipeline` planned for this config; planned again when left out. */
+  planned?: PlannedStep[];
 }

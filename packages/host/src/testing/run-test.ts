@@ -1,8 +1,8 @@
 import { TaplineError, messageOf } from '@tapline/core';
 import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/loaded-config.js';
-import { checkChain, type PlannedStep } from '../runtime/chain.js';
-import { plan } from '../runtime/create-host.js';
+import { planPipeline } from '../plan/plan-pipeline.js';
+import type { PlannedStep } from '../runtime/chain.js';
 import { checkMetrics, readSamples } from './check-metrics.js';
 import { checkOutcomes } from './check-outcomes.js';
 import { checkRecords, type CompileCondition } from './check-records.js';
@@ -73,8 +73,7 @@ async function build(loaded: LoadedTest): Promise<TestPipeline | TestFailure[]> 
   let planned: PlannedStep[];
   try {
     config = await loadConfig({ config: loaded.config, env });
-    planned = await plan(config, env);
-    checkChain(planned);
+    planned = await planPipeline(config, { env });
   } catch (err) {
     return [stopped('config', err)];
   }

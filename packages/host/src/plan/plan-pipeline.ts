@@ -1,0 +1,71 @@
+import type { Logger } from '@tapline/core';
+import type { LoadConfigOptions } from '../config/load-config.js';
+import { configOf, readConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/loaded-config.js';
+import { checkChain, type PlannedStep } from '../runtime/chain.js';
+import { planSteps } from './plan-steps.js';
+import { throwReport } from './report.js';
+
+/** Options of {@link planPipeline} and {@link loadPipeline}. */
+export interface PlanOptions {
+  /** Where `${VAR}` in plugin option defaults is read from (default: `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Tapline's own modules (file URLs or paths), where a plugin package is looked for after the
+   * config's folder. The host's own files are always searched; the CLI adds its own, since it
+   * is the package that depends on the built-in plugins.
+   */
+  installation?: readonly string[];
+  /** Told which plugin files outside the config's folder are loaded (default: silent). */
+  log?: Logger;
+}
+
+/** A config ready to run: its steps' plugins loaded, options validated, chain checked. */
+export interface PlannedPipeline {
+  readonly config: LoadedConfig;
+  readonly steps: PlannedStep[];
+}
+
+/**
+ * Loads every enabled step's plugin and validates every loaded plugin's options, then checks
+ * the chain's types, which depend on all of them.
+ *
+ * @throws PluginLoadError or ConfigError for a lone failure; ConfigError with every problem otherwise; ChainError
+ */
+export async function planPipeline(config: LoadedConfig, opts: PlanOptions = {}): Promise<PlannedStep[]> {
+  const { file, dir, source, pipeline } = config;
+  const { planned, failures } = await planSteps(pipeline, { file, dir, source, ...opts });
+  throwReport(file, [], failures, pipeline, source);
+  checkChain(planned);
+  return planned;
+}
+
+/**
+ * What `tapline validate` and `run` do first: reads the config and reports, in one error, its
+ * schema problems, every plugin that cannot be loaded and the option problems of every plugin
+ * that did, sorted by line. Only what depends on those being fixed waits: the options of a step
+ * whose own entry is wrong, and the chain's types.
+ *
+ * @throws ConfigNotFoundError, ConfigError (`TAPLINE_ERR_CONFIG_INVALID` for a mixed report,
+ *   each problem with its `code`), PluginLoadError for a lone plugin failure, ChainError
+ */
+export async function loadPipeline(opts: LoadConfigOptions & PlanOptions = {}): Promise<PlannedPipeline> {
+  const read = await readConfig(opts);
+  const { file, dir, source, steps, problems } = read;
+  const inStep = (pointer: string) => (p: { path: string }) =>
+    p.path === pointer || p.path.startsWith(`${pointer}/`);
+  const skipOptions = new Set(steps.filter((s) => problems.some(inStep(s.pointer))).map((s) => s.pointer));
+  const plan = await planSteps(steps, {
+    file,
+    dir,
+    source,
+    env: opts.env,
+    installation: opts.installation,
+    log: opts.log,
+    skipOptions,
+  });
+  throwReport(file, problems, plan.failures, steps, source);
+  const config = configOf(read);
+  checkChain(plan.planned);
+  return { config, steps: plan.planned };
+}
