@@ -1,0 +1,76 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repo } from './cli-helpers.js';
+import { Outside, freeZmqAddress, readRecords, sendJson } from './support/outside.js';
+
+// What a user who is not working on Tapline does: pack (`pnpm pack:all`), then in an empty
+// folder of their own `npm install` the tarballs (third-party dependencies such as zeromq come
+// from the npm registry, with npm's defaults: install scripts and all), then npx tapline.
+const outside = new Outside();
+let packs: string;
+let app: string;
+
+beforeAll(async () => {
+  packs = await outside.dir('tapline-packs-');
+  const packed = await outside.exec(process.execPath, ['scripts/pack-all.mjs', '--out', packs], repo);
+  expect(packed.code, packed.output).toBe(0);
+  const tarballs = (await readdir(packs)).filter((f) => f.endsWith('.tgz'));
+  expect(tarballs).toHaveLength(8);
+  app = await outside.dir('tapline-app-');
+  await writeFile(path.join(app, 'package.json'), '{ "name": "my-pipeline", "private": true }\n');
+  const installed = await outside.exec('npm', ['install', ...tarballs.map((t) => path.join(packs, t))], app);
+  expect(installed.code, installed.output).toBe(0);
+}, 240_000);
+
+afterAll(() => outside.cleanup());
+
+describe(
+  'Tapline installed from its packed tarballs with npm, outside the repository',
+  { timeout: 60_000 },
+  () => {
+    it('validates and runs a config in that folder: a ZeroMQ message goes through the built-in plugins', async () => {
+      const address = await freeZmqAddress();
+      const config = {
+        pipeline: [
+          { id: 'ingest', plugin: '@tapline/plugin-zmq-source', options: { address } },
+          {
+            id: 'tag',
+            plugin: '@tapline/plugin-processor',
+            options: { steps: [{ type: 'set', field: 'via', value: 'npm' }] },
+          },
+          { id: 'metrics', plugin: '@tapline/plugin-metrics' },
+          {
+            id: 'export',
+            plugin: '@tapline/plugin-exporter',
+            options: { targets: [{ type: 'file', path: 'out.ndjson' }] },
+          },
+        ],
+        monitor: { http: { host: '127.0.0.1', port: 0 } },
+      };
+      await writeFile(path.join(app, 'pipeline.config.json'), JSON.stringify(config, null, 2));
+
+      const validated = await outside.exec('npx', ['--no-install', 'tapline', 'validate'], app);
+      expect(validated.code, validated.output).toBe(0);
+      const installed = path.join(app, 'node_modules', '@tapline', 'plugin-zmq-source', 'dist', 'index.js');
+      expect(validated.output).toContain(`@tapline/plugin-zmq-source@0.1.0  ${installed}`);
+      expect(validated.output).not.toContain(repo);
+
+      const run = await outside.startRun('npx', ['--no-install', 'tapline', 'run'], app);
+      await sendJson(address, [{ n: 1 }, { n: 2 }]);
+      const records = await readRecords(path.join(app, 'out.ndjson'), 2);
+      expect(records).toEqual([
+        { n: 1, via: 'npm' },
+        { n: 2, via: 'npm' },
+      ]);
+      // As Ctrl-C would: to npx and tapline both. npx ends by the signal; tapline stops cleanly.
+      outside.signal(run.child, 'SIGTERM');
+      await run.exit;
+      const stopped = run.logs.find((l) => l.msg === 'pipeline stopped');
+      expect(stopped).toMatchObject({ drained: true, accounting: { received: 2, completed: 2, failed: 0 } });
+      expect(run.logs.find((l) => l.msg?.startsWith('loaded'))?.config).toBe(
+        path.join(app, 'pipeline.config.json'),
+      );
+    });
+  },
+);
