@@ -11,6 +11,6 @@ if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version ?? '')) {
 for (const { dir } of publishable()) {
   const file = path.join(dir, 'package.json');
   const text = readFileSync(file, 'utf8');
-  writeFileSync(file, text.replace(/^(  "version": )"[^"]*"/m, `$1"${version}"`));
+  writeFileSync(file, text.replace(/^( {2}"version": )"[^"]*"/m, `$1"${version}"`));
 }
 console.log(`every published package is now at ${version}`);
