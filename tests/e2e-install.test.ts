@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repo } from './cli-helpers.js';
@@ -71,6 +71,29 @@ describe(
       expect(run.logs.find((l) => l.msg?.startsWith('loaded'))?.config).toBe(
         path.join(app, 'pipeline.config.json'),
       );
+    });
+
+    it('new-plugin there writes a package whose @tapline packages are packed from that installation', async () => {
+      const created = await outside.exec(
+        'npx',
+        ['--no-install', 'tapline', 'new-plugin', 'shout', '--dir', 'shout'],
+        app,
+      );
+      expect(created.code, created.output).toBe(0);
+      const plugin = path.join(app, 'shout');
+      const pkg = JSON.parse(await readFile(path.join(plugin, 'package.json'), 'utf8'));
+      expect(pkg.devDependencies).toMatchObject({
+        '@tapline/core': 'file:tapline-packages/tapline-core-0.1.0.tgz',
+        '@tapline/host': 'file:tapline-packages/tapline-host-0.1.0.tgz',
+        '@tapline/testkit': 'file:tapline-packages/tapline-testkit-0.1.0.tgz',
+      });
+      expect(await readFile(path.join(plugin, 'README.md'), 'utf8')).toContain(
+        'npm install --save-dev @tapline/core@^0.1.0 @tapline/testkit@^0.1.0',
+      );
+      for (const step of [['install'], ['run', 'build'], ['test']]) {
+        const done = await outside.exec('npm', step, plugin);
+        expect(done.code, `npm ${step.join(' ')}\n${done.output}`).toBe(0);
+      }
     });
   },
 );

@@ -62,7 +62,11 @@ describe('scaffoldPlugin', () => {
     const inside = path.join(await tempDir(workspaceRoot), 'enrich');
     const outside = path.join(await tempDir(os.tmpdir()), 'geo-tag');
     const a = await scaffoldPlugin({ name: 'enrich', dir: inside, workspaceRoot });
-    const b = await scaffoldPlugin({ name: '@acme/tapline-plugin-geo-tag', dir: outside });
+    const b = await scaffoldPlugin({
+      name: '@acme/tapline-plugin-geo-tag',
+      dir: outside,
+      taplinePackages: 'registry',
+    });
 
     expect(a.inWorkspace).toBe(true);
     expect([...a.files].sort()).toEqual([

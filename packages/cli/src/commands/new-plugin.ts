@@ -16,6 +16,8 @@ export const newPluginCommand: Command = {
     'NAME is "enrich" (package tapline-plugin-enrich), "tapline-plugin-enrich" or',
     '"@acme/tapline-plugin-enrich". The package has the manifest, an options schema, the domain,',
     "a test that runs the testkit's contract suite, and a README.",
+    'Outside a Tapline workspace, @tapline packages come from the npm registry when it has them,',
+    'else from copies of this installation packed into the new folder (tapline-packages/).',
     '',
     'Example:',
     '  tapline new-plugin geoip && cd plugins/geoip && pnpm install && pnpm test',
@@ -40,6 +42,14 @@ export const newPluginCommand: Command = {
         `Created ${result.names.packageName} in ${shown}${result.inWorkspace ? ' (a workspace package)' : ''}:`,
         ...result.files.map((f) => `  ${f}`),
         '',
+        ...(result.taplinePackages === 'local'
+          ? [
+              '@tapline packages are not on the npm registry yet: the package installs copies packed',
+              'from this Tapline installation into tapline-packages/ (its README says what to change',
+              'once they are published).',
+              '',
+            ]
+          : []),
         'Next:',
         ...result.nextSteps.map((s) => `  ${s}`),
         '',

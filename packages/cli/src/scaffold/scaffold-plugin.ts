@@ -8,6 +8,7 @@ import { gitignore, tsconfigJson, vitestConfig } from './templates/config-files.
 import { domainSource, indexSource, optionsSource, testSource } from './templates/source-files.js';
 import { pipelineConfig, pipelineTests } from './templates/pipeline-test-files.js';
 import { readme } from './templates/readme.js';
+import { LOCAL_FOLDER, onRegistry, packLocal } from './tapline-packages.js';
 import { findWorkspace, isWorkspaceMember, readWorkspace, type TaplineWorkspace } from './workspace.js';
 
 export interface ScaffoldOptions {
@@ -17,13 +18,21 @@ export interface ScaffoldOptions {
   readonly dir: string;
   /** The Tapline workspace root; found from `dir` upwards when left out. */
   readonly workspaceRoot?: string;
+  /**
+   * Outside the workspace, where `@tapline/*` come from: the npm `registry`, or `local` copies
+   * packed from the Tapline installation running this. Default: the registry when it has this
+   * version, else local.
+   */
+  readonly taplinePackages?: 'registry' | 'local';
 }
 
 export interface ScaffoldResult {
   readonly dir: string;
   readonly names: PluginNames;
-  /** Whether the package links this workspace's packages (`workspace:*`) or takes them from npm. */
+  /** Whether the package links this workspace's packages (`workspace:*`). */
   readonly inWorkspace: boolean;
+  /** Where its `@tapline/*` packages come from. */
+  readonly taplinePackages: 'workspace' | 'registry' | 'local';
   /** Paths written, relative to `dir`. */
   readonly files: readonly string[];
   /** Commands to run next, from `dir`, and any warning about the folder. */
@@ -45,12 +54,14 @@ export async function scaffoldPlugin(options: ScaffoldOptions): Promise<Scaffold
   }
   const workspace = workspaceFor(options, dir);
   const plan = dependencyPlan(workspace);
+  const from = workspace ? 'workspace' : (options.taplinePackages ?? (await registryOrLocal(plan)));
+  if (from === 'local') plan.local = await packLocal(dir);
   const coreReference = workspace && path.relative(dir, path.join(workspace.root, 'packages', 'core'));
   const files: Record<string, string> = {
     'package.json': packageJson(names, plan),
     'tsconfig.json': tsconfigJson(coreReference?.split(path.sep).join('/')),
     'vitest.config.ts': vitestConfig(),
-    'README.md': readme(names, plan.inWorkspace),
+    'README.md': readme(names, plan),
     'src/index.ts': indexSource(names),
     'src/options.ts': optionsSource(names),
     [`src/${names.short}-domain.ts`]: domainSource(names),
@@ -67,7 +78,8 @@ export async function scaffoldPlugin(options: ScaffoldOptions): Promise<Scaffold
     dir,
     names,
     inWorkspace: plan.inWorkspace,
-    files: Object.keys(files),
+    taplinePackages: from,
+    files: from === 'local' ? [...Object.keys(files), `${LOCAL_FOLDER}/`] : Object.keys(files),
     nextSteps: nextSteps(workspace, dir),
   };
 }
@@ -84,6 +96,10 @@ function workspaceFor(options: ScaffoldOptions, dir: string): TaplineWorkspace |
   }
   const rel = path.relative(root, dir);
   return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : workspace;
+}
+
+async function registryOrLocal(plan: DependencyPlan): Promise<'registry' | 'local'> {
+  return (await onRegistry(plan.taplineRange.replace(/^\^/, ''))) ? 'registry' : 'local';
 }
 
 function dependencyPlan(workspace: TaplineWorkspace | undefined): DependencyPlan {

@@ -9,6 +9,11 @@ export interface DependencyPlan {
   readonly vitestRange: string;
   readonly typescriptRange: string;
   readonly typesNodeRange: string;
+  /**
+   * Outside the workspace, while `@tapline/*` are not on the registry: `file:` ranges of copies
+   * packed from the Tapline installation, by package name.
+   */
+  local?: Record<string, string>;
 }
 
 /** package.json: a module package whose only public entry is dist/index.js. */
@@ -31,12 +36,19 @@ export function packageJson(names: PluginNames, plan: DependencyPlan): string {
     ...(plan.inWorkspace
       ? { dependencies: { '@tapline/core': tapline } }
       : { peerDependencies: { '@tapline/core': tapline } }),
-    devDependencies: {
-      ...(plan.inWorkspace ? {} : { '@tapline/core': tapline, '@types/node': plan.typesNodeRange }),
-      '@tapline/testkit': tapline,
+    devDependencies: sorted({
+      ...(plan.inWorkspace
+        ? {}
+        : { '@tapline/core': plan.local?.['@tapline/core'] ?? tapline, '@types/node': plan.typesNodeRange }),
+      // The testkit needs the host; from the registry it comes along, local copies are named.
+      ...(plan.local ? { '@tapline/host': plan.local['@tapline/host'] } : {}),
+      '@tapline/testkit': plan.local?.['@tapline/testkit'] ?? tapline,
       typescript: plan.typescriptRange,
       vitest: plan.vitestRange,
-    },
+    }),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
+
+const sorted = (deps: Record<string, string>) =>
+  Object.fromEntries(Object.entries(deps).sort(([a], [b]) => (a < b ? -1 : 1)));

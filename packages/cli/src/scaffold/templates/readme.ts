@@ -1,8 +1,9 @@
 import type { PluginNames } from '../plugin-names.js';
+import type { DependencyPlan } from './package-json.js';
 
 /** README.md: what the plugin does, its options and a pipeline step using it. */
-export function readme(n: PluginNames, inWorkspace: boolean): string {
-  const run = inWorkspace ? 'pnpm' : 'npm';
+export function readme(n: PluginNames, plan: DependencyPlan): string {
+  const run = plan.inWorkspace ? 'pnpm' : 'npm';
   return `# ${n.packageName}
 
 A Tapline domain plugin: sets a field on every record. Input \`record\`, output \`record\`.
@@ -26,7 +27,9 @@ ${table([
 \`\`\`
 
 as a step of \`pipeline\` in \`pipeline.config.json\`, after a step whose output is \`record\`.
-
+Until the package is installed where the config is, name it by path instead, relative to the
+config file: \`"plugin": "./${n.short}/dist/index.js"\`.
+${plan.local ? localPackages(plan) : ''}
 ## Develop
 
 \`\`\`sh
@@ -45,4 +48,20 @@ function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(3, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
   return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
+}
+
+/** Where the Tapline packages come from while they are not on the registry, and what to run once they are. */
+function localPackages(plan: DependencyPlan): string {
+  return `
+## Tapline packages
+
+\`@tapline/core\`, \`@tapline/host\` and \`@tapline/testkit\` are not on the npm registry yet, so
+this package installs copies of them from \`tapline-packages/\`, packed from the Tapline
+installation that created it. Once they are published, this one line moves the package to the
+registry's (then delete \`tapline-packages/\`):
+
+\`\`\`sh
+npm install --save-dev @tapline/core@${plan.taplineRange} @tapline/testkit@${plan.taplineRange} && npm uninstall @tapline/host
+\`\`\`
+`;
 }

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { TaplineError, messageOf } from '@tapline/core';
+
+const run = promisify(execFile);
+
+/** What a plugin package needs of Tapline to build and test: the testkit needs the host. */
+export const PLUGIN_NEEDS = ['@tapline/core', '@tapline/host', '@tapline/testkit'] as const;
+
+/** Where the plugin's copies of the Tapline packages live until they are on the registry. */
+export const LOCAL_FOLDER = 'tapline-packages';
+
+/**
+ * Whether `@tapline/core` at `version` is on the npm registry the user's npm points at. No
+ * answer (no npm, no network, a timeout) counts as no: the local packages work offline.
+ */
+export async function onRegistry(version: string): Promise<boolean> {
+  try {
+    const { stdout } = await run('npm', ['view', `@tapline/core@${version}`, 'version', '--json'], {
+      timeout: 15_000,
+    });
+    return stdout.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Packs the Tapline packages a plugin needs from the installation running this command into
+ * `dir/tapline-packages`, and returns each one's `file:` range for package.json. A package in
+ * this repository's workspace is packed with pnpm, which turns `workspace:` ranges into versions;
+ * an installed one (from npm or tarballs) is packed with npm as it is.
+ *
+ * @throws TaplineError `TAPLINE_ERR_SCAFFOLD_PACK` when a package is missing or cannot be packed
+ */
+export async function packLocal(dir: string): Promise<Record<string, string>> {
+  const destination = path.join(dir, LOCAL_FOLDER);
+  await mkdir(destination, { recursive: true });
+  const require = createRequire(import.meta.url);
+  const ranges: Record<string, string> = {};
+  for (const name of PLUGIN_NEEDS) {
+    try {
+      const manifest = require.resolve(`${name}/package.json`);
+      const text = await readFile(manifest, 'utf8');
+      const packageDir = path.dirname(manifest);
+      const [cmd, args, cwd] = text.includes('"workspace:')
+        ? ['pnpm', ['pack', '--pack-destination', destination], packageDir]
+        : ['npm', ['pack', packageDir, '--pack-destination', destination], destination];
+      const { stdout } = await run(cmd, args as string[], { cwd, timeout: 60_000 });
+      const tarball = path.basename(stdout.trim().split('\n').pop()!.trim());
+      ranges[name] = `file:${LOCAL_FOLDER}/${tarball}`;
+    } catch (err) {
+      throw new TaplineError(
+        'TAPLINE_ERR_SCAFFOLD_PACK',
+        `Could not pack ${name} from this Tapline installation for the new plugin (${messageOf(err)}). ` +
+          'Check that npm (and, in the Tapline repository, pnpm) runs here, and that @tapline/cli is installed whole.',
+        { cause: err },
+      );
+    }
+  }
+  return ranges;
+}
