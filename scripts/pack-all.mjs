@@ -10,7 +10,10 @@ const { values } = parseArgs({ options: { out: { type: 'string', default: path.j
 const out = path.resolve(values.out);
 mkdirSync(out, { recursive: true });
 for (const { dir, pkg } of publishable()) {
-  const json = execFileSync('pnpm', ['pack', '--pack-destination', out, '--json'], { cwd: dir, encoding: 'utf8' });
+  const json = execFileSync('pnpm', ['pack', '--pack-destination', out, '--json'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   const { filename } = JSON.parse(json.slice(json.indexOf('{')));
   console.log(`${pkg.name}@${pkg.version}  ${path.resolve(out, filename)}`);
 }
