@@ -1,10 +1,19 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPipeline } from '../src/plan/plan-pipeline.js';
 import { createHost } from '../src/runtime/create-host.js';
 import { caught, fixtures, removeTempDirs, tempDir, writeConfig } from './helpers.js';
 
 afterAll(removeTempDirs);
+
+/** A plugin file in a temp dir imports @tapline/core from there, as a user's would. */
+async function symlinkCore(dir: string): Promise<void> {
+  await mkdir(path.join(dir, 'node_modules', '@tapline'), { recursive: true });
+  const core = fileURLToPath(new URL('../../core', import.meta.url));
+  await symlink(core, path.join(dir, 'node_modules', '@tapline', 'core'), 'dir');
+}
 
 const plugin = (name: string) => JSON.stringify(path.join(fixtures, 'plugins', `${name}.mjs`));
 
@@ -34,21 +43,37 @@ describe('loadPipeline', () => {
     ]);
   });
 
-  it("leaves a step's options for later when its own entry is wrong, but still loads its plugin", async () => {
+  it('leaves the options of a step whose "options" key is misspelled for later, and no others', async () => {
     const dir = await tempDir();
-    // "optoins" leaves the step without options: what its plugin would say about that depends
-    // on the typo being fixed. The missing plugin of the same kind of step is still reported.
+    await writeFile(
+      path.join(dir, 'needs-key.mjs'),
+      [
+        "import { BaseDomain, Type, definePlugin } from '@tapline/core';",
+        'class Pass extends BaseDomain { execute(r) { return r; } }',
+        'export default definePlugin({',
+        "  name: 'test:needs-key', apiVersion: 1, input: 'record', output: 'record',",
+        '  options: Type.Object({ key: Type.String() }), create: (_o, ctx) => new Pass(ctx),',
+        '});',
+      ].join('\n'),
+    );
+    await symlinkCore(dir);
+    // Step "a" lost its options to a typo: "missing key" would only follow from that. Step "b"
+    // has an unrelated typo: its options problem stands. The missing plugin of "c" is reported.
     await writeConfig(dir, {
       pipeline: [
-        { id: 'in', plugin: JSON.parse(plugin('list-source')), optoins: { repeat: 0 } },
-        { id: 'gone', plugin: 'tapline-plugin-gone', optoins: {} },
+        { id: 'in', plugin: JSON.parse(plugin('list-source')) },
+        { id: 'a', plugin: './needs-key.mjs', optoins: { key: 'x' } },
+        { id: 'b', plugin: './needs-key.mjs', desription: 'b', options: {} },
+        { id: 'c', plugin: 'tapline-plugin-gone', optoins: {} },
       ],
     });
     const err = await caught(() => loadPipeline({ cwd: dir }));
     expect(err.problems.map((p: any) => [p.path, p.code])).toEqual([
-      ['/pipeline/0/optoins', 'TAPLINE_ERR_CONFIG_INVALID'],
-      ['/pipeline/1/plugin', 'TAPLINE_ERR_PLUGIN_NOT_FOUND'],
       ['/pipeline/1/optoins', 'TAPLINE_ERR_CONFIG_INVALID'],
+      ['/pipeline/2/desription', 'TAPLINE_ERR_CONFIG_INVALID'],
+      ['/pipeline/2/options/key', 'TAPLINE_ERR_OPTIONS_INVALID'],
+      ['/pipeline/3/plugin', 'TAPLINE_ERR_PLUGIN_NOT_FOUND'],
+      ['/pipeline/3/optoins', 'TAPLINE_ERR_CONFIG_INVALID'],
     ]);
   });
 

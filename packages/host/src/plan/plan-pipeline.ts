@@ -1,4 +1,5 @@
 import type { Logger } from '@tapline/core';
+import { didYouMean } from '../config/ajv-problems.js';
 import type { LoadConfigOptions } from '../config/load-config.js';
 import { configOf, readConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/loaded-config.js';
@@ -44,7 +45,7 @@ export async function planPipeline(config: LoadedConfig, opts: PlanOptions = {})
  * What `tapline validate` and `run` do first: reads the config and reports, in one error, its
  * schema problems, every plugin that cannot be loaded and the option problems of every plugin
  * that did, sorted by line. Only what depends on those being fixed waits: the options of a step
- * whose own entry is wrong, and the chain's types.
+ * whose options key is wrong or misspelled, and the chain's types.
  *
  * @throws ConfigNotFoundError, ConfigError (`TAPLINE_ERR_CONFIG_INVALID` for a mixed report,
  *   each problem with its `code`), PluginLoadError for a lone plugin failure, ChainError
@@ -52,9 +53,9 @@ export async function planPipeline(config: LoadedConfig, opts: PlanOptions = {})
 export async function loadPipeline(opts: LoadConfigOptions & PlanOptions = {}): Promise<PlannedPipeline> {
   const read = await readConfig(opts);
   const { file, dir, source, steps, problems } = read;
-  const inStep = (pointer: string) => (p: { path: string }) =>
-    p.path === pointer || p.path.startsWith(`${pointer}/`);
-  const skipOptions = new Set(steps.filter((s) => problems.some(inStep(s.pointer))).map((s) => s.pointer));
+  const skipOptions = new Set(
+    steps.filter((s) => problems.some((p) => blursOptions(p.path, s.pointer))).map((s) => s.pointer),
+  );
   const plan = await planSteps(steps, {
     file,
     dir,
@@ -68,4 +69,14 @@ export async function loadPipeline(opts: LoadConfigOptions & PlanOptions = {}): 
   const config = configOf(read);
   checkChain(plan.planned);
   return { config, steps: plan.planned };
+}
+
+/**
+ * Whether a schema problem at `path` makes a step's options uncertain: the step itself is
+ * wrong, its options are, or it has an unknown key that is a typo of "options".
+ */
+function blursOptions(path: string, step: string): boolean {
+  if (path === step || path === `${step}/options` || path.startsWith(`${step}/options/`)) return true;
+  const key = path.startsWith(`${step}/`) ? path.slice(step.length + 1) : undefined;
+  return key !== undefined && !key.includes('/') && didYouMean(key, ['options']) === 'options';
 }
