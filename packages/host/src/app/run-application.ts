@@ -94,9 +94,14 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
         env,
         installation,
         log: logger,
+        // The config's log level applies before its plugins load (which may log).
+        onRead: ({ file, data, problems }) => {
+          if (problems.length > 0) return;
+          logger.level = resolveLogLevel(options.logLevel, env, data.log.level);
+          logger.info({ config: file }, `loaded ${file}`);
+        },
       });
       logger.level = resolveLogLevel(options.logLevel, env, config.log.level);
-      logger.info({ config: config.file }, `loaded ${config.file}`);
       host = await createHost(config, { logger, env, planned: steps });
     } catch (err) {
       reportFailure(logger, stderr, err, 'invalid pipeline');

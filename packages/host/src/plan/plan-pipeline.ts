@@ -1,6 +1,6 @@
 import type { Logger } from '@tapline/core';
 import { didYouMean } from '../config/ajv-problems.js';
-import type { LoadConfigOptions } from '../config/load-config.js';
+import type { LoadConfigOptions, ReadConfig } from '../config/load-config.js';
 import { configOf, readConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { checkChain, type PlannedStep } from '../runtime/chain.js';
@@ -47,11 +47,16 @@ export async function planPipeline(config: LoadedConfig, opts: PlanOptions = {})
  * that did, sorted by line. Only what depends on those being fixed waits: the options of a step
  * whose options key is wrong or misspelled, and the chain's types.
  *
+ * `onRead` is called with the file as read, before any plugin is imported.
+ *
  * @throws ConfigNotFoundError, ConfigError (`TAPLINE_ERR_CONFIG_INVALID` for a mixed report,
  *   each problem with its `code`), PluginLoadError for a lone plugin failure, ChainError
  */
-export async function loadPipeline(opts: LoadConfigOptions & PlanOptions = {}): Promise<PlannedPipeline> {
+export async function loadPipeline(
+  opts: LoadConfigOptions & PlanOptions & { onRead?: (read: ReadConfig) => void } = {},
+): Promise<PlannedPipeline> {
   const read = await readConfig(opts);
+  opts.onRead?.(read);
   const { file, dir, source, steps, problems } = read;
   const skipOptions = new Set(
     steps.filter((s) => problems.some((p) => blursOptions(p.path, s.pointer))).map((s) => s.pointer),
