@@ -116,6 +116,22 @@ describe('a config outside the repository', { timeout: 30_000 }, () => {
     );
   });
 
+  it('tests the config with tapline test, the built-in plugins found by package name', async () => {
+    const { dir } = await outside(builtins('tcp://127.0.0.1:1'));
+    const tests = [
+      {
+        name: 'every record is tagged',
+        input: [{ record: { n: 1 } }],
+        expect: [{ records: [{ n: 1, seen: 'outside' }] }],
+      },
+    ];
+    await writeFile(path.join(dir, 'pipeline.test.json'), JSON.stringify({ tests }));
+    const result = await tapline(['test'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed');
+  });
+
   it('names every place it looked for a package that is nowhere', async () => {
     const config = builtins('tcp://127.0.0.1:1');
     config.pipeline[1]!.plugin = 'tapline-plugin-nowhere';

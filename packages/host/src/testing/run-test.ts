@@ -66,14 +66,17 @@ async function exercise(
 }
 
 /** Loads the test's config with the test's environment and builds the steps under test. */
-async function build(loaded: LoadedTest): Promise<TestPipeline | TestFailure[]> {
+async function build(
+  loaded: LoadedTest,
+  installation: readonly string[],
+): Promise<TestPipeline | TestFailure[]> {
   const { test } = loaded;
   const env = { ...test.env };
   let config: LoadedConfig;
   let planned: PlannedStep[];
   try {
     config = await loadConfig({ config: loaded.config, env });
-    planned = await planPipeline(config, { env });
+    planned = await planPipeline(config, { env, installation });
   } catch (err) {
     return [stopped('config', err)];
   }
@@ -95,9 +98,13 @@ async function build(loaded: LoadedTest): Promise<TestPipeline | TestFailure[]> 
  * validates every step's options and the chain as `tapline run` would, builds the steps under
  * test, feeds the inputs, and checks the expectations. Never throws for a test that fails.
  */
-export async function runTest(loaded: LoadedTest, compile: CompileCondition): Promise<TestResult> {
+export async function runTest(
+  loaded: LoadedTest,
+  compile: CompileCondition,
+  installation: readonly string[] = [],
+): Promise<TestResult> {
   const started = performance.now();
-  const built = await build(loaded);
+  const built = await build(loaded, installation);
   const failures: TestFailure[] = [];
   const pipeline = Array.isArray(built) ? undefined : built;
   if (pipeline === undefined) failures.push(...(built as TestFailure[]));

@@ -7,8 +7,9 @@ import path from 'node:path';
 /** Options of {@link runTests}. */
 export interface RunTestsOptions extends FindTestsOptions {
   /**
-   * Where the processor that evaluates `where` conditions is resolved from when the config's
-   * directory does not have it (the `tapline` command passes its own installation).
+   * Where plugin packages, and the processor that evaluates `where` conditions, are resolved
+   * from when the config's directory does not have them (the `tapline` command passes its own
+   * installation's folder).
    */
   readonly resolveFrom?: readonly string[];
   /** Called after each test, for progress. */
@@ -27,12 +28,14 @@ export async function runTests(opts: RunTestsOptions = {}): Promise<TestReport> 
   const tests = await findTests(opts);
   const compilers = new Map<string, ReturnType<typeof conditionCompiler>>();
   const results: TestResult[] = [];
+  // Plugin packages resolve as from a module: one in each of those folders.
+  const installation = (opts.resolveFrom ?? []).map((dir) => path.join(dir, 'package.json'));
   for (const loaded of tests) {
     const dir = path.dirname(loaded.config);
     let compile = compilers.get(dir);
     if (compile === undefined)
       compilers.set(dir, (compile = conditionCompiler([dir, ...(opts.resolveFrom ?? [])])));
-    const result = await runTest(loaded, compile);
+    const result = await runTest(loaded, compile, installation);
     results.push(result);
     opts.onResult?.(result);
   }
