@@ -3,17 +3,25 @@
 # the set-up a fresh Debian or Ubuntu machine needs. A missing program that cannot be installed
 # fails the run here, loudly: the tests that need it are never skipped.
 #
-# To add one, add a line "EXECUTABLE DEBIAN-PACKAGE" to NEEDED.
+# The list is scripts/test-deps.txt ("EXECUTABLE DEBIAN-PACKAGE" per line); add a line to add one.
+# TAPLINE_TEST_DEPS names another list (the script's own test uses it).
 set -euo pipefail
 
-NEEDED=(
-  "/usr/bin/chromium chromium" # tests/cli-dashboard.test.ts drives it (playwright-core brings no browser)
-)
+list=${TAPLINE_TEST_DEPS:-"$(dirname "$0")/test-deps.txt"}
+[[ -r "$list" ]] || { echo "ensure-test-deps: cannot read $list" >&2; exit 1; }
+
+executables=()
+packages=()
+while read -r executable package _; do
+  [[ -z "$executable" || "$executable" == \#* ]] && continue
+  [[ -n "$package" ]] || { echo "ensure-test-deps: $list: \"$executable\" names no package" >&2; exit 1; }
+  executables+=("$executable")
+  packages+=("$package")
+done <"$list"
 
 missing=()
-for entry in "${NEEDED[@]}"; do
-  read -r executable package <<<"$entry"
-  [[ -x "$executable" ]] || missing+=("$package")
+for i in "${!executables[@]}"; do
+  [[ -x "${executables[$i]}" ]] || missing+=("${packages[$i]}")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
@@ -37,7 +45,6 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update || fail "apt-get update failed."
 "${sudo[@]}" apt-get install -y "${missing[@]}" || fail "apt-get install failed."
 
-for entry in "${NEEDED[@]}"; do
-  read -r executable package <<<"$entry"
-  [[ -x "$executable" ]] || fail "$package was installed but $executable is still missing."
+for i in "${!executables[@]}"; do
+  [[ -x "${executables[$i]}" ]] || fail "${packages[$i]} was installed but ${executables[$i]} is still missing."
 done
