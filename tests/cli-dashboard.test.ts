@@ -14,6 +14,9 @@ import {
   type RunningPipeline,
 } from './cli-helpers.js';
 
+// scripts/ensure-test-deps.sh installs it; cli-dashboard-cleanup.test.ts points it elsewhere.
+const CHROMIUM = process.env.TAPLINE_CHROMIUM ?? '/usr/bin/chromium';
+
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -38,7 +41,7 @@ beforeAll(async () => {
   ({ dir } = await writeTempConfig(config));
   // Each is kept as soon as it is up, so that afterAll reaches it even when the other fails.
   const started = await Promise.allSettled([
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }).then((b) => (browser = b)),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).then((b) => (browser = b)),
     startRun(path.join(dir, 'pipeline.config.json')).then((r) => (run = r)),
   ]);
   for (const s of started) if (s.status === 'rejected') throw s.reason;
