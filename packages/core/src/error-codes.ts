@@ -135,6 +135,10 @@ export const ERROR_CODES = {
     when: 'tapline new-plugin: the folder exists and is not empty.',
     fix: 'Choose another folder with --dir, or remove it first.',
   },
+  TAPLINE_ERR_SCAFFOLD_PACK: {
+    when: 'tapline new-plugin, outside a workspace while @tapline is not on npm: a Tapline package could not be packed for the plugin.',
+    fix: 'Check that npm (and, in the Tapline repository, pnpm) runs, and that @tapline/cli is installed whole.',
+  },
   TAPLINE_ERR_SCAFFOLD_WORKSPACE: {
     when: 'tapline new-plugin: the package cannot be placed in the workspace asked for.',
     fix: 'Follow the error: pass --dir, or run the command from the workspace root.',

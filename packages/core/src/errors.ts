@@ -14,7 +14,7 @@ export interface Problem {
   readonly line?: number;
   readonly column?: number;
   /** What kind of problem, when a report mixes kinds (`TAPLINE_ERR_PLUGIN_NOT_FOUND`). */
-  readonly code?: string;
+  readonly code?: ErrorCode;
 }
 
 export class TaplineError extends Error {

@@ -51,7 +51,7 @@ export function throwReport(
     throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', file, schemaProblems);
   }
   const problems = [
-    ...schemaProblems.map((p) => ({ ...p, code: 'TAPLINE_ERR_CONFIG_INVALID' })),
+    ...schemaProblems.map((p): Problem => ({ ...p, code: 'TAPLINE_ERR_CONFIG_INVALID' })),
     ...failures.flatMap((f) => problemsOf(f, steps, source)),
   ].sort(byPosition);
   throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', file, problems);
