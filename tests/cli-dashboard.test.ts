@@ -36,7 +36,7 @@ let dir: string;
 beforeAll(async () => {
   address = `tcp://127.0.0.1:${await freePort()}`;
   const config = defaultPipeline(address);
-  const processor = config.pipeline[1]!.options as Record<string, unknown>;
+  const processor = config.pipeline[1]!.options;
   processor.steps = [{ type: 'filter', where: { field: 'level', ne: 'debug' } }];
   ({ dir } = await writeTempConfig(config));
   // Each is kept as soon as it is up, so that afterAll reaches it even when the other fails.

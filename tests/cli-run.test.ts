@@ -29,7 +29,7 @@ describe('tapline run', { timeout: 30_000 }, () => {
   it('runs until SIGTERM, serves its metrics, exports every record and logs one accounting line', async () => {
     const address = `tcp://127.0.0.1:${await freePort()}`;
     const config = defaultPipeline(address);
-    (config.pipeline[1]!.options as Record<string, unknown>).steps = PROCESS_STEPS;
+    config.pipeline[1]!.options.steps = PROCESS_STEPS;
     const counter = { name: 'records_total', help: 'Records by level', labels: { level: 'level' } };
     const metricsStep = {
       id: 'count',

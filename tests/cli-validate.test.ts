@@ -63,8 +63,8 @@ describe('tapline validate', { timeout: 30_000 }, () => {
 
   it("lists every step's bad options at once", async () => {
     const config = defaultPipeline('tcp://127.0.0.1:1');
-    (config.pipeline[1]!.options as Record<string, unknown>).steps = [{ type: 'set' }];
-    (config.pipeline[2]!.options as Record<string, unknown>).targets = 'everywhere';
+    config.pipeline[1]!.options.steps = [{ type: 'set' }];
+    config.pipeline[2]!.options.targets = 'everywhere';
     const { file } = await writeTempConfig(config);
     const result = await tapline(['validate', '--config', file, '--json']);
     expect(result.code).toBe(1);
@@ -78,7 +78,7 @@ describe('tapline validate', { timeout: 30_000 }, () => {
 
   it('refuses a chain whose types do not fit, naming both steps', async () => {
     const config = defaultPipeline('tcp://127.0.0.1:1');
-    config.pipeline[0]!.options = { address: 'tcp://127.0.0.1:1', decode: 'raw' } as never;
+    config.pipeline[0]!.options = { address: 'tcp://127.0.0.1:1', decode: 'raw' };
     const { file } = await writeTempConfig(config);
     const result = await tapline(['validate', '--config', file]);
     expect(result.code).toBe(1);

@@ -1,7 +1,7 @@
 import { createPluginStep, runDomain } from '@tapline/testkit';
 import type { MessageContext } from '@tapline/core';
 import { describe, expect, it } from 'vitest';
-import dedupe, { type DedupeDomain } from '../src/index.js';
+import dedupe from '../src/index.js';
 
 let nextId = 1;
 /** A context received at a given monotonic time, so windows are tested without waiting. */
@@ -51,8 +51,8 @@ describe('dedupe', () => {
       'forwarded', // 1 was evicted when 3 arrived
       'dropped',
     ]);
-    expect((domain as DedupeDomain).size).toBe(2);
-    expect((domain as DedupeDomain).evicted).toBe(2);
+    expect(domain.size).toBe(2);
+    expect(domain.evicted).toBe(2);
   });
 
   it('fails a record without the key with a coded error, or forwards it when told to', async () => {

@@ -68,7 +68,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
 
   /** Registers the next step (or any consumer) on the data channel. Call while wiring. */
   onHandled(fn: (output: TOut, message: MessageContext) => unknown, name = 'tapline'): this {
-    this.hooks.handled.tap(name, fn as (output: TOut, message: MessageContext) => void);
+    this.hooks.handled.tap(name, fn);
     return this;
   }
 
@@ -159,3 +159,11 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     }
   }
 }
+
+/**
+ * A domain of whatever types: what the host and tools hold steps as. `unknown` would not do:
+ * a `BaseDomain<Record<string, unknown>>` is not assignable to `BaseDomain<unknown>`, since
+ * `handle` takes its input.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type AnyDomain = BaseDomain<any, any>;

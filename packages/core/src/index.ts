@@ -2,8 +2,8 @@
  * `@tapline/core`: everything a Tapline domain plugin is written against.
  * @packageDocumentation
  */
-export { BaseDomain, type DomainIdentity, type ExecuteResult } from './base-domain.js';
-export { SourceDomain, isSource, type Outcome } from './source-domain.js';
+export { BaseDomain, type AnyDomain, type DomainIdentity, type ExecuteResult } from './base-domain.js';
+export { SourceDomain, isSource, type AnySource, type Outcome } from './source-domain.js';
 export { DROP, type Drop } from './drop.js';
 export { createMessageContext, type MessageContext } from './message-context.js';
 export { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
@@ -14,6 +14,7 @@ export {
   API_VERSION,
   definePlugin,
   resolveType,
+  type AnyManifest,
   type OptionsOf,
   type PluginContext,
   type PluginManifest,

@@ -1,4 +1,4 @@
-import type { BaseDomain } from './base-domain.js';
+import type { AnyDomain } from './base-domain.js';
 import { DurationWindow, type DurationStats } from './duration-window.js';
 import { HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
 
@@ -58,7 +58,7 @@ export class Monitor {
   }
 
   /** Taps a domain's monitoring channel. Call while wiring. */
-  attach(domain: BaseDomain<any, any>): this {
+  attach(domain: AnyDomain): this {
     // Nearly every event is the domain's `handle`: its entry is found once, here.
     const handled = this.entry(domain.id, HANDLE_OPERATION);
     domain.onSuccess((event) => {

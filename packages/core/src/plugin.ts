@@ -1,6 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
-import type { BaseDomain } from './base-domain.js';
+import type { AnyDomain } from './base-domain.js';
 import type { Problem } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Monitor } from './monitor.js';
@@ -39,10 +39,7 @@ export type TypeSpec<O> = TypeName | ((options: O, input: TypeName) => TypeName)
  * @typeParam S - the options schema (TypeBox, or plain JSON Schema)
  * @typeParam D - the domain `create` returns
  */
-export interface PluginManifest<
-  S extends object = TSchema,
-  D extends BaseDomain<any, any> = BaseDomain<any, any>,
-> {
+export interface PluginManifest<S extends object = TSchema, D extends AnyDomain = AnyDomain> {
   /** Unique, `tapline:processor` style; used in logs and errors. */
   readonly name: string;
   /** The plugin API major this plugin was written for: {@link API_VERSION}. */
@@ -66,7 +63,7 @@ export interface PluginManifest<
  * Declares a plugin. Returns its argument unchanged: it exists so that the options' static type
  * is inferred from the same schema the host validates with.
  */
-export function definePlugin<S extends object, D extends BaseDomain<any, any>>(
+export function definePlugin<S extends object, D extends AnyDomain>(
   manifest: PluginManifest<S, D>,
 ): PluginManifest<S, D> {
   return manifest;
@@ -76,3 +73,7 @@ export function definePlugin<S extends object, D extends BaseDomain<any, any>>(
 export function resolveType<O>(spec: TypeSpec<O>, options: O, input: TypeName = 'any'): TypeName {
   return typeof spec === 'function' ? spec(options, input) : spec;
 }
+
+/** A manifest of whatever options and domain: what the host holds loaded plugins as. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- options and domain vary per plugin
+export type AnyManifest = PluginManifest<any, any>;

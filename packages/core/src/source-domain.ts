@@ -1,4 +1,4 @@
-import { BaseDomain, type DomainIdentity } from './base-domain.js';
+import { BaseDomain, type AnyDomain, type DomainIdentity } from './base-domain.js';
 import { unboundedIntake, type Intake } from './intake.js';
 import type { MessageContext } from './message-context.js';
 
@@ -48,6 +48,10 @@ export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseD
 }
 
 /** Whether a domain is a source. */
-export function isSource(domain: BaseDomain<any, any>): domain is SourceDomain<any, any> {
+export function isSource(domain: AnyDomain): domain is AnySource {
   return domain.kind === 'source';
 }
+
+/** A source of whatever types (see {@link AnyDomain}). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as AnyDomain
+export type AnySource = SourceDomain<any, any>;

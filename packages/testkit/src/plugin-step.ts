@@ -1,9 +1,9 @@
-import { PluginError, resolveType, type BaseDomain, type PluginManifest, type TypeName } from '@tapline/core';
+import { PluginError, resolveType, type PluginManifest, type TypeName, type AnyDomain } from '@tapline/core';
 import { checkManifest, validatePluginOptions } from '@tapline/host';
 import { createTestContext, type TestContext, type TestContextOptions } from './test-context.js';
 
 /** A step made from a manifest as the host makes it, but not wired into a pipeline. */
-export interface PluginStep<D extends BaseDomain<any, any>, O = unknown> {
+export interface PluginStep<D extends AnyDomain, O = unknown> {
   readonly domain: D;
   /** The options `create` received: validated, defaults applied. */
   readonly options: O;
@@ -25,7 +25,7 @@ export interface PluginStepOptions extends TestContextOptions {
  * `check()` problems; a `ConfigError` TAPLINE_ERR_OPTIONS_INVALID listing every problem),
  * then calls `create` with a test context. Neither initializes nor starts the domain.
  */
-export async function createPluginStep<S extends object, D extends BaseDomain<any, any>>(
+export async function createPluginStep<S extends object, D extends AnyDomain>(
   manifest: PluginManifest<S, D>,
   rawOptions: unknown = {},
   overrides: PluginStepOptions = {},
@@ -33,9 +33,9 @@ export async function createPluginStep<S extends object, D extends BaseDomain<an
   const { inputType, ...contextFields } = overrides;
   const context = createTestContext({ plugin: manifest.name, ...contextFields });
   checkManifest(manifest, context.id, manifest.name);
-  const options = validatePluginOptions(manifest as PluginManifest<any, D>, rawOptions, {
+  const options: Parameters<PluginManifest<S, D>['create']>[0] = validatePluginOptions(manifest, rawOptions, {
     step: context.id,
-  }) as Parameters<PluginManifest<S, D>['create']>[0];
+  });
   const input = resolveType(manifest.input, options);
   const output = resolveType(manifest.output, options, inputType ?? input);
   let domain: D;

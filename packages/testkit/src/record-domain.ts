@@ -1,4 +1,4 @@
-import type { BaseDomain, ErrorEvent, MessageContext, SuccessEvent } from '@tapline/core';
+import type { BaseDomain, ErrorEvent, MessageContext, SuccessEvent, AnyDomain } from '@tapline/core';
 
 /** What became of one message a domain handled. */
 export type Outcome<TOut> =
@@ -26,12 +26,12 @@ export interface DomainRecording<TOut> {
 }
 
 interface Slot {
-  current: Recording<any> | undefined;
+  current: Recording<unknown> | undefined;
 }
 
 // Taps are made once per domain and pointed at the current recording: tapable recompiles per tap,
 // and a domain recorded several times in one test must not report each event several times.
-const slots = new WeakMap<BaseDomain<any, any>, Slot>();
+const slots = new WeakMap<AnyDomain, Slot>();
 
 class Recording<TOut> implements DomainRecording<TOut> {
   readonly outputs: TOut[] = [];
@@ -83,7 +83,7 @@ class Recording<TOut> implements DomainRecording<TOut> {
  * Starts recording what a domain forwards and reports; one recording per domain at a time.
  * Use it for sources, whose messages arrive on their own; {@link runDomain} uses it too.
  */
-export function recordDomain<TOut>(domain: BaseDomain<any, TOut>): DomainRecording<TOut> {
+export function recordDomain<TOut>(domain: BaseDomain<never, TOut>): DomainRecording<TOut> {
   let slot = slots.get(domain);
   if (slot === undefined) {
     const s: Slot = { current: undefined };

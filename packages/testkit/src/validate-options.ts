@@ -1,4 +1,10 @@
-import { ConfigError, type OptionsOf, type PluginManifest, type Problem } from '@tapline/core';
+import {
+  ConfigError,
+  type AnyDomain,
+  type OptionsOf,
+  type PluginManifest,
+  type Problem,
+} from '@tapline/core';
 import { validatePluginOptions } from '@tapline/host';
 
 /** What {@link validateOptions} found: the options `create` would receive, or every problem. */
@@ -20,7 +26,7 @@ export interface ValidateOptionsSettings {
  * unset variable is a problem too.
  */
 export function validateOptions<S extends object>(
-  manifest: Pick<PluginManifest<S, any>, 'name' | 'options' | 'check'>,
+  manifest: Pick<PluginManifest<S, AnyDomain>, 'name' | 'options' | 'check'>,
   rawOptions: unknown,
   settings: ValidateOptionsSettings = {},
 ): OptionsResult<OptionsOf<S>> {

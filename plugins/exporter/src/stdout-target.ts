@@ -31,8 +31,9 @@ export class StdoutTarget implements ExportTarget {
     this.name = name;
   }
 
-  async open(): Promise<void> {
+  open(): Promise<void> {
     this.stream.on('error', this.onError);
+    return Promise.resolve();
   }
 
   write(json: string): Promise<void> {

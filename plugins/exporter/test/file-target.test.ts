@@ -76,7 +76,7 @@ describe('exporter file target', () => {
     const dir = await tempDir();
     const d = exporter(dir, { flushBytes: 100, flushIntervalMs: 60_000 });
     await d.initialize();
-    for (let i = 0; i < 20; i++) d.execute({ i });
+    for (let i = 0; i < 20; i++) void d.execute({ i });
     const path = join(dir, 'out/records.ndjson');
     await expect.poll(async () => (await stat(path)).size).toBeGreaterThan(100);
     await d.shutdown();
@@ -87,7 +87,7 @@ describe('exporter file target', () => {
     const dir = await tempDir();
     const d = exporter(dir, { flushIntervalMs: 20 });
     await d.initialize();
-    d.execute({ only: 1 });
+    void d.execute({ only: 1 });
     const path = join(dir, 'out/records.ndjson');
     await expect.poll(async () => (await stat(path)).size).toBe('{"only":1}\n'.length);
     await d.shutdown();
@@ -98,7 +98,7 @@ describe('exporter file target', () => {
     const d = exporter(dir, { path: 'r.ndjson', flushBytes: 64, rotateBytes: 200, rotateKeep: 3 });
     await d.initialize();
     const n = 300;
-    for (let i = 0; i < n; i++) d.execute({ i, pad: 'xxxxxxxxxx' });
+    for (let i = 0; i < n; i++) void d.execute({ i, pad: 'xxxxxxxxxx' });
     await d.shutdown();
     const names = (await readdir(dir)).sort();
     expect(names).toEqual(['r.ndjson', 'r.ndjson.1', 'r.ndjson.2', 'r.ndjson.3']);

@@ -170,7 +170,8 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
         socket.receiveTimeout = FLOWING;
         waiting = false;
       }
-      if (frames.length === 1) this.ingest(frames[0]!);
+      // ingest() never rejects (handle reports failures as events): nothing to wait for here.
+      if (frames.length === 1) void this.ingest(frames[0]!);
       else this.ingestFrames(frames, sub);
       if (++taken === YIELD_EVERY) {
         taken = 0;
@@ -181,12 +182,12 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
 
   private ingestFrames(frames: Buffer[], sub: boolean): void {
     if (sub && frames.length === 2) {
-      this.ingest(frames[1]!, { topic: this.topicOf(frames[0]!) });
+      void this.ingest(frames[1]!, { topic: this.topicOf(frames[0]!) });
       return;
     }
     const { payload, attributes } = shapeFrames(frames, sub ? 1 : 0, this.frames);
-    if (sub) this.ingest(payload, { topic: this.topicOf(frames[0]!), ...attributes });
-    else this.ingest(payload, attributes);
+    if (sub) void this.ingest(payload, { topic: this.topicOf(frames[0]!), ...attributes });
+    else void this.ingest(payload, attributes);
   }
 
   /** Publishers mostly repeat one topic: keep its string instead of decoding it per message. */

@@ -49,7 +49,7 @@ export async function packLocal(dir: string): Promise<Record<string, string>> {
       const [cmd, args, cwd] = text.includes('"workspace:')
         ? ['pnpm', ['pack', '--pack-destination', destination], packageDir]
         : ['npm', ['pack', packageDir, '--pack-destination', destination], destination];
-      const { stdout } = await run(cmd, args as string[], { cwd, timeout: 60_000 });
+      const { stdout } = await run(cmd, args, { cwd, timeout: 60_000 });
       const tarball = path.basename(stdout.trim().split('\n').pop()!.trim());
       ranges[name] = `file:${LOCAL_FOLDER}/${tarball}`;
     } catch (err) {

@@ -1,4 +1,5 @@
 import { messageOf } from '@tapline/core';
+import type { ValidConfigData } from '../config/loaded-config.js';
 import { startMonitoringServer, type MonitoringServer } from '../http/monitoring-server.js';
 import { Reloader } from '../reload/reloader.js';
 import { watchConfig } from '../reload/watch-config.js';
@@ -97,7 +98,11 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
         // The config's log level applies before its plugins load (which may log).
         onRead: ({ file, data, problems }) => {
           if (problems.length > 0) return;
-          logger.level = resolveLogLevel(options.logLevel, env, data.log.level);
+          logger.level = resolveLogLevel(
+            options.logLevel,
+            env,
+            (data as unknown as ValidConfigData).log.level,
+          );
           logger.info({ config: file }, `loaded ${file}`);
         },
       });

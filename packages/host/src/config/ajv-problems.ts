@@ -31,7 +31,7 @@ function unknownKey(key: string, parentSchema: unknown): string {
 }
 
 function describe(e: ErrorObject): string {
-  const p = e.params as Record<string, any>;
+  const p = e.params;
   switch (e.keyword) {
     case 'additionalProperties':
       return unknownKey(String(p.additionalProperty), e.parentSchema);
@@ -45,7 +45,7 @@ function describe(e: ErrorObject): string {
       return `must be ${JSON.stringify(p.allowedValue)}`;
     case 'not':
       return e.schema !== null && typeof e.schema === 'object' && 'const' in e.schema
-        ? `must not be ${JSON.stringify((e.schema as { const: unknown }).const)}; use an object or false`
+        ? `must not be ${JSON.stringify(e.schema.const)}; use an object or false`
         : (e.message ?? 'is not allowed');
     case 'minLength':
       return p.limit === 1 ? 'must not be empty' : `must be at least ${p.limit} characters long`;
@@ -71,7 +71,7 @@ type Branch = { properties?: Record<string, unknown> };
 /** The one value a schema allows, when it allows exactly one (`const`, or an enum of one). */
 function literal(schema: unknown): { value: unknown } | undefined {
   if (schema === null || typeof schema !== 'object') return undefined;
-  if ('const' in schema) return { value: (schema as { const: unknown }).const };
+  if ('const' in schema) return { value: schema.const };
   const values = (schema as { enum?: unknown[] }).enum;
   return values?.length === 1 ? { value: values[0] } : undefined;
 }
@@ -92,7 +92,7 @@ function narrowUnion(
   const literals = branches.map(literal);
   if (literals.every((l) => l !== undefined)) {
     return {
-      problem: { path: union.instancePath, message: `must be one of ${list(literals.map((l) => l!.value))}` },
+      problem: { path: union.instancePath, message: `must be one of ${list(literals.map((l) => l.value))}` },
     };
   }
   const data = union.data as Record<string, unknown> | null;
@@ -160,7 +160,7 @@ export function ajvProblems(
     }
     // anyOf/oneOf summaries repeat what their branches said.
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
-    const p = e.params as Record<string, any>;
+    const p = e.params;
     const at = base + e.instancePath;
     if (e.keyword === 'additionalProperties') {
       add(childPointer(at, String(p.additionalProperty)), describe(e), undefined, true);

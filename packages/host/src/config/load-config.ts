@@ -6,7 +6,7 @@ import { ajvProblems } from './ajv-problems.js';
 import type { ConfigSource } from './config-source.js';
 import { expandValue, unsetProblems, type UnsetVariable } from './env.js';
 import { exposureProblem } from '../http/access-policy.js';
-import type { LoadedConfig, MonitorHttpConfig, StepConfig } from './loaded-config.js';
+import type { LoadedConfig, MonitorHttpConfig, StepConfig, ValidConfigData } from './loaded-config.js';
 import { duplicateKeyProblems } from './duplicate-keys.js';
 import { parseConfigText } from './parse-json.js';
 import { configValidator } from './schema.js';
@@ -33,8 +33,8 @@ export interface ReadConfig {
   readonly file: string;
   readonly dir: string;
   readonly source: ConfigSource;
-  /** The parsed value, `${VAR}` filled in. */
-  readonly data: Record<string, any>;
+  /** The parsed value, `${VAR}` filled in: {@link ValidConfigData} once `problems` is empty. */
+  readonly data: Record<string, unknown>;
   /** Every step entry that names a plugin, whatever else is wrong with the file. */
   readonly steps: StepConfig[];
   /** The schema's problems, duplicate keys and step ids, each with its pointer, line and column. */
@@ -58,7 +58,7 @@ export async function readConfig(opts: LoadConfigOptions = {}): Promise<ReadConf
   const { tests, ...rest } = isObject ? (value as Record<string, unknown>) : { tests: undefined };
   const data = expandValue(isObject ? rest : value, opts.env ?? process.env, '', unset) as Record<
     string,
-    any
+    unknown
   >;
   if (tests !== undefined) data.tests = tests;
   if (unset.length > 0) throw new ConfigError('TAPLINE_ERR_ENV_UNSET', file, unsetProblems(unset, source));
@@ -69,7 +69,7 @@ export async function readConfig(opts: LoadConfigOptions = {}): Promise<ReadConf
     ...ajvProblems(valid ? [] : validate.errors, '', source),
   ];
   const steps = Array.isArray(data?.pipeline) ? readSteps(data.pipeline, problems, source) : [];
-  if (valid) httpProblems(data.monitor.http, problems, source);
+  if (valid) httpProblems((data as unknown as ValidConfigData).monitor.http, problems, source);
   // A schema failure always says why; this keeps "invalid" from passing for "no problems".
   if (!valid && problems.length === 0)
     problems.push({ path: '', message: 'does not match the config schema' });
@@ -91,8 +91,9 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
 }
 
 /** The LoadedConfig of a file read without problems. */
-export function configOf({ file, dir, source, data, steps }: ReadConfig): LoadedConfig {
-  const http = data.monitor.http as MonitorHttpConfig | false;
+export function configOf({ file, dir, source, data: raw, steps }: ReadConfig): LoadedConfig {
+  const data = raw as unknown as ValidConfigData;
+  const http = data.monitor.http;
   const config: LoadedConfig = {
     file,
     dir,

@@ -24,6 +24,14 @@ export interface MonitorHttpConfig {
   readonly unauthenticated: boolean;
 }
 
+/** A config file's data once its schema accepted it: what the schema guarantees, defaults filled in. */
+export interface ValidConfigData {
+  readonly runtime: { readonly maxInFlight: number; readonly shutdownTimeoutMs: number };
+  readonly deadLetter: { readonly path: string } | false;
+  readonly monitor: { readonly durationsWindow: number; readonly http: MonitorHttpConfig | false };
+  readonly log: { readonly level: string };
+}
+
 /** A validated pipeline config with every default filled in. */
 export interface LoadedConfig {
   /** Absolute path of the config file. */

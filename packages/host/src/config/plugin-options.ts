@@ -5,6 +5,8 @@ import {
   type OptionsOf,
   type PluginManifest,
   type Problem,
+  type AnyDomain,
+  type AnyManifest,
 } from '@tapline/core';
 import type { ValidateFunction } from 'ajv';
 import { ajvProblems } from './ajv-problems.js';
@@ -31,14 +33,12 @@ export interface OptionsLocation {
 const ajv = createAjv(false);
 const compiled = new WeakMap<object, ValidateFunction>();
 
-function validatorFor(
-  manifest: Pick<PluginManifest<any, any>, 'name' | 'options'>,
-  step: string,
-): ValidateFunction {
-  let validate = compiled.get(manifest.options);
+function validatorFor(manifest: Pick<AnyManifest, 'name' | 'options'>, step: string): ValidateFunction {
+  const schema = manifest.options as object;
+  let validate = compiled.get(schema);
   if (validate !== undefined) return validate;
   try {
-    validate = ajv.compile(manifest.options);
+    validate = ajv.compile(schema);
   } catch (err) {
     throw new PluginLoadError(
       'TAPLINE_ERR_PLUGIN_INVALID',
@@ -48,7 +48,7 @@ function validatorFor(
       err,
     );
   }
-  compiled.set(manifest.options, validate);
+  compiled.set(schema, validate);
   return validate;
 }
 
@@ -65,7 +65,8 @@ function expandDefaults(
     return value;
   const out = value as Record<string, unknown>;
   for (const key of Object.keys(out)) {
-    out[key] = expandDefaults(out[key], (given as any)[key], env, childPointer(pointer, key), unset);
+    const inGiven = (given as Record<string, unknown>)[key];
+    out[key] = expandDefaults(out[key], inGiven, env, childPointer(pointer, key), unset);
   }
   return out;
 }
@@ -82,7 +83,7 @@ function expandDefaults(
  * @throws PluginLoadError `TAPLINE_ERR_PLUGIN_INVALID` when the plugin's schema does not compile
  */
 export function validatePluginOptions<S extends object>(
-  manifest: Pick<PluginManifest<S, any>, 'name' | 'options' | 'check'>,
+  manifest: Pick<PluginManifest<S, AnyDomain>, 'name' | 'options' | 'check'>,
   rawOptions: unknown,
   where: OptionsLocation = {},
 ): OptionsOf<S> {

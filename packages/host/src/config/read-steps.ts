@@ -8,13 +8,14 @@ export function readSteps(raw: unknown[], problems: Problem[], source: ConfigSou
   const steps: StepConfig[] = [];
   const firstById = new Map<string, StepConfig>();
   raw.forEach((entry, index) => {
-    if (entry === null || typeof entry !== 'object' || typeof (entry as any).plugin !== 'string') return;
-    const s = entry as Record<string, any>;
+    if (entry === null || typeof entry !== 'object') return;
+    const s = entry as Record<string, unknown>;
+    if (typeof s.plugin !== 'string') return;
     const pointer = `/pipeline/${index}`;
     const step: StepConfig = {
       id: typeof s.id === 'string' ? s.id : defaultStepId(s.plugin),
       plugin: s.plugin,
-      options: s.options ?? {},
+      options: (s.options ?? {}) as Record<string, unknown>,
       enabled: s.enabled !== false,
       pointer,
       ...(typeof s.description === 'string' ? { description: s.description } : {}),

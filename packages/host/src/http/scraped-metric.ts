@@ -28,7 +28,7 @@ export class ScrapedMetric {
     private readonly samples: () => Sample[],
   ) {}
 
-  async get(): Promise<{
+  get(): Promise<{
     name: string;
     help: string;
     type: MetricType;
@@ -40,7 +40,13 @@ export class ScrapedMetric {
       value: s.value,
       metricName: s.suffix ? this.name + s.suffix : undefined,
     }));
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+    return Promise.resolve({
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values,
+    });
   }
 
   /** Nothing to reset: the numbers belong to the host. */

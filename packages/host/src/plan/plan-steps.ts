@@ -46,7 +46,7 @@ export async function planSteps(steps: readonly StepConfig[], ctx: PlanContext):
         step: step.id,
         env: ctx.env,
       };
-      const options = validatePluginOptions(manifest, step.options, where);
+      const options: unknown = validatePluginOptions(manifest, step.options, where);
       planned.push({
         id: step.id,
         specifier: step.plugin,

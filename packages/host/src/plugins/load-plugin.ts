@@ -4,14 +4,14 @@ import {
   messageOf,
   silentLogger,
   type Logger,
-  type PluginManifest,
+  type AnyManifest,
 } from '@tapline/core';
 import { outsideDir } from './outside-config.js';
 import { resolvePlugin, type PluginOrigin } from './resolve-plugin.js';
 
 /** A plugin's manifest with where it was loaded from. */
 export interface LoadedPlugin {
-  readonly manifest: PluginManifest<any, any>;
+  readonly manifest: AnyManifest;
   /** The file URL the module was imported from. */
   readonly url: string;
   /** Where it was found: the file, how, and its package's name and version. */
@@ -35,7 +35,7 @@ function missingFields(m: Record<string, unknown>): string[] {
 }
 
 /** Checks that a module's default export is a manifest for this plugin API. */
-export function checkManifest(value: unknown, step: string, plugin: string): PluginManifest<any, any> {
+export function checkManifest(value: unknown, step: string, plugin: string): AnyManifest {
   if (value === null || typeof value !== 'object') {
     throw new PluginLoadError(
       'TAPLINE_ERR_PLUGIN_INVALID',
@@ -55,7 +55,7 @@ export function checkManifest(value: unknown, step: string, plugin: string): Plu
         'export default definePlugin({ ... }) from @tapline/core',
     );
   }
-  const manifest = value as PluginManifest<any, any>;
+  const manifest = value as AnyManifest;
   if (manifest.apiVersion !== API_VERSION) {
     throw new PluginLoadError(
       'TAPLINE_ERR_PLUGIN_API_VERSION',
@@ -101,7 +101,7 @@ export async function loadPlugin(
   let exported = mod.default;
   // A CommonJS build of an ES module puts the manifest one level down.
   if (exported !== null && typeof exported === 'object' && 'default' in exported && !('create' in exported)) {
-    exported = (exported as { default: unknown }).default;
+    exported = exported.default;
   }
   return { manifest: checkManifest(exported, step, plugin), url, origin };
 }

@@ -1,4 +1,4 @@
-import { PluginError, isSource, type SourceDomain } from '@tapline/core';
+import { PluginError, isSource, type AnySource } from '@tapline/core';
 import type { HostParts } from '../runtime/host.js';
 import type { HostStep } from '../runtime/host-types.js';
 import { wireStep } from '../runtime/wire.js';
@@ -6,7 +6,7 @@ import { shutdownQuietly, stepOf } from './build-steps.js';
 
 /** Hands a source the host's intake (and the settlement it asks for), then starts it. */
 export async function startSource(parts: HostParts, step: HostStep): Promise<void> {
-  const source = step.domain as SourceDomain<any, any>;
+  const source = step.domain as AnySource;
   source.intake = parts.accounting;
   parts.accounting.notify =
     typeof source.settled === 'function' ? (m, outcome) => source.settled!(m, outcome) : undefined;

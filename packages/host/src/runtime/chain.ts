@@ -1,4 +1,4 @@
-import { ChainError, accepts, resolveType, type PluginManifest, type TypeName } from '@tapline/core';
+import { ChainError, accepts, resolveType, type TypeName, type AnyManifest } from '@tapline/core';
 import type { PluginOrigin } from '../plugins/resolve-plugin.js';
 
 /** A step whose plugin is loaded and options validated, before its domain exists. */
@@ -6,7 +6,7 @@ export interface PlannedStep {
   readonly id: string;
   readonly specifier: string;
   readonly url: string;
-  readonly manifest: PluginManifest<any, any>;
+  readonly manifest: AnyManifest;
   readonly options: unknown;
   /** Where the plugin was loaded from. */
   readonly origin: PluginOrigin;

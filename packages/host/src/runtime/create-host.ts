@@ -6,8 +6,8 @@ import {
   isSource,
   prometheus,
   silentLogger,
-  type BaseDomain,
   type PluginContext,
+  type AnyDomain,
 } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { planPipeline } from '../plan/plan-pipeline.js';
@@ -19,8 +19,8 @@ import type { CreateHostOptions, HostStep } from './host-types.js';
 import { wire, type Wiring } from './wire.js';
 import { ReloadStats } from '../reload/reload-stats.js';
 
-function looksLikeDomain(value: unknown): value is BaseDomain<any, any> {
-  const d = value as Partial<BaseDomain<any, any>> | null;
+function looksLikeDomain(value: unknown): value is AnyDomain {
+  const d = value as Partial<AnyDomain> | null;
   return (
     d !== null &&
     typeof d === 'object' &&
@@ -31,7 +31,7 @@ function looksLikeDomain(value: unknown): value is BaseDomain<any, any> {
   );
 }
 
-export async function createDomain(p: PlannedStep, ctx: PluginContext): Promise<BaseDomain<any, any>> {
+export async function createDomain(p: PlannedStep, ctx: PluginContext): Promise<AnyDomain> {
   let domain: unknown;
   try {
     domain = await p.manifest.create(p.options, ctx);

@@ -83,7 +83,7 @@ export class DeadLetters {
       });
       return this.lines.append(`${head.slice(0, -1)}${payloadField(message.raw)}}`);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 

@@ -1,10 +1,10 @@
 import type {
-  BaseDomain,
   DurationStats,
   Logger,
   MonitorMetrics,
   TaplineError,
   prometheus,
+  AnyDomain,
 } from '@tapline/core';
 import type { ReloadSnapshot } from '../reload/reload-stats.js';
 import type { PluginOrigin } from '../plugins/resolve-plugin.js';
@@ -31,7 +31,7 @@ export interface HostStep {
   readonly input: string;
   /** The output type name, resolved for the step's options and the type it is fed. */
   readonly output: string;
-  readonly domain: BaseDomain<any, any>;
+  readonly domain: AnyDomain;
   /** @internal What the step was built from: a reload keeps the step when this is unchanged. */
   readonly planned: PlannedStep;
 }

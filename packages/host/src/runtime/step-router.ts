@@ -1,10 +1,10 @@
-import type { BaseDomain, MessageContext } from '@tapline/core';
+import type { MessageContext, AnyDomain } from '@tapline/core';
 
 /** Where a step hands on the messages of one chain generation: those with `id >= since`. */
 interface Route {
   readonly since: number;
   /** The next step in that generation; none: the step is the last, the message completes. */
-  readonly next: BaseDomain<any, any> | undefined;
+  readonly next: AnyDomain | undefined;
   prev: Route | undefined;
 }
 
@@ -19,7 +19,7 @@ export class StepRouter {
   private route: Route;
 
   constructor(
-    next: BaseDomain<any, any> | undefined,
+    next: AnyDomain | undefined,
     private readonly complete: (message: MessageContext) => void,
   ) {
     this.route = { since: 0, next, prev: undefined };
@@ -31,11 +31,11 @@ export class StepRouter {
     const next = r.next;
     // handle() never throws and never rejects, so its promise needs no handler.
     if (next === undefined) this.complete(message);
-    else next.handle(output, message);
+    else void next.handle(output, message);
   };
 
   /** Messages with `id >= since` go to `next` from now on; older ones keep their route. */
-  add(since: number, next: BaseDomain<any, any> | undefined): void {
+  add(since: number, next: AnyDomain | undefined): void {
     this.route = { since, next, prev: this.route };
   }
 

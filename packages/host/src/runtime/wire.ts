@@ -1,4 +1,4 @@
-import type { BaseDomain, ErrorEvent, MessageContext, Monitor } from '@tapline/core';
+import type { ErrorEvent, MessageContext, Monitor, AnyDomain } from '@tapline/core';
 import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';
 import { StepRouter } from './step-router.js';
@@ -9,7 +9,7 @@ export interface Wiring {
   readonly accounting: Accounting;
   readonly deadLetters: DeadLetters;
   /** Each wired step's `handled` router, by domain. */
-  readonly routers: Map<BaseDomain<any, any>, StepRouter>;
+  readonly routers: Map<AnyDomain, StepRouter>;
 }
 
 /**
@@ -18,11 +18,7 @@ export interface Wiring {
  * written (or lost), to the accounting, and `handled` to a router that hands each message to
  * `next` (or, for the last step, completes it).
  */
-export function wireStep(
-  domain: BaseDomain<any, any>,
-  next: BaseDomain<any, any> | undefined,
-  wiring: Wiring,
-): StepRouter {
+export function wireStep(domain: AnyDomain, next: AnyDomain | undefined, wiring: Wiring): StepRouter {
   const { monitor, accounting, deadLetters } = wiring;
   monitor.attach(domain);
   domain.onDropped(
@@ -43,6 +39,6 @@ export function wireStep(
 }
 
 /** Wires a chain of steps in order: each one's `handled` to the next one's `handle`. */
-export function wire(domains: readonly BaseDomain<any, any>[], wiring: Wiring): void {
+export function wire(domains: readonly AnyDomain[], wiring: Wiring): void {
   for (let i = 0; i < domains.length; i++) wireStep(domains[i]!, domains[i + 1], wiring);
 }

@@ -1,4 +1,4 @@
-import type { BaseDomain } from '@tapline/core';
+import type { AnyDomain } from '@tapline/core';
 
 /** What an export target offers, as `@tapline/plugin-exporter`'s targets do. */
 interface TargetLike {
@@ -21,7 +21,7 @@ function isTarget(value: unknown): value is TargetLike {
  *
  * @returns false when the domain has no such targets: the test then captures its input instead
  */
-export function captureTargets(domain: BaseDomain<any, any>, onWrite: (json: string) => void): boolean {
+export function captureTargets(domain: AnyDomain, onWrite: (json: string) => void): boolean {
   const targets = (domain as { targets?: unknown }).targets;
   if (!Array.isArray(targets) || targets.length === 0 || !targets.every(isTarget)) return false;
   const capture: TargetLike = {

@@ -5,7 +5,8 @@ import {
   messageOf,
   prometheus,
   silentLogger,
-  type PluginManifest,
+  type AnyDomain,
+  type AnyManifest,
 } from '@tapline/core';
 import { validatePluginOptions } from '../config/plugin-options.js';
 import { loadPlugin } from '../plugins/load-plugin.js';
@@ -14,7 +15,7 @@ import { snapshot } from './test-trace.js';
 
 const PROCESSOR = '@tapline/plugin-processor';
 
-async function loadProcessor(dirs: readonly string[]): Promise<PluginManifest<any, any> | string> {
+async function loadProcessor(dirs: readonly string[]): Promise<AnyManifest | string> {
   let last: unknown;
   for (const dir of dirs) {
     try {
@@ -34,7 +35,7 @@ async function loadProcessor(dirs: readonly string[]): Promise<PluginManifest<an
  * @param dirs where the processor is resolved from, in order (the config's directory first)
  */
 export function conditionCompiler(dirs: readonly string[]): CompileCondition {
-  let processor: Promise<PluginManifest<any, any> | string> | undefined;
+  let processor: Promise<AnyManifest | string> | undefined;
   return async (where) => {
     const manifest = await (processor ??= loadProcessor(dirs));
     if (typeof manifest === 'string') return manifest;
@@ -48,7 +49,7 @@ export function conditionCompiler(dirs: readonly string[]): CompileCondition {
       );
       return `"where" is not a condition of the processor's filter: ${problems.join('; ')}`;
     }
-    const domain = await manifest.create(options, {
+    const domain = (await manifest.create(options, {
       id: 'where',
       plugin: manifest.name,
       logger: silentLogger,
@@ -56,10 +57,10 @@ export function conditionCompiler(dirs: readonly string[]): CompileCondition {
       monitor: new Monitor(),
       configDir: dirs[0] ?? process.cwd(),
       signal: new AbortController().signal,
-    });
+    })) as AnyDomain;
     return (record) => {
       try {
-        return domain.execute(snapshot(record), undefined as never) !== DROP;
+        return (domain.execute(snapshot(record), undefined as never) as unknown) !== DROP;
       } catch {
         return false; // not a record: it matches no condition
       }

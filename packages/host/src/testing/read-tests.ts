@@ -39,7 +39,10 @@ function validate(file: string, value: unknown, source: Parameters<typeof ajvPro
   }
 }
 
-async function parse(file: string): Promise<{ value: any; source: Parameters<typeof ajvProblems>[2] }> {
+/** A parsed JSON file: its fields are read as the schema (checked next) says they are. */
+type Parsed = Record<string, unknown> | null;
+
+async function parse(file: string): Promise<{ value: Parsed; source: Parameters<typeof ajvProblems>[2] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -48,7 +51,11 @@ async function parse(file: string): Promise<{ value: any; source: Parameters<typ
     throw new TestFileError('TAPLINE_ERR_TEST_NOT_FOUND', file, [problem]);
   }
   try {
-    return parseConfigText(file, text);
+    const { value, source } = parseConfigText(file, text);
+    return {
+      value: value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null,
+      source,
+    };
   } catch (err) {
     if (err instanceof ConfigError) throw new TestFileError('TAPLINE_ERR_TEST_PARSE', file, err.problems);
     throw err;
@@ -66,6 +73,7 @@ export async function readTestFile(file: string, config: string | undefined): Pr
   // A config named as a test file: its own tests.
   if (Array.isArray(value?.pipeline)) return readConfigTests(file);
   validate(file, value, source);
+  if (value === null) return []; // the schema refused it already
   const dir = path.dirname(file);
   const fileConfig = typeof value.config === 'string' ? path.resolve(dir, value.config) : config;
   const tests = value.tests as TestCase[];
@@ -84,7 +92,7 @@ export async function readTestFile(file: string, config: string | undefined): Pr
 /** Reads the `tests` a config file holds itself (none when it has no `tests`). */
 export async function readConfigTests(configFile: string): Promise<LoadedTest[]> {
   const { value, source } = await parse(configFile);
-  if (value === null || typeof value !== 'object' || value.tests === undefined) return [];
+  if (value === null || value.tests === undefined) return [];
   validate(configFile, { tests: value.tests }, source);
   return (value.tests as TestCase[]).map((test, i) => ({
     file: configFile,

@@ -11,5 +11,6 @@ export const testSchemaPath: string = fileURLToPath(
 
 /** The test file schema as the JSON file holds it: the TypeBox schema, as plain JSON, with its draft. */
 export function testFileJsonSchema(): Record<string, unknown> {
-  return { $schema: 'http://json-schema.org/draft-07/schema#', ...JSON.parse(JSON.stringify(TestFile)) };
+  const plain = JSON.parse(JSON.stringify(TestFile)) as Record<string, unknown>;
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...plain };
 }

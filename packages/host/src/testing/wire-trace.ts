@@ -1,4 +1,4 @@
-import type { BaseDomain, MessageContext } from '@tapline/core';
+import type { MessageContext, AnyDomain } from '@tapline/core';
 import { captureTargets } from './capture-exporter.js';
 import { snapshot, type TestTrace } from './test-trace.js';
 
@@ -7,7 +7,7 @@ export interface TestStep {
   readonly id: string;
   readonly plugin: string;
   readonly output: string;
-  readonly domain: BaseDomain<any, any>;
+  readonly domain: AnyDomain;
   /** Not run: a terminal exporter whose targets cannot be captured; what reaches it is the end. */
   passive: boolean;
 }
@@ -60,7 +60,7 @@ export function wireTrace(steps: TestStep[], trace: TestTrace, cursor: Cursor): 
       domain.onHandled((output: unknown, message: MessageContext) => {
         trace.emit(step.id, output, message);
         cursor.message = message;
-        next.domain.handle(output, message);
+        void next.domain.handle(output, message); // handle() never rejects
       }, 'tapline:test');
     }
   }

@@ -1,4 +1,4 @@
-import type { SourceDomain } from '@tapline/core';
+import type { AnySource } from '@tapline/core';
 import type { PluginStep } from '../plugin-step.js';
 import type { TestContextOptions } from '../test-context.js';
 
@@ -7,9 +7,9 @@ import type { TestContextOptions } from '../test-context.js';
  * socket, writes them to its file). The contract then waits until each has been handled.
  */
 export type SourceDriver = (
-  domain: SourceDomain<any, any>,
+  domain: AnySource,
   inputs: readonly unknown[],
-  step: PluginStep<SourceDomain<any, any>>,
+  step: PluginStep<AnySource>,
 ) => Promise<void>;
 
 /** What {@link describePluginContract} needs to exercise a plugin. */

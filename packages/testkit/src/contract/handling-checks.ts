@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { codeOf, isSource, type BaseDomain, type SourceDomain } from '@tapline/core';
+import { codeOf, isSource, type AnyDomain, type AnySource } from '@tapline/core';
 import type { PluginStep } from '../plugin-step.js';
 import { recordDomain, type DomainRecording } from '../record-domain.js';
 import { runDomain } from '../run-domain.js';
@@ -10,7 +10,7 @@ type Recorded = Pick<DomainRecording<unknown>, 'outputs' | 'events'>;
 
 /** Initializes the step, feeds it inputs (through the driver for a source), then shuts it down. */
 async function feed(
-  made: PluginStep<BaseDomain<any, any>>,
+  made: PluginStep<AnyDomain>,
   inputs: readonly unknown[],
   options: PluginContractOptions,
 ): Promise<Recorded> {
@@ -22,7 +22,7 @@ async function feed(
     try {
       await domain.start();
       try {
-        await options.driver(domain, inputs, made as PluginStep<SourceDomain<any, any>>);
+        await options.driver(domain, inputs, made as PluginStep<AnySource>);
         await recording.waitForSettled(inputs.length, options.settleTimeoutMs);
       } finally {
         await domain.stop();
@@ -38,7 +38,7 @@ async function feed(
 
 /** Every sample is forwarded or dropped, reported once under the step id, as the declared type. */
 export async function expectHandled(
-  made: PluginStep<BaseDomain<any, any>>,
+  made: PluginStep<AnyDomain>,
   samples: readonly unknown[],
   options: PluginContractOptions,
 ): Promise<void> {
@@ -55,7 +55,7 @@ export async function expectHandled(
 
 /** The throwing input comes back as one error event with a string errorType; nothing is forwarded. */
 export async function expectThrownReported(
-  made: PluginStep<BaseDomain<any, any>>,
+  made: PluginStep<AnyDomain>,
   options: PluginContractOptions,
 ): Promise<void> {
   const { outputs, events } = await feed(made, [options.throwingInput], options);

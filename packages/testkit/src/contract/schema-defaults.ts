@@ -17,7 +17,7 @@ export function declaredDefaults(schema: unknown, path: readonly string[] = []):
     if (typeof sub !== 'object' || sub === null) continue;
     const here = [...path, key];
     if ('default' in sub) {
-      const value = (sub as { default: unknown }).default;
+      const value = sub.default;
       if (!JSON.stringify(value ?? null).includes('${')) found.push({ path: here, value });
     }
     found.push(...declaredDefaults(sub, here));
