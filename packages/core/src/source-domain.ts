@@ -32,6 +32,15 @@ export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseD
    */
   settled?(message: MessageContext, outcome: Outcome): void;
 
+  /**
+   * Whether the source can take messages in now. Override it when a started source can lose
+   * that (its broker connection is down and reconnecting, say): while it is false the host
+   * reports not ready. Read by `/readyz`, never per message.
+   */
+  get ready(): boolean {
+    return true;
+  }
+
   /** Begin taking messages in. Resolves once intake has begun (the socket is bound, say). */
   abstract start(): Promise<void>;
 

@@ -66,9 +66,11 @@ export class Host {
     return this.current;
   }
 
-  /** True only while the sources are started. */
+  /** True only while the sources are started and none of them says it cannot take messages in. */
   get ready(): boolean {
-    return this.current === 'running';
+    if (this.current !== 'running') return false;
+    for (const s of this.steps) if (isSource(s.domain) && !s.domain.ready) return false;
+    return true;
   }
 
   /**
