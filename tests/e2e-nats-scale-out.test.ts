@@ -66,6 +66,9 @@ describe('scale-out on one JetStream durable consumer, end to end', { timeout: 1
     // What the victim held unsettled comes back to the survivor once its ack wait ends.
     await eventually(() => consumerDone(jsm), 60_000);
     const redelivered = await redeliveredBy(survivor.url);
+    // The dashboard's figure is the same count, and the survivor is ready all along.
+    expect((await getJson(survivor.url, '/api/metrics')).redelivered).toBe(redelivered);
+    expect((await fetch(new URL('/readyz', survivor.url))).status).toBe(200);
     survivor.child.kill('SIGTERM');
     expect(await survivor.exit).toEqual({ code: 0, signal: null });
 

@@ -41,6 +41,15 @@ export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseD
     return true;
   }
 
+  /**
+   * Messages taken in that the broker had delivered before (an earlier delivery was never
+   * acknowledged): an acknowledging source overrides this; undefined for sources that cannot
+   * tell. Shown on the dashboard; read per scrape, never per message.
+   */
+  get redelivered(): number | undefined {
+    return undefined;
+  }
+
   /** Begin taking messages in. Resolves once intake has begun (the socket is bound, say). */
   abstract start(): Promise<void>;
 

@@ -31,8 +31,7 @@ export interface NatsSourceContext extends DomainIdentity {
  */
 export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   readonly options: NatsSourceOptions;
-  /** Messages taken in that the server had delivered before. */
-  redelivered = 0;
+  private redeliveries = 0;
   private readonly decode: Decoder<Output>;
   private readonly configDir: string;
   private connection: WatchedConnection | undefined;
@@ -53,6 +52,11 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   /** False while the connection is down (the client is reconnecting). */
   override get ready(): boolean {
     return this.connection?.connected === true;
+  }
+
+  /** Messages taken in that the server had delivered before. */
+  override get redelivered(): number {
+    return this.redeliveries;
   }
 
   get reconnects(): number {
@@ -126,8 +130,10 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   }
 
   /**
-   * Hands what never settled back to the server at once (nak) rather than after its ack wait,
-   * then flushes the acks and closes the connection.
+   * Sends the acks of what settled and closes the connection. What never settled stays unacked:
+   * the server delivers it again once its ack wait ends. (A nak here would hand it over sooner,
+   * but the server may still route it to this process's last pull request, whose replies no one
+   * reads any more.)
    */
   override async shutdown(): Promise<void> {
     this.stopping = true;
@@ -135,16 +141,8 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
     await this.loop;
     const connection = this.connection;
     this.connection = undefined;
-    if (connection === undefined) return;
-    for (const msg of this.held.values()) {
-      try {
-        msg.nak();
-      } catch {
-        break; // closed: the server redelivers after the ack wait instead
-      }
-    }
     this.held.clear();
-    await connection.close();
+    await connection?.close();
   }
 
   /** Logs what the client reports about the consumer: it keeps pulling, but a user wants to know. */
@@ -166,9 +164,10 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
     try {
       for await (const msg of messages) {
         if (!this.intake.hasCapacity) await this.intake.waitForCapacity();
-        if (msg.redelivered) this.redelivered++;
-        const data = msg.data;
-        const payload = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+        if (msg.redelivered) this.redeliveries++;
+        // A copy: msg.data is a view into the socket chunk it arrived in, and the payload lives
+        // until the message settles (a dead letter is written from it), pinning the whole chunk.
+        const payload = Buffer.from(msg.data);
         const message = this.intake.accept(this.id, payload);
         this.held.set(message, msg);
         void this.handle(payload, message);
