@@ -219,7 +219,9 @@ export class BrokerError extends TaplineError {
       | 'TAPLINE_ERR_BROKER_NO_JETSTREAM'
       | 'TAPLINE_ERR_STREAM_NOT_FOUND'
       | 'TAPLINE_ERR_CONSUMER_NOT_FOUND',
+    /** The servers the step was given, comma-separated. */
     readonly servers: string,
+    /** The stream the step was after, when it names one. */
     readonly stream: string | undefined,
     message: string,
     cause?: unknown,
@@ -232,6 +234,7 @@ export class BrokerError extends TaplineError {
 export class DeliveryError extends TaplineError {
   override name = 'DeliveryError';
   constructor(
+    /** How many times the broker had delivered the message, this time included. */
     readonly deliveries: number,
     message: string,
   ) {
