@@ -10,7 +10,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -84,10 +83,14 @@ function startWorker(url, durable, name) {
   config.monitor = { http: false };
   config.log = { level: 'warn' };
   writeFileSync(join(dir, 'pipeline.config.json'), JSON.stringify(config, null, 2));
-  const child = spawn(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'run', '--config', 'pipeline.config.json'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'packages/cli/dist/bin.js'), 'run', '--config', 'pipeline.config.json'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise((resolve) => child.on('exit', resolve));
   child.on('exit', (code) => {
     if (code !== 0) {
@@ -179,7 +182,13 @@ try {
     const rs = results[w];
     // The CPU figures are those of the median round, so that they go with its rate.
     const mid = [...rs].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(rs.length / 2)];
-    return { workers: w, recordsPerSecond: mid.recordsPerSecond, workerCpu: mid.workerCpu, natsCpu: mid.natsCpu, rounds: rs };
+    return {
+      workers: w,
+      recordsPerSecond: mid.recordsPerSecond,
+      workerCpu: mid.workerCpu,
+      natsCpu: mid.natsCpu,
+      rounds: rs,
+    };
   });
   const md = [
     `| ${N.toLocaleString('en')} records from JetStream, median of ${ROUNDS} | records/s | CPU per worker | nats-server CPU |`,
@@ -193,7 +202,10 @@ try {
       'CPU is the share of one core each process used over the measured window (100% = one core busy).',
   ].join('\n');
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results/nats-workers.json'), JSON.stringify({ records: N, rounds: ROUNDS, summary }, null, 2) + '\n');
+  writeFileSync(
+    join(here, 'results/nats-workers.json'),
+    JSON.stringify({ records: N, rounds: ROUNDS, summary }, null, 2) + '\n',
+  );
   writeFileSync(join(here, 'results/nats-workers.md'), md + '\n');
   console.log(md);
 } finally {

@@ -57,7 +57,9 @@ describe('scale-out on one JetStream durable consumer, end to end', { timeout: 1
 
     await publishRange(nc!, 0, 5_000);
     // Mid-stream: the victim has exported some, and three quarters of the records are yet to come.
-    await eventually(async () => ((await getJson(victim.url, '/api/metrics')).accounting.completed > 500 ? true : undefined));
+    await eventually(async () =>
+      (await getJson(victim.url, '/api/metrics')).accounting.completed > 500 ? true : undefined,
+    );
     const publishing = publishRange(nc!, 5_000, TOTAL);
     victim.child.kill('SIGKILL');
     expect(await victim.exit).toEqual({ code: null, signal: 'SIGKILL' });
@@ -105,7 +107,9 @@ describe('scale-out on one JetStream durable consumer, end to end', { timeout: 1
     const other = await pipelines.start(workerConfig(server.url, 'other', opts));
 
     await publishRange(nc!, 0, 5_000);
-    await eventually(async () => ((await getJson(stopped.url, '/api/metrics')).accounting.completed > 500 ? true : undefined));
+    await eventually(async () =>
+      (await getJson(stopped.url, '/api/metrics')).accounting.completed > 500 ? true : undefined,
+    );
     const publishing = publishRange(nc!, 5_000, TOTAL);
     stopped.child.kill('SIGTERM');
     expect(await stopped.exit).toEqual({ code: 0, signal: null });

@@ -31,9 +31,13 @@ export class NatsServer {
   async start(): Promise<this> {
     if (this.store === '') this.store = await mkdtemp(path.join(tmpdir(), 'tapline-nats-'));
     if (this.port === 0) this.port = await freePort();
-    const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      'nats-server',
+      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     this.child = child;
     this.exited = new Promise((resolve) => child.on('close', () => resolve()));
     await new Promise<void>((resolve, reject) => {

@@ -37,7 +37,10 @@ export function workerConfig(
 }
 
 /** The stream and the workers' durable pull consumer, made before any worker starts. */
-export async function createStream(url: string, ackWaitMs: number): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
+export async function createStream(
+  url: string,
+  ackWaitMs: number,
+): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
   const nc = await connect({ servers: url });
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: STREAM, subjects: ['events.>'] });
@@ -52,7 +55,12 @@ export async function createStream(url: string, ackWaitMs: number): Promise<{ nc
 }
 
 /** Publishes records `{ seq }` for seq in [from, to), `window` publishes awaiting their acks at a time. */
-export async function publishRange(nc: NatsConnection, from: number, to: number, window = 200): Promise<void> {
+export async function publishRange(
+  nc: NatsConnection,
+  from: number,
+  to: number,
+  window = 200,
+): Promise<void> {
   const js = jetstream(nc);
   for (let start = from; start < to; start += window) {
     const acks = [];

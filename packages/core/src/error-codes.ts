@@ -132,7 +132,7 @@ export const ERROR_CODES = {
     fix: 'Create it (nats consumer add STREAM NAME --pull --ack explicit), or set "create": true.',
   },
   TAPLINE_ERR_MAX_DELIVERIES: {
-    when: 'A message was delivered more often than the source\'s maxDeliveries: its earlier deliveries never settled (the process died, or the ack came too late).',
+    when: "A message was delivered more often than the source's maxDeliveries: its earlier deliveries never settled (the process died, or the ack came too late).",
     fix: 'The message is in the dead-letter file and was acked; find why it never settled (a crash on it, a step slower than the ack wait).',
   },
   TAPLINE_ERR_LOG_LEVEL: {

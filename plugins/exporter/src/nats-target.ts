@@ -1,13 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import {
-  BrokerError,
-  ExportError,
-  messageOf,
-  withRetry,
-  type Logger,
-  type RetryPolicy,
-} from '@tapline/core';
+import { BrokerError, ExportError, messageOf, withRetry, type Logger, type RetryPolicy } from '@tapline/core';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { NATS_DEFAULTS, type NatsTargetOptions } from './options.js';
@@ -48,7 +41,8 @@ export class NatsTarget implements ExportTarget {
     const servers = this.servers.join(', ');
     let nc: NatsConnection;
     try {
-      const creds = credentials === undefined ? undefined : await readFile(resolve(this.configDir, credentials));
+      const creds =
+        credentials === undefined ? undefined : await readFile(resolve(this.configDir, credentials));
       nc = await connect({
         servers: this.servers,
         user,
@@ -92,7 +86,8 @@ export class NatsTarget implements ExportTarget {
     return withRetry(
       this.retry,
       () => js.publish(this.options.subject, json, this.publishOptions),
-      (err, retry, delayMs) => this.log.warn({ err, target: this.name, retry, delayMs }, 'nats publish failed; retrying'),
+      (err, retry, delayMs) =>
+        this.log.warn({ err, target: this.name, retry, delayMs }, 'nats publish failed; retrying'),
       () => this.nc!.isClosed(),
     ).then(this.published, this.refused);
   }
@@ -128,8 +123,10 @@ export class NatsTarget implements ExportTarget {
 
   private async watch(nc: NatsConnection): Promise<void> {
     for await (const s of nc.status()) {
-      if (s.type === 'disconnect') this.log.warn({ target: this.name, server: s.server }, 'nats disconnected; reconnecting');
-      else if (s.type === 'reconnect') this.log.info({ target: this.name, server: s.server }, 'nats reconnected');
+      if (s.type === 'disconnect')
+        this.log.warn({ target: this.name, server: s.server }, 'nats disconnected; reconnecting');
+      else if (s.type === 'reconnect')
+        this.log.info({ target: this.name, server: s.server }, 'nats reconnected');
     }
   }
 }

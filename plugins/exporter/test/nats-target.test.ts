@@ -82,15 +82,26 @@ describe('nats target', { timeout: 30_000 }, () => {
     const url = server.url;
     await server.cleanup();
     const d = new ExporterDomain(
-      { targets: [{ type: 'nats', servers: [url], subject: 'out.x' }], retries: 0, retryDelayMs: 0, retryMaxDelayMs: 0 },
+      {
+        targets: [{ type: 'nats', servers: [url], subject: 'out.x' }],
+        retries: 0,
+        retryDelayMs: 0,
+        retryMaxDelayMs: 0,
+      },
       { id: 'export' },
     );
     shutdownLater.push(d);
-    await expect(d.initialize()).rejects.toMatchObject({ code: 'TAPLINE_ERR_BROKER_UNREACHABLE', servers: url });
+    await expect(d.initialize()).rejects.toMatchObject({
+      code: 'TAPLINE_ERR_BROKER_UNREACHABLE',
+      servers: url,
+    });
   });
 
   it('retries a publish while the server is down and completes it once the server is back', async () => {
-    const d = exporter({ subject: 'out.records', timeoutMs: 500 }, { retries: 20, retryDelayMs: 100, retryMaxDelayMs: 500 });
+    const d = exporter(
+      { subject: 'out.records', timeoutMs: 500 },
+      { retries: 20, retryDelayMs: 100, retryMaxDelayMs: 500 },
+    );
     const { outputs, errors } = collect(d);
     await d.initialize();
     await d.handle({ seq: 0 }, context());
@@ -110,7 +121,10 @@ describe('nats target', { timeout: 30_000 }, () => {
   });
 
   it('fails a record with TAPLINE_ERR_EXPORT once its retries run out, so the host dead-letters it', async () => {
-    const d = exporter({ subject: 'out.records', timeoutMs: 200 }, { retries: 1, retryDelayMs: 10, retryMaxDelayMs: 10 });
+    const d = exporter(
+      { subject: 'out.records', timeoutMs: 200 },
+      { retries: 1, retryDelayMs: 10, retryMaxDelayMs: 10 },
+    );
     const { errors } = collect(d);
     await d.initialize();
     await jsm.streams.delete('OUT');

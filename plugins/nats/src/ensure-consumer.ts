@@ -59,7 +59,10 @@ export async function ensureConsumer(
     const info = await jsm.consumers.info(stream, durable);
     const { ack_policy, max_deliver } = info.config;
     if (ack_policy !== AckPolicy.Explicit) {
-      log.warn({ stream, durable, ack_policy }, 'consumer does not take explicit acks: delivery is not at least once');
+      log.warn(
+        { stream, durable, ack_policy },
+        'consumer does not take explicit acks: delivery is not at least once',
+      );
     }
     if (max_deliver !== undefined && max_deliver > 0 && max_deliver <= options.maxDeliveries) {
       log.warn(

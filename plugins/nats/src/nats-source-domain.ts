@@ -75,7 +75,13 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   override async initialize(): Promise<void> {
     if (this.connection !== undefined) return;
     const { stream, durable } = this.options;
-    const connection = await connectNats(this.options, `tapline:${this.id}`, this.configDir, this.log, stream);
+    const connection = await connectNats(
+      this.options,
+      `tapline:${this.id}`,
+      this.configDir,
+      this.log,
+      stream,
+    );
     try {
       const consumer = await ensureConsumer(connection.nc, this.options, this.log);
       this.messages = await consumer.consume({ max_messages: this.options.batch });

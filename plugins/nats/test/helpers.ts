@@ -11,7 +11,11 @@ export { NatsServer } from '../../../tests/support/nats-server.js';
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls until `check` returns a value other than undefined; fails with `what` after `timeoutMs`. */
-export async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -48,7 +52,11 @@ export class HandIntake implements Intake {
   }
 
   /** Settles `message` with the source, and frees its slot. */
-  settle(source: NatsSourceDomain, message: MessageContext, outcome: 'completed' | 'dropped' | 'failed' | 'lost') {
+  settle(
+    source: NatsSourceDomain,
+    message: MessageContext,
+    outcome: 'completed' | 'dropped' | 'failed' | 'lost',
+  ) {
     source.settled(message, outcome);
     this.open--;
     for (const wake of this.waiters.splice(0)) wake();

@@ -65,7 +65,11 @@ describe('nats source', { timeout: 30_000 }, () => {
   });
 
   it('acks a message only once it settles; a lost one comes back and is counted as redelivered', async () => {
-    const { source, intake, outputs, ctx } = await started({ stream: 'EVENTS', subjects: ['events.>'], create: true });
+    const { source, intake, outputs, ctx } = await started({
+      stream: 'EVENTS',
+      subjects: ['events.>'],
+      create: true,
+    });
     const { js, jsm } = await connectClient();
     for (let i = 0; i < 10; i++) await js.publish('events.a', JSON.stringify({ seq: i }));
 
@@ -77,14 +81,20 @@ describe('nats source', { timeout: 30_000 }, () => {
     intake.settle(source, first!, 'completed');
     intake.settle(source, second!, 'dropped');
     intake.settle(source, third!, 'failed');
-    await until(async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 7 ? true : undefined), 'three acks');
+    await until(
+      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 7 ? true : undefined),
+      'three acks',
+    );
 
     intake.settle(source, rest[0]!, 'lost');
     await until(() => (outputs.length === 11 ? true : undefined), 'the lost message again');
     expect(outputs[10]!.value).toEqual({ seq: 3 });
     expect(source.redelivered).toBe(1);
     for (const m of intake.taken.slice(4)) intake.settle(source, m, 'completed');
-    await until(async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined), 'every ack');
+    await until(
+      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined),
+      'every ack',
+    );
 
     expect(await ctx.registry.metrics()).toMatch(/tapline_source_redelivered_total\{step="ingest"\} 1/);
   });
@@ -101,7 +111,10 @@ describe('nats source', { timeout: 30_000 }, () => {
     await until(() => (errors.length === 1 ? true : undefined), 'the decode error');
     expect(errors[0]!.code).toBe('TAPLINE_ERR_DECODE');
     intake.settle(source, errors[0]!.message, 'failed');
-    await until(async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined), 'the ack');
+    await until(
+      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined),
+      'the ack',
+    );
 
     await js.publish('events.a', '{"seq":1}');
     for (let delivery = 1; delivery <= 2; delivery++) {
@@ -111,16 +124,25 @@ describe('nats source', { timeout: 30_000 }, () => {
     await until(() => (errors.length === 2 ? true : undefined), 'the third delivery, refused');
     expect(errors[1]!.code).toBe('TAPLINE_ERR_MAX_DELIVERIES');
     intake.settle(source, errors[1]!.message, 'failed');
-    await until(async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined), 'the ack');
+    await until(
+      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined),
+      'the ack',
+    );
     expect(source.redelivered).toBe(2);
   });
 
   it('takes in no more than the host has room for, plus one batch waiting in the client', async () => {
-    const { source, intake } = await started({ stream: 'EVENTS', subjects: ['events.>'], create: true, batch: 8 }, 5);
+    const { source, intake } = await started(
+      { stream: 'EVENTS', subjects: ['events.>'], create: true, batch: 8 },
+      5,
+    );
     const { js, jsm } = await connectClient();
     for (let i = 0; i < 100; i++) await js.publish('events.a', JSON.stringify({ seq: i }));
     await until(() => (intake.taken.length === 5 ? true : undefined), 'five taken in');
-    await until(async () => ((await consumerState(jsm, 'EVENTS')).ackPending > 5 ? true : undefined), 'a batch pulled');
+    await until(
+      async () => ((await consumerState(jsm, 'EVENTS')).ackPending > 5 ? true : undefined),
+      'a batch pulled',
+    );
     const held = (await consumerState(jsm, 'EVENTS')).ackPending;
     expect(held).toBeLessThanOrEqual(5 + 8);
     expect(intake.taken).toHaveLength(5);
@@ -130,7 +152,10 @@ describe('nats source', { timeout: 30_000 }, () => {
       intake.settle(source, intake.taken[settled]!, 'completed');
       expect(intake.open).toBeLessThanOrEqual(5);
     }
-    await until(async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined), 'every ack');
+    await until(
+      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined),
+      'every ack',
+    );
   });
 
   it('on stop takes in what the client holds and acks what settles; the rest goes to the next process after its ack wait', async () => {
@@ -146,7 +171,10 @@ describe('nats source', { timeout: 30_000 }, () => {
     const stopping = first.source.stop().then(() => (stopped = true));
     // Settle as the host would while the stop waits, leaving the last two unsettled.
     for (let i = 0; !stopped || i < first.intake.taken.length - 2; i++) {
-      await until(() => (stopped || first.intake.taken.length > i + 2 ? true : undefined), 'the next message');
+      await until(
+        () => (stopped || first.intake.taken.length > i + 2 ? true : undefined),
+        'the next message',
+      );
       if (i >= first.intake.taken.length - 2) break;
       done.push(seqOf(first.intake.taken[i]!));
       first.intake.settle(first.source, first.intake.taken[i]!, 'completed');

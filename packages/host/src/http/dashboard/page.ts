@@ -22,11 +22,12 @@ const REDELIVERED_CARD =
  * `/api/metrics` every second. Every number it shows carries its raw value in `data-value`.
  */
 export function dashboardPage(): string {
-  const cards = CARDS.map(
-    ([key, label]) =>
-      `<div class="card ${key.toLowerCase()}"><div class="label">${label}</div>` +
-      `<div class="value" id="acc-${key}" data-value="">–</div><div class="sub" id="acc-${key}-rate">&nbsp;</div></div>`,
-  ).join('') + REDELIVERED_CARD;
+  const cards =
+    CARDS.map(
+      ([key, label]) =>
+        `<div class="card ${key.toLowerCase()}"><div class="label">${label}</div>` +
+        `<div class="value" id="acc-${key}" data-value="">–</div><div class="sub" id="acc-${key}-rate">&nbsp;</div></div>`,
+    ).join('') + REDELIVERED_CARD;
   return `<!doctype html>
 <html lang="en">
 <head>
