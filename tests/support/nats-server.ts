@@ -24,6 +24,9 @@ export class NatsServer {
   private exited: Promise<void> | undefined;
   private log = '';
 
+  /** `args`: more nats-server flags (`--user`, `--pass`, say). */
+  constructor(private readonly args: readonly string[] = []) {}
+
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
@@ -33,7 +36,7 @@ export class NatsServer {
     if (this.port === 0) this.port = await freePort();
     const child = spawn(
       'nats-server',
-      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store],
+      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store, ...this.args],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },

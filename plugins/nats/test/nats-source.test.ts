@@ -64,6 +64,32 @@ describe('nats source', { timeout: 30_000 }, () => {
     await expect(again.source.initialize()).rejects.toMatchObject({ code: 'TAPLINE_ERR_CONSUMER_NOT_FOUND' });
   });
 
+  it('authenticates with user and password; a refused login is a coded error naming the server', async () => {
+    const secured = new NatsServer(['--user', 'tap', '--pass', 'line']);
+    try {
+      await secured.start();
+      const refused = await makeSource({ servers: [secured.url], stream: 'EVENTS', create: true });
+      open.push(refused.source);
+      await expect(refused.source.initialize()).rejects.toMatchObject({
+        code: 'TAPLINE_ERR_BROKER_UNREACHABLE',
+        servers: secured.url,
+      });
+      const { source } = await makeSource({
+        servers: [secured.url],
+        stream: 'EVENTS',
+        create: true,
+        user: 'tap',
+        password: 'line',
+      });
+      open.push(source);
+      await source.initialize();
+      expect(source.ready).toBe(true);
+      await source.shutdown();
+    } finally {
+      await secured.cleanup();
+    }
+  });
+
   it('acks a message only once it settles; a lost one comes back and is counted as redelivered', async () => {
     const { source, intake, outputs, ctx } = await started({
       stream: 'EVENTS',
