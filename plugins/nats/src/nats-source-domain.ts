@@ -5,7 +5,7 @@ import {
   type MessageContext,
   type Outcome,
 } from '@tapline/core';
-import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { connectNats, type WatchedConnection } from './connection.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
 import { ensureConsumer } from './ensure-consumer.js';
@@ -35,6 +35,7 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   private readonly decode: Decoder<Output>;
   private readonly configDir: string;
   private connection: WatchedConnection | undefined;
+  private consumer: Consumer | undefined;
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
@@ -83,14 +84,12 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
       stream,
     );
     try {
-      const consumer = await ensureConsumer(connection.nc, this.options, this.log);
-      this.messages = await consumer.consume({ max_messages: this.options.batch });
+      this.consumer = await ensureConsumer(connection.nc, this.options, this.log);
     } catch (err) {
       await connection.close();
       throw err;
     }
     this.connection = connection;
-    void this.watch(this.messages);
     this.log.info({ servers: this.options.servers, stream, durable }, 'nats source ready');
   }
 
@@ -105,9 +104,18 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
     return this.decode(payload);
   }
 
+  /** Begins pulling: the first request for `batch` messages goes out now. */
   async start(): Promise<void> {
     if (this.connection === undefined) await this.initialize();
-    if (this.loop === undefined && !this.stopping) this.loop = this.run(this.messages!);
+    if (this.loop !== undefined || this.stopping) return;
+    const messages = await this.consumer!.consume({ max_messages: this.options.batch });
+    if (this.stopping) {
+      await messages.close(); // stopped while the pull was being set up
+      return;
+    }
+    this.messages = messages;
+    void this.watch(messages);
+    this.loop = this.run(messages);
   }
 
   /** Stops pulling and takes in what the client already holds; acks follow as those settle. */
