@@ -110,7 +110,7 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
     if (this.loop !== undefined || this.stopping) return;
     const messages = await this.consumer!.consume({ max_messages: this.options.batch });
     if (this.stopping) {
-      await messages.close(); // stopped while the pull was being set up
+      void messages.close(); // stopped while the pull was being set up; nothing iterates it
       return;
     }
     this.messages = messages;
