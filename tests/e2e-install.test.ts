@@ -16,7 +16,7 @@ beforeAll(async () => {
   const packed = await outside.exec(process.execPath, ['scripts/pack-all.mjs', '--out', packs], repo);
   expect(packed.code, packed.output).toBe(0);
   const tarballs = (await readdir(packs)).filter((f) => f.endsWith('.tgz'));
-  expect(tarballs).toHaveLength(8);
+  expect(tarballs).toHaveLength(9);
   app = await outside.dir('tapline-app-');
   await writeFile(path.join(app, 'package.json'), '{ "name": "my-pipeline", "private": true }\n');
   const installed = await outside.exec('npm', ['install', ...tarballs.map((t) => path.join(packs, t))], app);

@@ -16,6 +16,7 @@ describe('the published packages', () => {
       '@tapline/host',
       '@tapline/plugin-exporter',
       '@tapline/plugin-metrics',
+      '@tapline/plugin-nats',
       '@tapline/plugin-processor',
       '@tapline/plugin-zmq-source',
       '@tapline/testkit',

@@ -115,6 +115,26 @@ export const ERROR_CODES = {
     when: 'A CURVE key or key file cannot be used: missing, unreadable, or not a 40-character Z85 key.',
     fix: 'Make keys with tapline keygen, and check the paths in the curve options.',
   },
+  TAPLINE_ERR_BROKER_UNREACHABLE: {
+    when: 'A NATS source or target cannot connect to any of its servers at start (or cannot read its credentials file).',
+    fix: 'Start nats-server with JetStream (nats-server -js) at the address, or fix servers and the credentials.',
+  },
+  TAPLINE_ERR_BROKER_NO_JETSTREAM: {
+    when: 'The NATS server answers but has no JetStream.',
+    fix: 'Start nats-server with -js (or enable JetStream for the account).',
+  },
+  TAPLINE_ERR_STREAM_NOT_FOUND: {
+    when: 'The JetStream stream a NATS source names does not exist, or no stream takes the subject a NATS target publishes on.',
+    fix: 'Create the stream (nats stream add), or set "create": true on the source.',
+  },
+  TAPLINE_ERR_CONSUMER_NOT_FOUND: {
+    when: 'The durable consumer a NATS source names does not exist on its stream.',
+    fix: 'Create it (nats consumer add STREAM NAME --pull --ack explicit), or set "create": true.',
+  },
+  TAPLINE_ERR_MAX_DELIVERIES: {
+    when: "A message was delivered more often than the source's maxDeliveries: its earlier deliveries never settled (the process died, or the ack came too late).",
+    fix: 'The message is in the dead-letter file and was acked; find why it never settled (a crash on it, a step slower than the ack wait).',
+  },
   TAPLINE_ERR_LOG_LEVEL: {
     when: "The log level given (--log-level, LOG_LEVEL or log.level) is not one of pino's.",
     fix: 'Use fatal, error, warn, info, debug, trace or silent.',

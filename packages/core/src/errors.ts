@@ -210,6 +210,38 @@ export class CurveError extends TaplineError {
   }
 }
 
+/** A broker could not be reached, has no JetStream, or lacks the stream or consumer a step names. */
+export class BrokerError extends TaplineError {
+  override name = 'BrokerError';
+  constructor(
+    code:
+      | 'TAPLINE_ERR_BROKER_UNREACHABLE'
+      | 'TAPLINE_ERR_BROKER_NO_JETSTREAM'
+      | 'TAPLINE_ERR_STREAM_NOT_FOUND'
+      | 'TAPLINE_ERR_CONSUMER_NOT_FOUND',
+    /** The servers the step was given, comma-separated. */
+    readonly servers: string,
+    /** The stream the step was after, when it names one. */
+    readonly stream: string | undefined,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(code, message, { cause });
+  }
+}
+
+/** A message was delivered more often than a source allows (it keeps failing before it settles). */
+export class DeliveryError extends TaplineError {
+  override name = 'DeliveryError';
+  constructor(
+    /** How many times the broker had delivered the message, this time included. */
+    readonly deliveries: number,
+    message: string,
+  ) {
+    super('TAPLINE_ERR_MAX_DELIVERIES', message);
+  }
+}
+
 /** Shutdown could not finish its work in time, a step could not flush, or dead letters were lost. */
 export class ShutdownError extends TaplineError {
   override name = 'ShutdownError';

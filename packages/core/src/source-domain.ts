@@ -32,6 +32,24 @@ export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseD
    */
   settled?(message: MessageContext, outcome: Outcome): void;
 
+  /**
+   * Whether the source can take messages in now. Override it when a started source can lose
+   * that (its broker connection is down and reconnecting, say): while it is false the host
+   * reports not ready. Read by `/readyz`, never per message.
+   */
+  get ready(): boolean {
+    return true;
+  }
+
+  /**
+   * Messages taken in that the broker had delivered before (an earlier delivery was never
+   * acknowledged): an acknowledging source overrides this; undefined for sources that cannot
+   * tell. Shown on the dashboard; read per scrape, never per message.
+   */
+  get redelivered(): number | undefined {
+    return undefined;
+  }
+
   /** Begin taking messages in. Resolves once intake has begun (the socket is bound, say). */
   abstract start(): Promise<void>;
 

@@ -89,6 +89,26 @@ describe('a running host', () => {
     expect(await readFile(path.join(dir, 'dead.ndjson'), 'utf8')).toContain('"n":3');
   });
 
+  it('is not ready while a source says it cannot take messages in, and sums what sources took in again', async () => {
+    const plain = await hostFor([listSource([]), sink], { deadLetter: false });
+    await plain.host.start();
+    expect(plain.host.getMetrics().redelivered).toBeUndefined();
+    await plain.host.stop();
+
+    const { host } = await hostFor([listSource([], { broker: true }), sink], { deadLetter: false });
+    await host.start();
+    const source = domainOf(host, 'in');
+    expect(host.ready).toBe(true);
+    source.connected = false;
+    expect(host.ready).toBe(false);
+    source.connected = true;
+    expect(host.ready).toBe(true);
+    source.redeliveries = 7;
+    expect(host.getMetrics().redelivered).toBe(7);
+    await host.stop();
+    expect(host.ready).toBe(false);
+  });
+
   it('never lets a slow step hold more than maxInFlight messages; the source waits on intake', async () => {
     const messages = Array.from({ length: 200 }, (_, n) => ({ n, delayMs: 1 }));
     const { host } = await hostFor([listSource(messages), behave('slow'), sink], {

@@ -41,6 +41,35 @@ describe('reloading a running host', () => {
     expect(domainOf(host, 'c').shutdowns).toBe(1);
   });
 
+  it('tells each outcome to the source that took the message in when a reload replaces the source, and shuts the old one down after', async () => {
+    const v1 = [listSource([{ n: 1 }, { n: 2 }], { settles: true }), behave('hold', { hold: true }), sink];
+    const { host, dir } = await hostFor(v1, { deadLetter: false });
+    await host.start();
+    const old = domainOf(host, 'in');
+    await expect.poll(() => domainOf(host, 'hold').held.length).toBe(2);
+
+    await writeConfig(dir, config([listSource([{ n: 3 }], { settles: true }), v1[1], sink]));
+    const reloader = new Reloader(host);
+    reloader.request('test');
+    await expect.poll(() => domainOf(host, 'in')).not.toBe(old);
+    const fresh = domainOf(host, 'in');
+    await expect.poll(() => domainOf(host, 'hold').held.length).toBe(3);
+    // The old source is stopped, but still there to be told how its two messages end.
+    expect(old.shutdowns).toBe(0);
+
+    domainOf(host, 'hold').release();
+    await reloader.idle();
+    const told = (source: any) =>
+      source.outcomes.map(([m, outcome]: [{ n: number }, string]) => [m.n, outcome]);
+    expect(told(old).sort()).toEqual([
+      [1, 'completed'],
+      [2, 'completed'],
+    ]);
+    expect(told(fresh)).toEqual([[3, 'completed']]);
+    expect(old.shutdowns).toBe(1);
+    await host.stop();
+  });
+
   it('rolls back when a new step fails to initialize: the running chain and its instances stay', async () => {
     const v1 = [listSource([]), behave('a'), sink];
     const { host, dir } = await hostFor(v1, { deadLetter: false });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from '@tapline/core';
 import { FileTarget } from './file-target.js';
+import { NatsTarget } from './nats-target.js';
 import type { RetryPolicy, TargetOptions } from './options.js';
 import { StdoutTarget } from './stdout-target.js';
 import type { ExportTarget } from './target.js';
@@ -20,5 +21,7 @@ export function createTarget(
       return new StdoutTarget();
     case 'zmq':
       return new ZmqTarget(options, retry, log, configDir);
+    case 'nats':
+      return new NatsTarget(options, retry, configDir, log);
   }
 }

@@ -12,6 +12,7 @@ export { exporterOptions, type ExporterOptions, type TargetOptions } from './opt
 export { FileTarget } from './file-target.js';
 export { StdoutTarget } from './stdout-target.js';
 export { ZmqTarget } from './zmq-target.js';
+export { NatsTarget } from './nats-target.js';
 export type { ExportTarget } from './target.js';
 
 export default definePlugin({

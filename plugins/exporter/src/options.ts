@@ -74,10 +74,43 @@ const zmqTarget = Type.Object(
   { additionalProperties: false },
 );
 
+export const NATS_DEFAULTS = { servers: ['nats://127.0.0.1:4222'], timeoutMs: 5000 } as const;
+
+const natsTarget = Type.Object(
+  {
+    type: Type.Literal('nats'),
+    subject: Type.String({
+      minLength: 1,
+      pattern: '^[^*>\\s]+$',
+      description: 'The subject each record is published on; a JetStream stream must take it.',
+    }),
+    servers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { minItems: 1, default: [...NATS_DEFAULTS.servers] }),
+    ),
+    timeoutMs: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: NATS_DEFAULTS.timeoutMs,
+        description: "How long one publish waits for the stream's ack before it is retried.",
+      }),
+    ),
+    credentials: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'A NATS .creds file; relative paths resolve against the config file.',
+      }),
+    ),
+    user: Type.Optional(Type.String({ minLength: 1 })),
+    password: Type.Optional(Type.String()),
+    token: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
 /** The options of an exporter step. */
 export const exporterOptions = Type.Object(
   {
-    targets: Type.Array(Type.Union([fileTarget, stdoutTarget, zmqTarget]), {
+    targets: Type.Array(Type.Union([fileTarget, stdoutTarget, zmqTarget, natsTarget]), {
       minItems: 1,
       default: [{ type: 'file', path: 'out/export.ndjson' }],
       description: 'Where every message is written; each one goes to all of them.',
@@ -112,4 +145,5 @@ export type ExporterOptions = Static<typeof exporterOptions>;
 export type TargetOptions = ExporterOptions['targets'][number];
 export type FileTargetOptions = Static<typeof fileTarget>;
 export type ZmqTargetOptions = Static<typeof zmqTarget>;
+export type NatsTargetOptions = Static<typeof natsTarget>;
 export type { RetryPolicy } from '@tapline/core';

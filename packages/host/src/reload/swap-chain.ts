@@ -6,7 +6,7 @@ import type { HostStep } from '../runtime/host-types.js';
 import { wireStep } from '../runtime/wire.js';
 import { buildSteps, initializeBuilt, shutdownQuietly } from './build-steps.js';
 import { diffSteps } from './diff-steps.js';
-import { restoreSource, retireSource, startSource } from './switch-source.js';
+import { restoreSource, retireSource, routeSettlement, startSource } from './switch-source.js';
 
 /** How often a reload looks whether the old chain's last messages have ended. */
 const DRAIN_POLL_MS = 10;
@@ -50,12 +50,13 @@ export async function swapChain(
     try {
       await steps[0]!.domain.initialize();
     } catch (err) {
-      await shutdownQuietly(parts, built);
+      await shutdownQuietly(parts, [...built, old[0]!]);
       parts.steps = await restoreSource(parts, old);
       throw err;
     }
   }
   const since = nextMessageId();
+  const oldNotify = parts.accounting.notify;
   const { routers } = parts.wiring;
   steps.forEach((s, i) => {
     const next = steps[i + 1]?.domain;
@@ -70,21 +71,27 @@ export async function swapChain(
       for (const s of steps) if (!built.includes(s)) routers.get(s.domain)!.undo();
       for (const s of built) routers.delete(s.domain);
       parts.steps = old;
-      await shutdownQuietly(parts, built);
+      await shutdownQuietly(parts, [...built, old[0]!]);
       parts.steps = await restoreSource(parts, old);
       throw err;
     }
   }
+  const unroute = newSource ? routeSettlement(parts, oldNotify, since) : () => {};
   return {
     kept: steps.filter((s) => !built.includes(s)).map((s) => s.id),
     added: built.map((s) => s.id),
     removed: removed.map((s) => s.id),
-    retired: retire(parts, since, removed),
+    retired: retire(parts, since, removed, unroute),
   };
 }
 
 /** Waits until no message of an older chain is in flight, then forgets that chain. */
-async function retire(parts: HostParts, since: number, removed: readonly HostStep[]): Promise<void> {
+async function retire(
+  parts: HostParts,
+  since: number,
+  removed: readonly HostStep[],
+  unroute: () => void,
+): Promise<void> {
   const { accounting, wiring, logger, config } = parts;
   const warnAt = performance.now() + config.runtime.shutdownTimeoutMs;
   let warned = false;
@@ -101,4 +108,5 @@ async function retire(parts: HostParts, since: number, removed: readonly HostSte
   for (const s of parts.steps) wiring.routers.get(s.domain)?.prune();
   for (const s of removed) wiring.routers.delete(s.domain);
   await shutdownQuietly(parts, removed);
+  unroute();
 }

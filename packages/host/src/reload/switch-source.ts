@@ -1,8 +1,9 @@
 import { PluginError, isSource, type AnySource } from '@tapline/core';
+import type { Accounting } from '../runtime/accounting.js';
 import type { HostParts } from '../runtime/host.js';
 import type { HostStep } from '../runtime/host-types.js';
 import { wireStep } from '../runtime/wire.js';
-import { shutdownQuietly, stepOf } from './build-steps.js';
+import { stepOf } from './build-steps.js';
 
 /** Hands a source the host's intake (and the settlement it asks for), then starts it. */
 export async function startSource(parts: HostParts, step: HostStep): Promise<void> {
@@ -19,7 +20,9 @@ export async function startSource(parts: HostParts, step: HostStep): Promise<voi
 
 /**
  * Stops the running source so that a new one may take its address: what reached its local
- * queue flows down the chain it started on; then closes it.
+ * queue flows down the chain it started on. It is shut down with the old chain's other removed
+ * steps once that chain's messages have ended, so that an acknowledging source can still be
+ * told their outcomes (and ack them) until then.
  */
 export async function retireSource(parts: HostParts, step: HostStep): Promise<void> {
   if (isSource(step.domain)) {
@@ -29,7 +32,20 @@ export async function retireSource(parts: HostParts, step: HostStep): Promise<vo
       parts.logger.error({ err, step: step.id }, `the source "${step.id}" did not stop cleanly`);
     }
   }
-  await shutdownQuietly(parts, [step]);
+}
+
+/**
+ * While the old chain drains, tells each outcome to the source that took the message in: the
+ * old one for messages taken in before `since`, the new one after. Returns what undoes it.
+ */
+export function routeSettlement(parts: HostParts, old: Accounting['notify'], since: number): () => void {
+  const fresh = parts.accounting.notify;
+  if (old === undefined) return () => {};
+  const routed: Accounting['notify'] = (m, outcome) => (m.id < since ? old : fresh)?.(m, outcome);
+  parts.accounting.notify = routed;
+  return () => {
+    if (parts.accounting.notify === routed) parts.accounting.notify = fresh;
+  };
 }
 
 /**

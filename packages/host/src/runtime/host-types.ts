@@ -39,6 +39,8 @@ export interface HostStep {
 /** `Host.getMetrics()`: the Monitor's metrics plus accounting, latency and the chain. Plain JSON. */
 export interface HostMetrics extends MonitorMetrics {
   readonly accounting: AccountingSnapshot;
+  /** Messages the sources took in that their broker had delivered before; absent when no source can tell. */
+  readonly redelivered?: number;
   /** End to end: `receivedAt` to the last step's completion, over the last `durationsWindow`. */
   readonly latency: DurationStats;
   readonly steps: ReadonlyArray<{

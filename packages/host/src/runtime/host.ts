@@ -66,9 +66,11 @@ export class Host {
     return this.current;
   }
 
-  /** True only while the sources are started. */
+  /** True only while the sources are started and none of them says it cannot take messages in. */
   get ready(): boolean {
-    return this.current === 'running';
+    if (this.current !== 'running') return false;
+    for (const s of this.steps) if (isSource(s.domain) && !s.domain.ready) return false;
+    return true;
   }
 
   /**
@@ -173,6 +175,16 @@ export class Host {
     for (const s of this.steps) await s.domain.reopen?.();
   }
 
+  /** What the sources that can tell took in again; undefined when none can. */
+  private redelivered(): number | undefined {
+    let total: number | undefined;
+    for (const s of this.steps) {
+      const n = isSource(s.domain) ? s.domain.redelivered : undefined;
+      if (n !== undefined) total = (total ?? 0) + n;
+    }
+    return total;
+  }
+
   /** A plain JSON snapshot: the Monitor's metrics, accounting, end-to-end latency, the chain. */
   getMetrics(): HostMetrics {
     const { accounting } = this.parts;
@@ -180,6 +192,7 @@ export class Host {
     return {
       ...this.monitor.getMetrics(),
       accounting: accounting.snapshot(),
+      redelivered: this.redelivered(),
       latency: accounting.latency.stats(),
       steps: this.steps.map(({ id, plugin, kind, input, output }) => ({ id, plugin, kind, input, output })),
       state: this.current,

@@ -104,6 +104,8 @@ export const DASHBOARD_SCRIPT = String.raw`
       else if (k === 'lost') sub.textContent = 'dead letters not written';
       else sub.textContent = fmtRate(rate(function (h) { return h.acc[k]; })) + ' /s';
     });
+    $('card-redelivered').hidden = m.redelivered === undefined;
+    if (m.redelivered !== undefined) setNum($('acc-redelivered'), m.redelivered, fmtInt(m.redelivered));
   }
 
   function renderCharts() {

@@ -12,16 +12,22 @@ const CARDS = [
   ['inFlight', 'In flight'],
 ] as const;
 
+/** Shown only for sources whose broker redelivers (`redelivered` in the metrics). */
+const REDELIVERED_CARD =
+  '<div class="card redelivered" id="card-redelivered" hidden><div class="label">Redelivered</div>' +
+  '<div class="value" id="acc-redelivered" data-value="">–</div><div class="sub">delivered again by the broker</div></div>';
+
 /**
  * The live dashboard: one self-contained page (inline style, script and SVG) that polls
  * `/api/metrics` every second. Every number it shows carries its raw value in `data-value`.
  */
 export function dashboardPage(): string {
-  const cards = CARDS.map(
-    ([key, label]) =>
-      `<div class="card ${key.toLowerCase()}"><div class="label">${label}</div>` +
-      `<div class="value" id="acc-${key}" data-value="">–</div><div class="sub" id="acc-${key}-rate">&nbsp;</div></div>`,
-  ).join('');
+  const cards =
+    CARDS.map(
+      ([key, label]) =>
+        `<div class="card ${key.toLowerCase()}"><div class="label">${label}</div>` +
+        `<div class="value" id="acc-${key}" data-value="">–</div><div class="sub" id="acc-${key}-rate">&nbsp;</div></div>`,
+    ).join('') + REDELIVERED_CARD;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { BrokerError, messageOf, type Logger } from '@tapline/core';
+import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+
+/** How to reach and authenticate with NATS. */
+export interface NatsAuth {
+  readonly servers: readonly string[];
+  readonly credentials?: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly token?: string;
+}
+
+/**
+ * A NATS connection whose state is watched: the client reconnects by itself (for ever, to any of
+ * `servers`); each disconnect and reconnect is logged and counted, and `connected` says whether
+ * messages can flow now.
+ */
+export class WatchedConnection {
+  connected = true;
+  reconnects = 0;
+  private watching: Promise<void> | undefined;
+
+  constructor(
+    readonly nc: NatsConnection,
+    private readonly log: Logger,
+  ) {
+    this.watching = this.watch();
+  }
+
+  /** Sends what the client buffered (acks included), then closes. Never throws. */
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) {
+      await this.nc.drain().catch(() => this.nc.close());
+    }
+    await this.watching;
+    this.watching = undefined;
+  }
+
+  private async watch(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      switch (s.type) {
+        case 'disconnect':
+          this.connected = false;
+          this.log.warn({ server: s.server }, 'nats disconnected; reconnecting');
+          break;
+        case 'reconnect':
+          this.connected = true;
+          this.reconnects++;
+          this.log.info({ server: s.server }, 'nats reconnected');
+          break;
+        case 'error':
+          this.log.error({ err: s.error }, 'nats connection error');
+          break;
+        case 'close':
+          this.connected = false;
+          break;
+      }
+    }
+  }
+}
+
+/**
+ * Connects to the first of `servers` that answers. A refusal is `TAPLINE_ERR_BROKER_UNREACHABLE`
+ * naming the servers and, when given, the stream the step was after.
+ */
+export async function connectNats(
+  auth: NatsAuth,
+  name: string,
+  configDir: string,
+  log: Logger,
+  stream?: string,
+): Promise<WatchedConnection> {
+  const servers = auth.servers.join(', ');
+  const authenticator =
+    auth.credentials === undefined
+      ? undefined
+      : credsAuthenticator(await readCreds(resolve(configDir, auth.credentials), servers, stream));
+  try {
+    const nc = await connect({
+      servers: [...auth.servers],
+      name,
+      user: auth.user,
+      pass: auth.password,
+      token: auth.token,
+      authenticator,
+      maxReconnectAttempts: -1,
+    });
+    return new WatchedConnection(nc, log);
+  } catch (err) {
+    const what = stream === undefined ? '' : ` for stream "${stream}"`;
+    throw new BrokerError(
+      'TAPLINE_ERR_BROKER_UNREACHABLE',
+      servers,
+      stream,
+      `Cannot connect to NATS at ${servers}${what}: ${messageOf(err)}. Start nats-server with JetStream (nats-server -js) there, or fix "servers" and the credentials.`,
+      err,
+    );
+  }
+}
+
+async function readCreds(file: string, servers: string, stream: string | undefined): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw new BrokerError(
+      'TAPLINE_ERR_BROKER_UNREACHABLE',
+      servers,
+      stream,
+      `Cannot read the NATS credentials file ${file}: ${messageOf(err)}.`,
+      err,
+    );
+  }
+}

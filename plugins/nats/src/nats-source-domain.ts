@@ -1,0 +1,193 @@
+import {
+  DeliveryError,
+  SourceDomain,
+  type DomainIdentity,
+  type MessageContext,
+  type Outcome,
+} from '@tapline/core';
+import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { connectNats, type WatchedConnection } from './connection.js';
+import { decoderFor, type Decoded, type Decoder } from './decode.js';
+import { ensureConsumer } from './ensure-consumer.js';
+import type { NatsSourceOptions } from './options.js';
+
+type Output = Decoded[NatsSourceOptions['decode']];
+
+/** What the source needs from its plugin context. */
+export interface NatsSourceContext extends DomainIdentity {
+  /** A relative credentials path resolves against it; the working directory when absent. */
+  readonly configDir?: string;
+}
+
+/**
+ * Takes messages in from a JetStream durable pull consumer, at least once: each message is acked
+ * only when the host says its outcome is durable (`settled`): exported, dropped, or
+ * dead-lettered. One whose dead letter could not be written is nak'd, so it comes back. Until
+ * then the message is held here, and a process that dies leaves it to the server to deliver
+ * again, to this process or another on the same consumer.
+ *
+ * At most `maxInFlight` messages are in flight and at most one `batch` waits in the client: the
+ * client asks for more only once the loop has taken in what it had.
+ */
+export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
+  readonly options: NatsSourceOptions;
+  private redeliveries = 0;
+  private readonly decode: Decoder<Output>;
+  private readonly configDir: string;
+  private connection: WatchedConnection | undefined;
+  private consumer: Consumer | undefined;
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+  private stopping = false;
+  /** Taken in, not settled yet: what is acked (or left for redelivery) once it settles. */
+  private readonly held = new Map<MessageContext, JsMsg>();
+
+  constructor(options: NatsSourceOptions, ctx: NatsSourceContext = {}) {
+    super(ctx);
+    this.options = options;
+    this.decode = decoderFor(options.decode);
+    this.configDir = ctx.configDir ?? process.cwd();
+  }
+
+  /** False while the connection is down (the client is reconnecting). */
+  override get ready(): boolean {
+    return this.connection?.connected === true;
+  }
+
+  /** Messages taken in that the server had delivered before. */
+  override get redelivered(): number {
+    return this.redeliveries;
+  }
+
+  get reconnects(): number {
+    return this.connection?.reconnects ?? 0;
+  }
+
+  get connected(): boolean {
+    return this.ready;
+  }
+
+  /** Messages taken in whose outcome is not known yet. */
+  get holding(): number {
+    return this.held.size;
+  }
+
+  override async initialize(): Promise<void> {
+    if (this.connection !== undefined) return;
+    const { stream, durable } = this.options;
+    const connection = await connectNats(
+      this.options,
+      `tapline:${this.id}`,
+      this.configDir,
+      this.log,
+      stream,
+    );
+    try {
+      this.consumer = await ensureConsumer(connection.nc, this.options, this.log);
+    } catch (err) {
+      await connection.close();
+      throw err;
+    }
+    this.connection = connection;
+    this.log.info({ servers: this.options.servers, stream, durable }, 'nats source ready');
+  }
+
+  execute(payload: Buffer, message: MessageContext): Output {
+    const deliveries = this.held.get(message)?.info.deliveryCount ?? 1;
+    if (deliveries > this.options.maxDeliveries) {
+      throw new DeliveryError(
+        deliveries,
+        `delivered ${deliveries} times, more than maxDeliveries (${this.options.maxDeliveries}): its earlier deliveries never settled (the process died or the ack came too late)`,
+      );
+    }
+    return this.decode(payload);
+  }
+
+  /** Begins pulling: the first request for `batch` messages goes out now. */
+  async start(): Promise<void> {
+    if (this.connection === undefined) await this.initialize();
+    if (this.loop !== undefined || this.stopping) return;
+    const messages = await this.consumer!.consume({ max_messages: this.options.batch });
+    if (this.stopping) {
+      void messages.close(); // stopped while the pull was being set up; nothing iterates it
+      return;
+    }
+    this.messages = messages;
+    void this.watch(messages);
+    this.loop = this.run(messages);
+  }
+
+  /** Stops pulling and takes in what the client already holds; acks follow as those settle. */
+  stop(): Promise<void> {
+    return (this.stopped ??= this.finishIntake());
+  }
+
+  private async finishIntake(): Promise<void> {
+    this.stopping = true;
+    // Resolves once the loop has taken in the messages queued ahead of the close.
+    void this.messages?.close();
+    await this.loop;
+  }
+
+  override settled(message: MessageContext, outcome: Outcome): void {
+    const msg = this.held.get(message);
+    if (msg === undefined) return;
+    this.held.delete(message);
+    try {
+      if (outcome === 'lost') msg.nak();
+      else msg.ack();
+    } catch (err) {
+      // The connection is closed: the server redelivers the message once its ack wait ends.
+      this.log.warn({ err, seq: msg.seq }, 'could not ack a settled message; it will be redelivered');
+    }
+  }
+
+  /**
+   * Sends the acks of what settled and closes the connection. What never settled stays unacked:
+   * the server delivers it again once its ack wait ends. (A nak here would hand it over sooner,
+   * but the server may still route it to this process's last pull request, whose replies no one
+   * reads any more.)
+   */
+  override async shutdown(): Promise<void> {
+    this.stopping = true;
+    void this.messages?.close();
+    await this.loop;
+    const connection = this.connection;
+    this.connection = undefined;
+    this.held.clear();
+    await connection?.close();
+  }
+
+  /** Logs what the client reports about the consumer: it keeps pulling, but a user wants to know. */
+  private async watch(messages: ConsumerMessages): Promise<void> {
+    const { stream, durable } = this.options;
+    for await (const s of messages.status()) {
+      if (
+        s.type === 'heartbeats_missed' ||
+        s.type === 'consumer_deleted' ||
+        s.type === 'consumer_not_found' ||
+        s.type === 'stream_not_found'
+      ) {
+        this.log.warn({ stream, durable, status: s }, `nats consumer: ${s.type}`);
+      }
+    }
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const msg of messages) {
+        if (!this.intake.hasCapacity) await this.intake.waitForCapacity();
+        if (msg.redelivered) this.redeliveries++;
+        // A copy: msg.data is a view into the socket chunk it arrived in, and the payload lives
+        // until the message settles (a dead letter is written from it), pinning the whole chunk.
+        const payload = Buffer.from(msg.data);
+        const message = this.intake.accept(this.id, payload);
+        this.held.set(message, msg);
+        void this.handle(payload, message);
+      }
+    } catch (err) {
+      if (!this.stopping) this.log.error({ err }, 'nats source stopped pulling');
+    }
+  }
+}
