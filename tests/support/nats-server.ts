@@ -47,7 +47,7 @@ export class NatsServer {
       child.on('error', (err) =>
         reject(new Error(`cannot run nats-server (apt-get install nats-server): ${err.message}`)),
       );
-      child.stderr!.on('data', (c: Buffer) => {
+      child.stderr.on('data', (c: Buffer) => {
         this.log += c.toString('utf8');
         if (this.log.includes('Server is ready')) resolve();
       });
