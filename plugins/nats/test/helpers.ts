@@ -77,7 +77,7 @@ export async function makeSource(options: Partial<NatsSourceOptions> & { stream:
     decode: 'record',
     ...options,
   };
-  const source = (await plugin.create(full, ctx));
+  const source = await plugin.create(full, ctx);
   const intake = new HandIntake(limit);
   source.intake = intake;
   const outputs: Array<{ value: unknown; message: MessageContext }> = [];
