@@ -2,7 +2,7 @@ import { ChainError, PluginError, isSource, messageOf, type PluginContext } from
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../runtime/chain.js';
 import { createDomain } from '../runtime/create-host.js';
-import type { HostParts } from '../runtime/host.js';
+import type { HostParts } from '../runtime/host-parts.js';
 import type { HostStep } from '../runtime/host-types.js';
 
 /** The context a step's plugin is created with: the host's own logger, registry, monitor, signal. */

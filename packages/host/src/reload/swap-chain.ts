@@ -1,7 +1,7 @@
 import { createMessageContext, type MessageContext } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../runtime/chain.js';
-import type { HostParts } from '../runtime/host.js';
+import type { HostParts } from '../runtime/host-parts.js';
 import type { HostStep } from '../runtime/host-types.js';
 import { wireStep } from '../runtime/wire.js';
 import { buildSteps, initializeBuilt, shutdownQuietly } from './build-steps.js';

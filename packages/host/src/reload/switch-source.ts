@@ -1,6 +1,7 @@
 import { PluginError, isSource, type AnySource } from '@tapline/core';
 import type { Accounting } from '../runtime/accounting.js';
-import type { HostParts } from '../runtime/host.js';
+import { connectSource } from '../runtime/connect-source.js';
+import type { HostParts } from '../runtime/host-parts.js';
 import type { HostStep } from '../runtime/host-types.js';
 import { wireStep } from '../runtime/wire.js';
 import { stepOf } from './build-steps.js';
@@ -8,9 +9,7 @@ import { stepOf } from './build-steps.js';
 /** Hands a source the host's intake (and the settlement it asks for), then starts it. */
 export async function startSource(parts: HostParts, step: HostStep): Promise<void> {
   const source = step.domain as AnySource;
-  source.intake = parts.accounting;
-  parts.accounting.notify =
-    typeof source.settled === 'function' ? (m, outcome) => source.settled!(m, outcome) : undefined;
+  connectSource(parts.accounting, source);
   try {
     await source.start();
   } catch (err) {

@@ -1,34 +1,9 @@
-import {
-  PluginError,
-  TaplineError,
-  isSource,
-  messageOf,
-  type Logger,
-  type Monitor,
-  type prometheus,
-} from '@tapline/core';
+import { PluginError, TaplineError, isSource, messageOf, type Monitor, type prometheus } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
-import type { Accounting } from './accounting.js';
-import type { DeadLetters } from './dead-letters.js';
+import { connectSource } from './connect-source.js';
+import type { HostParts } from './host-parts.js';
 import type { HostMetrics, HostState, HostStep, StopReport } from './host-types.js';
 import { stopHost } from './stop-host.js';
-import type { Wiring } from './wire.js';
-import type { ReloadStats } from '../reload/reload-stats.js';
-
-/** What `createHost` assembles a Host from. @internal */
-export interface HostParts {
-  readonly config: LoadedConfig;
-  /** Replaced whole when a reload swaps the chain. */
-  steps: readonly HostStep[];
-  readonly monitor: Monitor;
-  readonly registry: prometheus.Registry;
-  readonly logger: Logger;
-  readonly accounting: Accounting;
-  readonly deadLetters: DeadLetters;
-  readonly controller: AbortController;
-  readonly wiring: Wiring;
-  readonly reloads: ReloadStats;
-}
 
 /**
  * A wired pipeline. `start()` initializes every step (downstream first) and starts the sources;
@@ -111,13 +86,7 @@ export class Host {
         initialized.unshift(step);
       }
       phase = 'start';
-      for (const s of steps) {
-        if (!isSource(s.domain)) continue;
-        s.domain.intake = accounting;
-        const source = s.domain;
-        if (typeof source.settled === 'function')
-          accounting.notify = (m, outcome) => source.settled!(m, outcome);
-      }
+      for (const s of steps) if (isSource(s.domain)) connectSource(accounting, s.domain);
       for (const s of steps) {
         if (!isSource(s.domain)) continue;
         step = s;

@@ -1,5 +1,5 @@
 import { PluginError, ShutdownError, messageOf, type TaplineError } from '@tapline/core';
-import type { HostParts } from './host.js';
+import type { HostParts } from './host-parts.js';
 import type { HostStep, StopReport } from './host-types.js';
 
 /** Whether `work` settled within `ms`; rejects when it rejects in time. */
@@ -22,6 +22,9 @@ export interface StopPlan {
   readonly shutdown: readonly HostStep[];
 }
 
+/** What the stop sequence uses of a host. */
+export type StopParts = Pick<HostParts, 'accounting' | 'deadLetters' | 'controller' | 'config'>;
+
 /** The part of the budget kept, after the drain, for flushing and dead-lettering what is left. */
 function reserveOf(timeout: number): number {
   return Math.min(2000, timeout / 5);
@@ -33,7 +36,7 @@ function reserveOf(timeout: number): number {
  * `shutdown timeout`); shut steps down in pipeline order and close the dead letters in what is
  * left of the budget. Collects every failure instead of stopping at the first.
  */
-export async function stopHost(parts: HostParts, plan: StopPlan): Promise<StopReport> {
+export async function stopHost(parts: StopParts, plan: StopPlan): Promise<StopReport> {
   const { accounting, deadLetters, controller, config } = parts;
   const timeout = config.runtime.shutdownTimeoutMs;
   const deadline = performance.now() + timeout;
@@ -108,7 +111,7 @@ export async function stopHost(parts: HostParts, plan: StopPlan): Promise<StopRe
 }
 
 /** Dead-letters every message still in flight with reason `shutdown timeout`; returns how many. */
-function abandonInFlight(parts: HostParts, timeout: number): number {
+function abandonInFlight(parts: StopParts, timeout: number): number {
   const { accounting, deadLetters } = parts;
   const inFlight = accounting.inFlight;
   const left = accounting.abandon();
