@@ -3,7 +3,6 @@ import type { Registry } from 'prom-client';
 import type { AnyDomain } from './base-domain.js';
 import type { Problem } from './errors.js';
 import type { Logger } from './logger.js';
-import type { Monitor } from './monitor.js';
 import type { TypeName } from './types.js';
 
 /** The plugin API major this core implements. The host refuses a manifest written for another. */
@@ -22,8 +21,6 @@ export interface PluginContext {
   readonly logger: Logger;
   /** The Prometheus registry the host exposes on `/metrics`; register a plugin's own metrics here. */
   readonly registry: Registry;
-  /** The Monitor every step reports to. */
-  readonly monitor: Monitor;
   /** The directory of the config file; resolve relative paths in options against it. */
   readonly configDir: string;
   /** Aborted when the host begins to stop. */

@@ -1,4 +1,4 @@
-import { Monitor, prometheus, silentLogger, type Logger, type PluginContext } from '@tapline/core';
+import { prometheus, silentLogger, type Logger, type PluginContext } from '@tapline/core';
 import { createCaptureLogger, type LogEntry } from './capture-logger.js';
 
 /** What {@link createTestContext} accepts: any field of the context, plus how to log. */
@@ -33,7 +33,6 @@ export function createTestContext(overrides: TestContextOptions = {}): TestConte
     plugin: fields.plugin ?? 'test:plugin',
     logger: fields.logger ?? base.child({ step: id }),
     registry: fields.registry ?? new prometheus.Registry(),
-    monitor: fields.monitor ?? new Monitor(),
     configDir: fields.configDir ?? process.cwd(),
     signal: fields.signal ?? controller.signal,
     logs,

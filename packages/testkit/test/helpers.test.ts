@@ -1,7 +1,6 @@
 import {
   BaseDomain,
   DROP,
-  Monitor,
   ValidationError,
   createMessageContext,
   prometheus,
@@ -33,7 +32,6 @@ describe('createTestContext', () => {
     expect(b.configDir).toBe('/tmp');
     expect(a.registry).toBeInstanceOf(prometheus.Registry);
     expect(a.registry).not.toBe(b.registry);
-    expect(a.monitor).toBeInstanceOf(Monitor);
     expect(a.signal.aborted).toBe(false);
     a.abort();
     expect(a.signal.aborted).toBe(true);

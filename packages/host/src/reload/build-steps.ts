@@ -12,7 +12,6 @@ export function contextFor(parts: HostParts, configDir: string, p: PlannedStep):
     plugin: p.manifest.name,
     logger: parts.logger.child({ step: p.id }),
     registry: parts.registry,
-    monitor: parts.monitor,
     configDir,
     signal: parts.controller.signal,
   };

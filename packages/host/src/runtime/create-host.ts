@@ -81,7 +81,6 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
         plugin: p.manifest.name,
         logger: logger.child({ step: p.id }),
         registry,
-        monitor,
         configDir: config.dir,
         signal: controller.signal,
       };

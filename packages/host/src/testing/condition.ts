@@ -1,7 +1,6 @@
 import {
   ConfigError,
   DROP,
-  Monitor,
   messageOf,
   prometheus,
   silentLogger,
@@ -54,7 +53,6 @@ export function conditionCompiler(dirs: readonly string[]): CompileCondition {
       plugin: manifest.name,
       logger: silentLogger,
       registry: new prometheus.Registry(),
-      monitor: new Monitor(),
       configDir: dirs[0] ?? process.cwd(),
       signal: new AbortController().signal,
     })) as AnyDomain;

@@ -1,5 +1,4 @@
 import {
-  Monitor,
   createMessageContext,
   isSource,
   messageOf,
@@ -47,7 +46,6 @@ export class TestPipeline {
     inputs: number,
   ): Promise<TestPipeline> {
     const registry = new prometheus.Registry();
-    const monitor = new Monitor({ durationsWindow: config.monitor.durationsWindow });
     const controller = new AbortController();
     const steps: TestStep[] = [];
     try {
@@ -57,7 +55,6 @@ export class TestPipeline {
           plugin: p.manifest.name,
           logger: silentLogger,
           registry,
-          monitor,
           configDir: config.dir,
           signal: controller.signal,
         };
