@@ -52,7 +52,8 @@ describe('tapline keygen', () => {
     source.onHandled((value) => void got.push(value));
     await source.start();
     const io = bufferIo(dir);
-    const args = ['--count', '3', '--server-key', serverKey, '--keys', 'sender'];
+    // With '=': a Z85 key may start with a dash, which parseArgs would take for an option.
+    const args = ['--count', '3', `--server-key=${serverKey}`, '--keys', 'sender'];
     expect(await main(['publish', '--address', source.endpoint!, ...args], io)).toBe(0);
     for (let i = 0; got.length < 3 && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
     expect(got).toHaveLength(3);

@@ -11,7 +11,7 @@ export const publishCommand: Command = {
   name: 'publish',
   summary: 'send sample JSON messages (or an NDJSON file) to a pipeline over ZeroMQ',
   usage:
-    'publish --address ADDR [--socket push|pub] [--topic T] [--count N] [--rate R] [--file NDJSON] [--server-key KEY --keys NAME]',
+    'publish --address ADDR [--socket push|pub] [--topic T] [--count N] [--rate R] [--file NDJSON] [--server-key=KEY --keys NAME]',
   flags: {
     address: {
       spec: { type: 'string', short: 'a' },

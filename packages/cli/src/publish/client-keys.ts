@@ -14,7 +14,9 @@ export async function clientKeys(
   const keys = values.keys;
   if (serverKey === undefined && keys === undefined) return undefined;
   if (typeof serverKey !== 'string' || typeof keys !== 'string') {
-    throw new UsageError("CURVE needs both --server-key KEY (the source's public key) and --keys NAME.");
+    throw new UsageError(
+      "CURVE needs both --server-key=KEY (the source's public key; write it with = since a key may start with a dash) and --keys NAME.",
+    );
   }
   if (!KEY.test(serverKey)) throw new UsageError('--server-key is not a CURVE key (40 characters of Z85).');
   const base = path.resolve(cwd, keys);
