@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull, Subscriber } from 'zeromq';
 import { ExporterDomain, ZmqTarget, type ExporterOptions } from '../src/index.js';
@@ -34,13 +37,14 @@ async function pull(address = 'tcp://127.0.0.1:*'): Promise<Pull> {
   return p;
 }
 
-/** An address where nothing listens (a port the OS just handed out and took back). */
+/**
+ * An address where nothing listens until a test binds it: an ipc path in a folder of this
+ * test's own. A TCP port handed back to the OS could be taken by a test running beside this one.
+ */
 async function deadAddress(): Promise<string> {
-  const p = new Pull({ linger: 0 });
-  await p.bind('tcp://127.0.0.1:*');
-  const address = p.lastEndpoint!;
-  p.close();
-  return address;
+  const dir = await mkdtemp(path.join(tmpdir(), 'tapline-zmq-target-'));
+  closeLater.push({ close: () => void rm(dir, { recursive: true, force: true }) });
+  return `ipc://${path.join(dir, 'hop')}`;
 }
 
 describe('exporter zmq target', () => {
