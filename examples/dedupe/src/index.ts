@@ -1,4 +1,5 @@
 import { API_VERSION, definePlugin } from '@tapline/core';
+import { checkOptions } from './check.js';
 import { DedupeDomain } from './dedupe-domain.js';
 import { dedupeOptions } from './options.js';
 
@@ -14,9 +15,6 @@ export default definePlugin({
   // Forwarded records are the records it was fed, so it emits what it is fed.
   output: (_options, input) => input,
   options: dedupeOptions,
-  check: (options) =>
-    typeof options.key !== 'string' && new Set(options.key).size !== options.key.length
-      ? [{ path: '/key', message: 'lists a field twice' }]
-      : [],
+  check: checkOptions,
   create: (options, ctx) => new DedupeDomain(options, ctx),
 });

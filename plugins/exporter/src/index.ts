@@ -3,9 +3,10 @@
  * ZeroMQ next hop and returns a receipt.
  * @packageDocumentation
  */
-import { API_VERSION, curveProblems, definePlugin } from '@tapline/core';
+import { API_VERSION, definePlugin } from '@tapline/core';
+import { checkOptions } from './check.js';
 import { ExporterDomain } from './exporter-domain.js';
-import { exporterOptions, type ExporterOptions } from './options.js';
+import { exporterOptions } from './options.js';
 
 export { ExporterDomain, type ExporterContext } from './exporter-domain.js';
 export { exporterOptions, type ExporterOptions, type TargetOptions } from './options.js';
@@ -18,15 +19,11 @@ export type { ExportTarget } from './target.js';
 export default definePlugin({
   name: 'tapline:exporter',
   apiVersion: API_VERSION,
-  kind: 'domain',
   description:
     'Writes each message as JSON to files (NDJSON), stdout or a ZeroMQ next hop, and returns a receipt.',
   input: 'json',
   output: 'receipt',
   options: exporterOptions,
-  check: (options: ExporterOptions) =>
-    options.targets.flatMap((t, i) =>
-      t.type === 'zmq' ? curveProblems(t.curve, `/targets/${i}/curve`) : [],
-    ),
+  check: checkOptions,
   create: (options, ctx) => new ExporterDomain(options, ctx),
 });

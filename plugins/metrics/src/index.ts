@@ -5,11 +5,20 @@
 import { API_VERSION, definePlugin } from '@tapline/core';
 import { checkOptions } from './check.js';
 import { MetricsDomain } from './metrics-domain.js';
-import { MetricsOptions } from './options.js';
+import { metricsOptions } from './options.js';
 
 export { MetricsDomain, type MetricsContext, type MetricsSnapshot } from './metrics-domain.js';
 export { checkOptions } from './check.js';
-export { CounterOptions, GaugeOptions, HistogramOptions, MetricsOptions } from './options.js';
+export {
+  counterOptions,
+  gaugeOptions,
+  histogramOptions,
+  metricsOptions,
+  type CounterOptions,
+  type GaugeOptions,
+  type HistogramOptions,
+  type MetricsOptions,
+} from './options.js';
 export { OVERFLOW_METRIC, SKIPPED_METRIC, TRUNCATED_METRIC } from './shared-counters.js';
 export type { SnapshotValue } from './derived-metric.js';
 
@@ -19,7 +28,7 @@ export default definePlugin({
   description: 'Counts, gauges and histograms derived from records, on /metrics; records pass on unchanged.',
   input: 'record',
   output: (_options, input) => input,
-  options: MetricsOptions,
+  options: metricsOptions,
   check: checkOptions,
   create: (options, ctx) => new MetricsDomain(options, ctx),
 });

@@ -50,21 +50,20 @@ export class MetricsDomain<T = JsonRecord> extends BaseDomain<T, T> {
   private registered: string[] = [];
   private attached = false;
 
-  constructor(options: Partial<MetricsOptions>, ctx: MetricsContext) {
+  constructor(options: MetricsOptions, ctx: MetricsContext) {
     super(ctx);
     this.registry = ctx.registry;
-    const prefix = options.prefix ?? '';
-    const max = options.maxLabelSets ?? 1000;
-    const values = { missing: options.missingLabel ?? '', maxLength: options.maxLabelValueLength ?? 256 };
+    const { prefix, maxLabelSets: max, counters, gauges, histograms } = options;
+    const values = { missing: options.missingLabel, maxLength: options.maxLabelValueLength };
     this.metrics = [
-      ...(options.counters ?? []).map((c) => new DerivedCounter(c, prefix, max, values)),
-      ...(options.gauges ?? []).map((g) => new DerivedGauge(g, prefix, max, values)),
-      ...(options.histograms ?? []).map((h) => new DerivedHistogram(h, prefix, max, values)),
+      ...counters.map((c) => new DerivedCounter(c, prefix, max, values)),
+      ...gauges.map((g) => new DerivedGauge(g, prefix, max, values)),
+      ...histograms.map((h) => new DerivedHistogram(h, prefix, max, values)),
     ];
     this.pointers = [
-      ...(options.counters ?? []).map((_, i) => `/counters/${i}/name`),
-      ...(options.gauges ?? []).map((_, i) => `/gauges/${i}/name`),
-      ...(options.histograms ?? []).map((_, i) => `/histograms/${i}/name`),
+      ...counters.map((_, i) => `/counters/${i}/name`),
+      ...gauges.map((_, i) => `/gauges/${i}/name`),
+      ...histograms.map((_, i) => `/histograms/${i}/name`),
     ];
     this.source = { step: this.id, metrics: this.metrics };
   }

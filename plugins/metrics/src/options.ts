@@ -23,12 +23,12 @@ const common = {
   ),
 };
 
-export const CounterOptions = Type.Object(common, { additionalProperties: false });
-export const GaugeOptions = Type.Object(
+export const counterOptions = Type.Object(common, { additionalProperties: false });
+export const gaugeOptions = Type.Object(
   { ...common, field: Path('the numeric field the gauge is set to') },
   { additionalProperties: false },
 );
-export const HistogramOptions = Type.Object(
+export const histogramOptions = Type.Object(
   {
     ...common,
     field: Path('the numeric field observed'),
@@ -42,7 +42,7 @@ export const HistogramOptions = Type.Object(
   { additionalProperties: false },
 );
 
-export const MetricsOptions = Type.Object(
+export const metricsOptions = Type.Object(
   {
     prefix: Type.String({
       default: '',
@@ -64,14 +64,14 @@ export const MetricsOptions = Type.Object(
       default: '',
       description: 'the label value used when its field is missing or null',
     }),
-    counters: Type.Array(CounterOptions, { default: [] }),
-    gauges: Type.Array(GaugeOptions, { default: [] }),
-    histograms: Type.Array(HistogramOptions, { default: [] }),
+    counters: Type.Array(counterOptions, { default: [] }),
+    gauges: Type.Array(gaugeOptions, { default: [] }),
+    histograms: Type.Array(histogramOptions, { default: [] }),
   },
   { additionalProperties: false },
 );
 
-export type MetricsOptions = Static<typeof MetricsOptions>;
-export type CounterOptions = Static<typeof CounterOptions>;
-export type GaugeOptions = Static<typeof GaugeOptions>;
-export type HistogramOptions = Static<typeof HistogramOptions>;
+export type MetricsOptions = Static<typeof metricsOptions>;
+export type CounterOptions = Static<typeof counterOptions>;
+export type GaugeOptions = Static<typeof gaugeOptions>;
+export type HistogramOptions = Static<typeof histogramOptions>;

@@ -257,7 +257,8 @@ describe('metrics lifecycle', () => {
   });
 
   it('is safe to shut down before initialize', () => {
-    const d = new MetricsDomain({ counters: [{ name: 'x_total' }] }, { registry: new prometheus.Registry() });
+    const { options } = validateOptions(plugin, { counters: [{ name: 'x_total' }] });
+    const d = new MetricsDomain(options!, { registry: new prometheus.Registry() });
     expect(() => d.shutdown()).not.toThrow();
   });
 

@@ -4,12 +4,19 @@
  */
 import { API_VERSION, definePlugin } from '@tapline/core';
 import { checkOptions } from './check.js';
-import { ProcessorOptions } from './options.js';
+import { processorOptions } from './options.js';
 import { ProcessorDomain } from './processor-domain.js';
 
 export { ProcessorDomain } from './processor-domain.js';
 export { checkOptions } from './check.js';
-export { ProcessorOptions, STEP_TYPES, type Condition, type Step, type StepType } from './options.js';
+export {
+  processorOptions,
+  STEP_TYPES,
+  type ProcessorOptions,
+  type Condition,
+  type Step,
+  type StepType,
+} from './options.js';
 
 export default definePlugin({
   name: 'tapline:processor',
@@ -18,7 +25,7 @@ export default definePlugin({
     'Sets, renames, removes, picks, defaults, coerces and redacts fields; filters and validates records.',
   input: 'record',
   output: 'record',
-  options: ProcessorOptions,
+  options: processorOptions,
   check: checkOptions,
   create: (options, ctx) => new ProcessorDomain(options, ctx),
 });

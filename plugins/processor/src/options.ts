@@ -108,7 +108,7 @@ const stepSchema = Type.Unsafe<Step>({
   })),
 });
 
-export const ProcessorOptions = Type.Object(
+export const processorOptions = Type.Object(
   {
     steps: Type.Array(stepSchema, {
       default: [],
@@ -118,4 +118,4 @@ export const ProcessorOptions = Type.Object(
   { additionalProperties: false, $defs: { condition: conditionSchema } },
 );
 
-export type ProcessorOptions = Static<typeof ProcessorOptions>;
+export type ProcessorOptions = Static<typeof processorOptions>;

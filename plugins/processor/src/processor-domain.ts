@@ -20,9 +20,9 @@ import type { ProcessorOptions } from './options.js';
 export class ProcessorDomain extends BaseDomain<JsonRecord, JsonRecord> {
   private readonly ops: readonly Op[];
 
-  constructor(options: Partial<ProcessorOptions>, identity?: DomainIdentity) {
+  constructor(options: ProcessorOptions, identity?: DomainIdentity) {
     super(identity);
-    this.ops = (options.steps ?? []).map(compileStep);
+    this.ops = options.steps.map(compileStep);
   }
 
   /** How many steps run on each record. */

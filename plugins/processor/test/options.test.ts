@@ -7,7 +7,7 @@ const paths = (raw: unknown) => validateOptions(plugin, raw).problems.map((p) =>
 describe('processor options', () => {
   it('defaults to no steps, which passes records through', () => {
     expect(validateOptions(plugin, {}).options).toEqual({ steps: [] });
-    const domain = new ProcessorDomain({});
+    const domain = new ProcessorDomain({ steps: [] });
     const record = { a: 1 };
     expect(domain.execute(record)).toBe(record);
   });
