@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readNdjson as readNdjsonLines } from '@tapline/testkit';
 import { Push } from 'zeromq';
 import { freePort, repo, startRun, type RunningPipeline } from '../cli-helpers.js';
 
@@ -95,30 +96,8 @@ export async function sendAll(push: Push, payloads: Iterable<string | Buffer>): 
   return sent;
 }
 
-/**
- * The parsed lines of an NDJSON file; none when the file does not exist. A torn or otherwise
- * broken line fails the test: Tapline never leaves one.
- */
-export async function readNdjson(file: string): Promise<any[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return [];
-    throw err;
-  }
-  if (text !== '' && !text.endsWith('\n')) throw new Error(`${file} ends with a torn line`);
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line, i) => {
-      try {
-        return JSON.parse(line) as unknown;
-      } catch {
-        throw new Error(`${file}:${i + 1} is not a whole JSON line: ${line.slice(0, 80)}`);
-      }
-    });
-}
+/** The parsed lines of an NDJSON file (the testkit's): a torn or broken line fails the test. */
+export const readNdjson = (file: string): Promise<any[]> => readNdjsonLines(file) as Promise<any[]>;
 
 /** The one accounting line `tapline run` logs after stopping. */
 export function accountingLine(run: RunningPipeline): Record<string, any> {

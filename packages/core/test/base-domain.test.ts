@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DROP, Monitor, type ErrorEvent, type SuccessEvent } from '../src/index.js';
-import { FnDomain, context, sleep } from './helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FnDomain, context } from './helpers.js';
 
 function record(domain: FnDomain<any, any>) {
   const seen: string[] = [];

@@ -13,6 +13,5 @@ export class FnDomain<I, O> extends BaseDomain<I, O> {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export const context = () => createMessageContext('test');

@@ -43,4 +43,3 @@ export async function caught(fn: () => unknown): Promise<any> {
   throw new Error('expected an error, none was thrown');
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

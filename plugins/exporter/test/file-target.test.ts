@@ -2,7 +2,8 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExporterDomain, type ExporterOptions } from '../src/index.js';
-import { collect, context, readNdjson, tempDir } from './helpers.js';
+import { context, tempDir } from './helpers.js';
+import { recordDomain, readNdjson } from '@tapline/testkit';
 
 type FileOptions = Partial<Extract<ExporterOptions['targets'][number], { type: 'file' }>>;
 
@@ -27,7 +28,10 @@ describe('exporter file target', () => {
   it('holds every acknowledged record after shutdown, under the config dir, in order', async () => {
     const dir = await tempDir();
     const d = exporter(dir);
-    const { outputs, errors } = collect(d);
+    const {
+      outputs,
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     const n = 5000;
     for (let i = 0; i < n; i++) await d.handle({ i, text: 'héllo ✓ 🚀' }, context());
@@ -117,12 +121,15 @@ describe('exporter file target', () => {
     await mkdir(join(dir, 'f.ndjson.1'));
     await writeFile(join(dir, 'f.ndjson.1', 'keep'), 'x');
     const d = exporter(dir, { path: 'f.ndjson', rotateBytes: 30, rotateKeep: 1 }, { retries: 2 });
-    const { outputs, errors } = collect(d);
+    const {
+      outputs,
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     for (let i = 0; i < 5; i++) await d.handle({ i, pad: 'yyyyyyyy' }, context());
     expect(outputs.length).toBe(1); // the first line fits the file; every later one needs a rotation
-    expect(errors.map((e) => e.event.errorType)).toEqual(Array(4).fill('TAPLINE_ERR_EXPORT'));
-    expect(errors[0]!.event.message).toMatch(/f\.ndjson\.1/);
+    expect(errors.map((e) => e.errorType)).toEqual(Array(4).fill('TAPLINE_ERR_EXPORT'));
+    expect(errors[0]!.message).toMatch(/f\.ndjson\.1/);
     await d.shutdown();
     expect(await readNdjson(join(dir, 'f.ndjson'))).toEqual([{ i: 0, pad: 'yyyyyyyy' }]);
   });
@@ -130,7 +137,10 @@ describe('exporter file target', () => {
   it('opens the file anew when its folder was deleted while running, and loses no record', async () => {
     const dir = await tempDir();
     const d = exporter(dir);
-    const { outputs, errors } = collect(d);
+    const {
+      outputs,
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     for (let i = 0; i < 3; i++) await d.handle({ i }, context());
     await rm(join(dir, 'out'), { recursive: true });
@@ -143,11 +153,13 @@ describe('exporter file target', () => {
 
   it('fails a value that is not JSON with TAPLINE_ERR_EXPORT', async () => {
     const d = exporter(await tempDir());
-    const { errors } = collect(d);
+    const {
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     await d.handle({ big: 1n }, context());
     await d.handle(undefined, context());
-    expect(errors.map((e) => e.event.errorType)).toEqual(['TAPLINE_ERR_EXPORT', 'TAPLINE_ERR_EXPORT']);
+    expect(errors.map((e) => e.errorType)).toEqual(['TAPLINE_ERR_EXPORT', 'TAPLINE_ERR_EXPORT']);
     await d.shutdown();
   });
 

@@ -1,9 +1,10 @@
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NatsServer } from '../../../tests/support/nats-server.js';
 import { ExporterDomain, type ExporterOptions } from '../src/index.js';
-import { collect, context, waitFor } from './helpers.js';
+import { context } from './helpers.js';
+import { recordDomain } from '@tapline/testkit';
 
 type NatsOptions = Extract<ExporterOptions['targets'][number], { type: 'nats' }>;
 const server = new NatsServer();
@@ -57,7 +58,10 @@ async function stored(): Promise<unknown[]> {
 describe('nats target', { timeout: 30_000 }, () => {
   it('publishes each record and completes it only once the stream stored it', async () => {
     const d = exporter({ subject: 'out.records' });
-    const { outputs, errors } = collect(d);
+    const {
+      outputs,
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     await Promise.all(Array.from({ length: 50 }, (_, seq) => d.handle({ seq }, context())));
     expect(errors).toHaveLength(0);
@@ -102,7 +106,10 @@ describe('nats target', { timeout: 30_000 }, () => {
       { subject: 'out.records', timeoutMs: 500 },
       { retries: 20, retryDelayMs: 100, retryMaxDelayMs: 500 },
     );
-    const { outputs, errors } = collect(d);
+    const {
+      outputs,
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     await d.handle({ seq: 0 }, context());
     await nc!.close();
@@ -114,7 +121,7 @@ describe('nats target', { timeout: 30_000 }, () => {
     nc = await connect({ servers: server.url });
     jsm = await jetstreamManager(nc);
     await pending;
-    await waitFor(() => outputs.length === 2, 'the second record', 15_000);
+    await vi.waitFor(() => expect(outputs.length === 2).toBe(true), { timeout: 15_000 });
     expect(errors).toHaveLength(0);
     const seqs = (await stored()).map((r) => (r as { seq: number }).seq);
     expect(new Set(seqs)).toEqual(new Set([0, 1]));
@@ -125,12 +132,14 @@ describe('nats target', { timeout: 30_000 }, () => {
       { subject: 'out.records', timeoutMs: 200 },
       { retries: 1, retryDelayMs: 10, retryMaxDelayMs: 10 },
     );
-    const { errors } = collect(d);
+    const {
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     await jsm.streams.delete('OUT');
     await d.handle({ seq: 0 }, context());
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.event.errorType).toBe('TAPLINE_ERR_EXPORT');
+    expect(errors[0]!.errorType).toBe('TAPLINE_ERR_EXPORT');
     expect(d.targets[0]).toMatchObject({ written: 0, failed: 1 });
   });
 });

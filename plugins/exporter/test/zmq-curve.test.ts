@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { curveKeyPair, Pull } from 'zeromq';
 import { validateOptions } from '@tapline/testkit';
 import plugin, { ExporterDomain, type ExporterOptions } from '../src/index.js';
-import { collect, context } from './helpers.js';
+import { context } from './helpers.js';
+import { recordDomain } from '@tapline/testkit';
 
 const server = curveKeyPair();
 const client = curveKeyPair();
@@ -38,7 +39,9 @@ describe('exporter zmq target with CURVE', () => {
       address: sink.lastEndpoint!,
       curve: { secretKey: client.secretKey, publicKey: client.publicKey, serverKey: server.publicKey },
     });
-    const { errors } = collect(d);
+    const {
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     const handled = d.handle({ secret: 'only for the sink' }, context());
     const [frame] = await sink.receive();

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull, Subscriber } from 'zeromq';
 import { ExporterDomain, ZmqTarget, type ExporterOptions } from '../src/index.js';
-import { collect, context } from './helpers.js';
+import { context } from './helpers.js';
+import { recordDomain } from '@tapline/testkit';
 
 type ZmqOptions = Extract<ExporterOptions['targets'][number], { type: 'zmq' }>;
 const closeLater: Array<{ close(): void }> = [];
@@ -51,7 +52,10 @@ describe('exporter zmq target', () => {
   it('pushes one JSON message per record to a real PULL socket, in order', async () => {
     const sink = await pull();
     const d = exporter({ address: sink.lastEndpoint! });
-    const { outputs, errors } = collect(d);
+    const {
+      outputs,
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     const n = 200;
     const handled = Array.from({ length: n }, (_, i) => d.handle({ i }, context()));
@@ -60,8 +64,8 @@ describe('exporter zmq target', () => {
     await Promise.all(handled);
     expect(got).toEqual(Array.from({ length: n }, (_, i) => ({ i })));
     expect(errors).toEqual([]);
-    expect(outputs[0]!.value).toEqual({ delivered: 1, targets: [`zmq:${sink.lastEndpoint}`] });
-    expect(outputs[0]!.value).toBe(outputs[n - 1]!.value);
+    expect(outputs[0]!).toEqual({ delivered: 1, targets: [`zmq:${sink.lastEndpoint}`] });
+    expect(outputs[0]!).toBe(outputs[n - 1]!);
   });
 
   it('binds for downstream peers to connect, as PUB as well', async () => {
@@ -93,7 +97,10 @@ describe('exporter zmq target', () => {
       { address, sendTimeoutMs: 50 },
       { retries: 1000, retryDelayMs: 10, retryMaxDelayMs: 20 },
     );
-    const { outputs, errors } = collect(d);
+    const {
+      outputs,
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     const handled = d.handle({ late: true }, context());
     await new Promise((r) => setTimeout(r, 120)); // at least one attempt times out
@@ -107,13 +114,16 @@ describe('exporter zmq target', () => {
 
   it('fails the message with TAPLINE_ERR_EXPORT once retries run out', async () => {
     const d = exporter({ address: await deadAddress(), sendTimeoutMs: 10 }, { retries: 2, retryDelayMs: 1 });
-    const { outputs, errors } = collect(d);
+    const {
+      outputs,
+      events: { error: errors },
+    } = recordDomain(d);
     await d.initialize();
     await d.handle({ lost: 1 }, context());
     await d.handle({ lost: 2 }, context());
     expect(outputs).toEqual([]);
-    expect(errors.map((e) => e.event.errorType)).toEqual(['TAPLINE_ERR_EXPORT', 'TAPLINE_ERR_EXPORT']);
-    expect(errors[0]!.event.cause).toMatchObject({
+    expect(errors.map((e) => e.errorType)).toEqual(['TAPLINE_ERR_EXPORT', 'TAPLINE_ERR_EXPORT']);
+    expect(errors[0]!.cause).toMatchObject({
       code: 'TAPLINE_ERR_EXPORT',
       target: expect.stringMatching(/^zmq:/),
     });
