@@ -13,5 +13,4 @@ export class FnDomain<I, O> extends BaseDomain<I, O> {
   }
 }
 
-
 export const context = () => createMessageContext('test');

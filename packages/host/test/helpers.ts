@@ -42,4 +42,3 @@ export async function caught(fn: () => unknown): Promise<any> {
   }
   throw new Error('expected an error, none was thrown');
 }
-
