@@ -1,61 +1,41 @@
-// The ceiling: a bare zeromq.js PULL socket that only JSON.parses each message. Prints one JSON
-// line with throughput and latency, measured exactly as the Tapline run is. It reads the fastest
-// way zeromq.js allows, as the Tapline source does: with no timeout while messages are queued
-// (no event poll per receive), blocking only once the queue runs empty. Like the source, it yields
-// to the event loop every 256 messages: without that zeromq.js never gets to release the frames
-// it handed out, and the process grows by hundreds of MiB, which no long-running consumer can do.
-//   node bench/bare-pull.mjs --address tcp://127.0.0.1:PORT --count N
-import { setImmediate as nextTurn } from 'node:timers/promises';
+// The ceiling: a bare zeromq.js PULL socket that only JSON.parses each record (each line of a
+// frame with --batch). Records each record's send and done times (epoch ms) into --out as two
+// Float64Arrays back to back, and prints one JSON line with the count and its peak RSS.
+//   node bench/bare-pull.mjs --address tcp://127.0.0.1:PORT --count N --out FILE [--batch B]
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Pull } from 'zeromq';
-import { summarize } from './stats.mjs';
+import { bindPull, eachLine, pullRecords } from './lib/pull-loop.mjs';
 
-const { values } = parseArgs({ options: { address: { type: 'string' }, count: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    address: { type: 'string' },
+    count: { type: 'string' },
+    out: { type: 'string' },
+    batch: { type: 'string', default: '1' },
+  },
+});
 const count = Number(values.count);
-const socket = new Pull({ receiveHighWaterMark: 1000, linger: 0 });
-await socket.bind(values.address);
-process.stdout.write('ready\n');
+const socket = await bindPull(values.address);
 
-const latencies = new Float64Array(count);
-let firstSentAt = Infinity;
+const sentAt = new Float64Array(count);
+const doneAt = new Float64Array(count);
 let n = 0;
-socket.receiveTimeout = 0;
-let waiting = false;
-while (n < count) {
-  let frame;
-  try {
-    [frame] = await socket.receive();
-  } catch (err) {
-    if (err.code !== 'EAGAIN') throw err;
-    socket.receiveTimeout = -1;
-    waiting = true;
-    continue;
-  }
-  if (waiting) {
-    socket.receiveTimeout = 0;
-    waiting = false;
-  }
-  const record = JSON.parse(frame.toString());
-  const doneAt = performance.timeOrigin + performance.now();
-  if (record.sentAt < firstSentAt) firstSentAt = record.sentAt;
-  latencies[n++] = doneAt - record.sentAt;
-  if (n === count) {
-    const elapsedMs = doneAt - firstSentAt;
-    socket.close();
-    const peakRssBytes = readPeakRss();
-    process.stdout.write(
-      JSON.stringify({
-        count,
-        elapsedMs,
-        perSecond: (count * 1000) / elapsedMs,
-        latency: summarize(latencies),
-        peakRssBytes,
-      }) + '\n',
-    );
-  }
-  if ((n & 255) === 0) await nextTurn();
-}
-
-function readPeakRss() {
-  return process.resourceUsage().maxRSS * 1024;
-}
+const take = (json) => {
+  const record = JSON.parse(json);
+  doneAt[n] = performance.timeOrigin + performance.now();
+  sentAt[n++] = record.sentAt;
+};
+await pullRecords(
+  socket,
+  count,
+  Number(values.batch) > 1
+    ? (frame) => eachLine(frame.toString(), take)
+    : (frame) => {
+        take(frame.toString());
+        return 1;
+      },
+);
+socket.close();
+const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+writeFileSync(values.out, Buffer.concat([Buffer.from(sentAt.buffer), Buffer.from(doneAt.buffer)]));
+process.stdout.write(JSON.stringify({ received: n, peakRssBytes }) + '\n');

@@ -2,6 +2,11 @@
 // epoch ms) as it goes out, over PUSH sockets connected to one address. The records are made
 // up front so the sender spends its time sending, not generating.
 //   node bench/publisher.mjs --address tcp://127.0.0.1:PORT --count N [--sockets 2]
+//     [--rate R]      records per second, paced against a schedule (one socket)
+//     [--batch B]     B records per frame, one JSON object per line (NDJSON)
+//     [--prefill]     queue every frame before any receiver is there, print "queued", then
+//                     deliver once one binds: the receiver then runs without the sender beside it
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Push } from 'zeromq';
 
@@ -10,12 +15,17 @@ const { values } = parseArgs({
     address: { type: 'string' },
     count: { type: 'string' },
     sockets: { type: 'string', default: '2' },
+    rate: { type: 'string' },
+    batch: { type: 'string', default: '1' },
+    prefill: { type: 'boolean', default: false },
   },
 });
 const count = Number(values.count);
+const batch = Number(values.batch);
+const rate = values.rate === undefined ? 0 : Number(values.rate);
 const services = ['checkout', 'search', 'auth', 'inventory', 'gateway'];
 const levels = ['info', 'info', 'info', 'info', 'info', 'info', 'warn', 'error', 'debug', 'info'];
-// Each record's JSON after its leading sentAt field; sentAt is prepended at send time.
+// Each record's JSON after its leading sentAt and seq fields, which are prepended at send time.
 const tails = Array.from({ length: 1024 }, (_, i) => {
   const service = services[i % services.length];
   const rest = {
@@ -31,9 +41,25 @@ const tails = Array.from({ length: 1024 }, (_, i) => {
   return JSON.stringify(rest).slice(1);
 });
 
+const line = (i) => `{"sentAt":${performance.timeOrigin + performance.now()},"seq":${i},${tails[i & 1023]}`;
+/** The frame holding records [i, i + n). */
+function frame(i, n) {
+  if (n === 1) return line(i);
+  let text = line(i);
+  for (let k = 1; k < n; k++) text += '\n' + line(i + k);
+  return text;
+}
+
+// Prefill: no send limit, and a connect that queues before the peer exists (ZeroMQ makes the
+// pipe at connect time), lingering long enough on close for the queue to reach the receiver.
 const sockets = Array.from(
-  { length: Number(values.sockets) },
-  () => new Push({ linger: 30_000, sendHighWaterMark: 1000 }),
+  { length: rate > 0 ? 1 : Number(values.sockets) },
+  () =>
+    new Push(
+      values.prefill
+        ? { linger: 300_000, sendHighWaterMark: 0 }
+        : { linger: 30_000, sendHighWaterMark: 1000 },
+    ),
 );
 for (const s of sockets) s.connect(values.address);
 
@@ -41,13 +67,28 @@ let next = 0;
 const started = performance.now();
 async function sendLoop(socket) {
   while (next < count) {
-    const i = next++;
-    await socket.send(
-      `{"sentAt":${performance.timeOrigin + performance.now()},"seq":${i},${tails[i & 1023]}`,
-    );
+    const i = next;
+    const n = Math.min(batch, count - i);
+    next += n;
+    await socket.send(frame(i, n));
   }
 }
-await Promise.all(sockets.map(sendLoop));
+/** Sends each frame when the schedule says it is due, so the rate holds on average. */
+async function pacedLoop(socket) {
+  const perMs = rate / 1000;
+  while (next < count) {
+    const due = Math.min(count, Math.floor((performance.now() - started) * perMs) + 1);
+    while (next < due) {
+      const i = next;
+      const n = Math.min(batch, count - i);
+      next += n;
+      await socket.send(frame(i, n));
+    }
+    if (next < count) await sleep(Math.max(1, (next - (performance.now() - started) * perMs) / perMs));
+  }
+}
+await Promise.all(sockets.map(rate > 0 ? pacedLoop : sendLoop));
 const elapsedMs = performance.now() - started;
+if (values.prefill) process.stdout.write('queued\n');
 for (const s of sockets) s.close();
-process.stdout.write(JSON.stringify({ sent: count, elapsedMs }) + '\n');
+process.stdout.write(JSON.stringify({ sent: count, frames: Math.ceil(count / batch), elapsedMs }) + '\n');

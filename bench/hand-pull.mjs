@@ -1,0 +1,71 @@
+// The default pipeline's work by hand, in one plain loop with no host: receive, decode as the
+// zmq source does (strict UTF-8, JSON.parse, an object), the processor's and metrics' work
+// (hand-written.mjs), stamp, JSON.stringify, and the exporter's buffered write to --out.
+// Prints one JSON line: how many records were received, exported, dropped and failed, the
+// metrics it kept, and its peak RSS.
+//   node bench/hand-pull.mjs --address tcp://127.0.0.1:PORT --count N --out FILE [--batch B]
+import { TextDecoder, parseArgs } from 'node:util';
+import { createMetrics, processRecord } from './hand-written.mjs';
+import { openLineFile } from './lib/line-file.mjs';
+import { bindPull, eachLine, pullRecords } from './lib/pull-loop.mjs';
+
+const { values } = parseArgs({
+  options: {
+    address: { type: 'string' },
+    count: { type: 'string' },
+    out: { type: 'string' },
+    batch: { type: 'string', default: '1' },
+  },
+});
+const count = Number(values.count);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const metrics = createMetrics();
+const file = await openLineFile(values.out);
+const socket = await bindPull(values.address);
+
+const tally = { received: 0, exported: 0, dropped: 0, failed: 0 };
+let wait;
+/** One record: decode, the pipeline's work, the write. A failure counts; a dead letter is the host's. */
+function take(payload) {
+  tally.received++;
+  let line;
+  try {
+    const r = JSON.parse(typeof payload === 'string' ? payload : utf8.decode(payload));
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new Error('not a JSON object');
+    line = processRecord(r, metrics);
+  } catch {
+    tally.failed++;
+    return;
+  }
+  if (line === undefined) {
+    tally.dropped++;
+    return;
+  }
+  tally.exported++;
+  wait = file.write(line) ?? wait;
+}
+const batched = Number(values.batch) > 1;
+await pullRecords(
+  socket,
+  count,
+  (frame) => {
+    if (batched) return eachLine(utf8.decode(frame), take);
+    take(frame);
+    return 1;
+  },
+  () => {
+    const w = wait;
+    wait = undefined;
+    return w;
+  },
+);
+socket.close();
+await file.close();
+const metricsJson = {
+  counts: Object.fromEntries([...metrics.counts].map(([s, m]) => [s, Object.fromEntries(m)])),
+  latency: Object.fromEntries(
+    [...metrics.latency].map(([s, h]) => [s, { count: h.count, sum: h.sum, buckets: [...h.buckets] }]),
+  ),
+};
+const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+process.stdout.write(JSON.stringify({ ...tally, metrics: metricsJson, peakRssBytes }) + '\n');

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repo } from './cli-helpers.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const clean of cleanups.splice(0)) await clean();
+});
+
+/** Runs a bench script in its own process group, so a failed test can end it and its children. */
+async function bench(args: string[]): Promise<{ code: number | null; stderr: string; dir: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tapline-bench-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...args, '--results', dir, '--runs', path.join(dir, 'runs')],
+    { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+  );
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stderr, dir };
+}
+
+interface Run {
+  kind: string;
+  sent: number;
+  received: number;
+  exported?: number;
+  dropped?: number;
+  failed?: number;
+}
+
+function expectAccounted(runs: Record<string, Run[]>, count: number): void {
+  expect(Object.keys(runs).sort()).toEqual(['bare', 'hand', 'tapline']);
+  for (const [kind, list] of Object.entries(runs)) {
+    expect(list, kind).toHaveLength(1);
+    const r = list[0]!;
+    expect([r.kind, r.sent, r.received]).toEqual([kind, count, count]);
+    if (kind === 'bare') continue;
+    // The default pipeline drops debug records: one in ten of the publisher's.
+    expect(r.failed, kind).toBe(0);
+    expect(r.dropped, kind).toBeGreaterThan(0);
+    expect(r.exported! + r.dropped!, kind).toBe(count);
+  }
+  expect(runs.hand![0]!.exported).toBe(runs.tapline![0]!.exported);
+}
+
+describe('bench/throughput.mjs', { timeout: 180_000 }, () => {
+  it('runs 5,000 records through each of the three receivers and accounts for every one', async () => {
+    const { code, stderr, dir } = await bench([
+      'bench/throughput.mjs',
+      '--messages',
+      '5000',
+      '--rounds',
+      '1',
+    ]);
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(await readFile(path.join(dir, 'throughput.json'), 'utf8'));
+    expectAccounted(result.runs, 5000);
+    expect(await readFile(path.join(dir, 'throughput.md'), 'utf8')).toContain('tapline / hand-written');
+  });
+
+  it('with --prefill and --batch 64, every record of the queued frames is accounted for', async () => {
+    const { code, stderr, dir } = await bench([
+      'bench/throughput.mjs',
+      '--messages',
+      '6400',
+      '--rounds',
+      '1',
+      '--prefill',
+      '--batch',
+      '64',
+    ]);
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(await readFile(path.join(dir, 'throughput-prefill-batch64.json'), 'utf8'));
+    expectAccounted(result.runs, 6400);
+  });
+});
