@@ -27,11 +27,17 @@ export const zmqSourceOptions = Type.Object(
       description: 'How many messages ZeroMQ queues locally before it pushes back on senders (0: no limit).',
     }),
     decode: Type.Union(
-      [Type.Literal('record'), Type.Literal('json'), Type.Literal('text'), Type.Literal('raw')],
+      [
+        Type.Literal('record'),
+        Type.Literal('ndjson'),
+        Type.Literal('json'),
+        Type.Literal('text'),
+        Type.Literal('raw'),
+      ],
       {
         default: 'record',
         description:
-          'record: a JSON object; json: any JSON value; text: UTF-8 text; raw: the bytes as they came.',
+          'record: a JSON object; ndjson: one JSON object per line, each line its own message (batched frames); json: any JSON value; text: UTF-8 text; raw: the bytes as they came.',
       },
     ),
     maxMessageBytes: Type.Integer({
@@ -56,6 +62,7 @@ export type ZmqSourceOptions = Static<typeof zmqSourceOptions>;
 /** The type name a step emits for each `decode` mode. */
 export const OUTPUT_TYPES = {
   record: 'record',
+  ndjson: 'record',
   json: 'json',
   text: 'text',
   raw: 'bytes',

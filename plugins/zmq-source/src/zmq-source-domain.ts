@@ -12,6 +12,7 @@ import { Pull, Subscriber } from 'zeromq';
 import { attach, detach } from './address.js';
 import { secureSocket, type CurveContext } from './curve.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
+import { FrameLines, type Line } from './frame-lines.js';
 import { framePolicy, shapeFrames, type FramePolicy } from './frames.js';
 import type { ZmqSourceOptions } from './options.js';
 
@@ -40,8 +41,12 @@ type Output = Decoded[ZmqSourceOptions['decode']];
  * Frames: a SUB message of two or more frames has its first frame taken off as
  * `attributes.topic`. Several payload frames follow the `frames` policy (see frames.ts); their
  * count shows in `attributes.frames`.
+ *
+ * Batched frames (decode `ndjson`): each line of the payload is its own message, accounted,
+ * decoded and dead-lettered on its own, with `attributes.frame` (the frame's number, counted
+ * from 1 by this source) and `attributes.line` (its line number in the frame).
  */
-export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
+export class ZmqSourceDomain extends SourceDomain<Line, Output> {
   readonly options: ZmqSourceOptions;
   /** The address after `${VAR}` expansion. */
   readonly address: string;
@@ -61,6 +66,9 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
   private draining = false;
   private lastTopic: Buffer | undefined;
   private lastTopicText = '';
+  /** Set for decode `ndjson` only. */
+  private readonly lines: FrameLines | undefined;
+  private frameCount = 0;
 
   constructor(options: ZmqSourceOptions, identity?: DomainIdentity & Partial<PluginContext>) {
     super(identity);
@@ -74,6 +82,7 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     this.address = expandEnv(options.address);
     this.decode = decoderFor(options.decode);
     this.frames = framePolicy(options);
+    this.lines = options.decode === 'ndjson' ? new FrameLines() : undefined;
   }
 
   override async initialize(): Promise<void> {
@@ -97,11 +106,17 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     this.log.info({ address: this.endpoint, socket: kind, mode: this.options.mode }, 'zmq source ready');
   }
 
-  execute(payload: Buffer, message?: MessageContext): Output {
+  execute(payload: Line, message?: MessageContext): Output {
     // Set only on a multipart message the `frames` policy refuses (see shapeFrames).
     const refused = message?.attributes?.refused;
     if (refused !== undefined) throw new DecodeError(refused as string);
-    return this.decode(payload);
+    if (this.lines === undefined) return this.decode(payload);
+    try {
+      return this.decode(payload);
+    } catch (err) {
+      const { frame, line } = message?.attributes ?? {};
+      throw new DecodeError(`Frame ${String(frame)}, line ${String(line)}: ${(err as Error).message}`, err);
+    }
   }
 
   async start(): Promise<void> {
@@ -170,6 +185,10 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
         socket.receiveTimeout = FLOWING;
         waiting = false;
       }
+      if (this.lines !== undefined) {
+        taken = await this.ingestBatch(frames, sub, taken);
+        continue;
+      }
       // ingest() never rejects (handle reports failures as events): nothing to wait for here.
       if (frames.length === 1) void this.ingest(frames[0]!);
       else this.ingestFrames(frames, sub);
@@ -188,6 +207,45 @@ export class ZmqSourceDomain extends SourceDomain<Buffer, Output> {
     const { payload, attributes } = shapeFrames(frames, sub ? 1 : 0, this.frames);
     if (sub) void this.ingest(payload, { topic: this.topicOf(frames[0]!), ...attributes });
     else void this.ingest(payload, attributes);
+  }
+
+  /**
+   * decode `ndjson`: hands each line of the payload on as its own message, waiting for capacity
+   * between lines as between frames. A multipart message is first made one payload by the
+   * `frames` policy; one it refuses goes on whole, to fail. `taken` counts messages towards the
+   * next yield; returns it.
+   */
+  private async ingestBatch(frames: Buffer[], sub: boolean, taken: number): Promise<number> {
+    const topic = sub && frames.length > 1 ? this.topicOf(frames[0]!) : undefined;
+    let payload = frames[frames.length - 1]!;
+    if (frames.length > (sub ? 2 : 1)) {
+      const shaped = shapeFrames(frames, sub ? 1 : 0, this.frames);
+      if (shaped.attributes.refused !== undefined) {
+        void this.ingest(
+          shaped.payload,
+          topic === undefined ? shaped.attributes : { topic, ...shaped.attributes },
+        );
+        return taken + 1;
+      }
+      payload = shaped.payload;
+    }
+    const lines = this.lines!;
+    const number = ++this.frameCount;
+    lines.reset(payload);
+    for (let line = lines.next(); line !== undefined; line = lines.next()) {
+      if (!this.intake.hasCapacity) await this.intake.waitForCapacity();
+      void this.ingest(
+        line,
+        topic === undefined
+          ? { frame: number, line: lines.line }
+          : { topic, frame: number, line: lines.line },
+      );
+      if (++taken >= YIELD_EVERY) {
+        taken = 0;
+        await nextTurn();
+      }
+    }
+    return taken;
   }
 
   /** Publishers mostly repeat one topic: keep its string instead of decoding it per message. */
