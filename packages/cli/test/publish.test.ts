@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -58,6 +58,37 @@ describe('tapline publish', () => {
     expect(await main(['publish', '-a', address, '--file', file, '--count', '3'], io)).toBe(0);
     expect((await received).map(([f]) => f!.toString())).toEqual(['{"a":1}', '{"a":2}', 'not json']);
     expect(io.out()).toContain('Sent 3 messages');
+  });
+
+  it('with --batch, sends frames of B records, one per line, and counts records', async () => {
+    const { address, socket } = await pull();
+    const io = bufferIo();
+    const received = take(socket, 3);
+    expect(await main(['publish', '--address', address, '--count', '10', '--batch', '4'], io)).toBe(0);
+    const frames = (await received).map(([f]) => f!.toString().split('\n'));
+    expect(frames.map((lines) => lines.length)).toEqual([4, 4, 2]);
+    const records = frames.flat().map((line) => JSON.parse(line));
+    expect(new Set(records.map((r) => r.id)).size).toBe(10);
+    expect(io.out()).toMatch(/^Sent 10 messages in 3 frames to tcp:/);
+  });
+
+  it('with --batch and --file, frames the non-empty lines of the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tapline-publish-'));
+    const file = join(dir, 'events.ndjson');
+    await writeFile(file, '{"a":1}\n{"a":2}\n\n{"a":3}\n');
+    const { address, socket } = await pull();
+    const io = bufferIo();
+    const received = take(socket, 2);
+    expect(await main(['publish', '-a', address, '--file', file, '--batch', '2'], io)).toBe(0);
+    expect((await received).map(([f]) => f!.toString())).toEqual(['{"a":1}\n{"a":2}', '{"a":3}']);
+    expect(io.out()).toContain('Sent 3 messages in 2 frames');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a --batch that is not a positive integer', async () => {
+    const io = bufferIo();
+    expect(await main(['publish', '-a', 'tcp://127.0.0.1:1', '--batch', '0'], io)).not.toBe(0);
+    expect(io.err()).toContain('--batch must be a positive integer');
   });
 
   it('sends the topic frame first on a pub socket', async () => {

@@ -1,6 +1,6 @@
 import { oneOf, positiveInteger, positiveNumber } from '../args.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
-import { fileLines, samplePayloads } from '../publish/payloads.js';
+import { fileLines, framesOf, samplePayloads } from '../publish/payloads.js';
 import { ProgressBar } from '../publish/progress-bar.js';
 import { clientKeys } from '../publish/client-keys.js';
 import { publish } from '../publish/publisher.js';
@@ -11,7 +11,7 @@ export const publishCommand: Command = {
   name: 'publish',
   summary: 'send sample JSON messages (or an NDJSON file) to a pipeline over ZeroMQ',
   usage:
-    'publish --address ADDR [--socket push|pub] [--topic T] [--count N] [--rate R] [--file NDJSON] [--server-key=KEY --keys NAME]',
+    'publish --address ADDR [--socket push|pub] [--topic T] [--count N] [--rate R] [--file NDJSON] [--batch B] [--server-key=KEY --keys NAME]',
   flags: {
     address: {
       spec: { type: 'string', short: 'a' },
@@ -39,6 +39,10 @@ export const publishCommand: Command = {
       spec: { type: 'string' },
       help: 'CURVE: this client\'s key pair, NAME.public and NAME.secret as "tapline keygen" wrote them',
     },
+    batch: {
+      spec: { type: 'string', short: 'b' },
+      help: 'send B messages per frame, one per line (for a source with decode "ndjson")',
+    },
   },
   details: [
     'Sample messages are JSON records with service, level, message, latencyMs, status,',
@@ -47,6 +51,9 @@ export const publishCommand: Command = {
     'Examples:',
     '  tapline publish --address tcp://127.0.0.1:5555 --count 10000 --rate 2000',
     '  tapline publish --address tcp://127.0.0.1:5556 --socket pub --topic logs --file events.ndjson',
+    '  tapline publish --address tcp://127.0.0.1:5555 --count 100000 --batch 64',
+    '',
+    'With --batch, --count and --rate count messages (lines), not frames.',
   ],
   async run(values, _positionals, io) {
     const address = values.address;
@@ -62,9 +69,15 @@ export const publishCommand: Command = {
     }
     const count = positiveInteger(values, 'count');
     const rate = positiveNumber(values, 'rate');
+    const batch = positiveInteger(values, 'batch') ?? 1;
     const file = typeof values.file === 'string' ? values.file : undefined;
     const curve = await clientKeys(values, io.cwd);
-    const payloads = file ? fileLines(file, count) : samplePayloads(count ?? DEFAULT_COUNT);
+    const lines = file ? fileLines(file, count) : samplePayloads(count ?? DEFAULT_COUNT);
+    const tally = { records: 0 };
+    const payloads = batch > 1 ? framesOf(lines, batch, tally) : lines;
+    // Every frame but the last holds `batch` records; the tally may be one frame ahead of the sends.
+    const recordsSent = (frames: number): number =>
+      batch > 1 ? Math.min(frames * batch, tally.records) : frames;
     const bar = io.stderr.isTTY
       ? new ProgressBar(io.stderr, file ? count : (count ?? DEFAULT_COUNT))
       : undefined;
@@ -77,13 +90,13 @@ export const publishCommand: Command = {
         address,
         socket,
         topic,
-        rate,
+        rate: rate === undefined ? undefined : rate / batch,
         curve,
         signal: controller.signal,
-        onProgress: bar ? (sent, ms) => bar.update(sent, ms) : undefined,
+        onProgress: bar ? (sent, ms) => bar.update(recordsSent(sent), ms) : undefined,
       });
       bar?.end();
-      report(io, result.sent, result.elapsedMs, address);
+      report(io, recordsSent(result.sent), result.elapsedMs, address, batch > 1 ? result.sent : undefined);
       return controller.signal.aborted ? 130 : 0;
     } finally {
       bar?.end();
@@ -92,10 +105,11 @@ export const publishCommand: Command = {
   },
 };
 
-function report(io: CliIo, sent: number, elapsedMs: number, address: string): void {
+function report(io: CliIo, sent: number, elapsedMs: number, address: string, frames?: number): void {
   const seconds = elapsedMs / 1000;
   const rate = seconds > 0 ? Math.round(sent / seconds) : sent;
+  const inFrames = frames === undefined ? '' : ` in ${frames} frame${frames === 1 ? '' : 's'}`;
   io.stdout.write(
-    `Sent ${sent} message${sent === 1 ? '' : 's'} to ${address} in ${seconds.toFixed(2)} s (${rate} msg/s)\n`,
+    `Sent ${sent} message${sent === 1 ? '' : 's'}${inFrames} to ${address} in ${seconds.toFixed(2)} s (${rate} msg/s)\n`,
   );
 }

@@ -23,3 +23,25 @@ export async function* fileLines(path: string, count = Infinity): AsyncGenerator
     lines.close();
   }
 }
+
+/**
+ * Joins every `size` payloads into one frame, one per line (NDJSON, for a source that decodes
+ * "ndjson"); the last frame may hold fewer. `tally.records` counts the payloads framed so far.
+ */
+export async function* framesOf(
+  payloads: Iterable<string> | AsyncIterable<string>,
+  size: number,
+  tally: { records: number },
+): AsyncGenerator<string> {
+  let frame: string[] = [];
+  for await (const payload of payloads) {
+    frame.push(payload);
+    if (frame.length < size) continue;
+    tally.records += frame.length;
+    yield frame.join('\n');
+    frame = [];
+  }
+  if (frame.length === 0) return;
+  tally.records += frame.length;
+  yield frame.join('\n');
+}
