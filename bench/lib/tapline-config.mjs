@@ -1,6 +1,6 @@
 // The repository's default pipeline (pipeline.config.json) as the benchmark runs it: on the
 // given address and HTTP port, exporting to records.ndjson in the run's folder with each record
-// stamped `exportedAt` (epoch ms) by the exporter, and logging warnings only.
+// stamped `exportedAt` (epoch ms) by the exporter, and logging warnings only (by default).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Writes the config into `dir` and returns its path. `batch > 1`: frames of NDJSON lines. */
-export function writeTaplineConfig(dir, { address, httpPort, batch = 1 }) {
+export function writeTaplineConfig(dir, { address, httpPort, batch = 1, logLevel = 'warn' }) {
   const config = JSON.parse(readFileSync(join(root, 'pipeline.config.json'), 'utf8'));
   delete config.$schema;
   // The built-in plugins by path, so that a run folder outside the repository finds them too.
@@ -24,7 +24,7 @@ export function writeTaplineConfig(dir, { address, httpPort, batch = 1 }) {
   exporter.options.timestampField = 'exportedAt';
   config.deadLetter = { path: 'dead-letters.ndjson' };
   config.monitor.http = { host: '127.0.0.1', port: httpPort };
-  config.log = { level: 'warn' };
+  config.log = { level: logLevel };
   const file = join(dir, 'pipeline.config.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
   return file;
