@@ -3,7 +3,10 @@
 // the bare receiver). The three receivers of throughput.mjs run in turn, in a rotating order.
 // The first second (by send time) is the warm-up and is reported apart from the steady state.
 //   node bench/latency.mjs [--rates 10000,1000] [--seconds 10] [--rounds 2] [--profile]
-//                          [--results DIR] [--runs DIR]
+//                          [--trace] [--results DIR] [--runs DIR]
+// --profile   a .cpuprofile of every receiver, in its folder under --runs (bench/.runs/)
+// --trace     records each receiver's GC pauses and reports how many of the slowest 1% of the
+//             steady state's records were in flight during one (results/latency-trace.md)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '2' },
     profile: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
     results: { type: 'string', default: join(here, 'results') },
     runs: { type: 'string', default: join(here, '.runs') },
   },
@@ -34,7 +38,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     const count = rate * seconds;
     for (const kind of rotate(RECEIVERS, round - 1)) {
       const dir = join(runsDir, `${rate}-${kind}-${round}`);
-      const result = await runOnce(kind, { count, rate, dir, profile: values.profile });
+      const result = await runOnce(kind, { count, rate, dir, profile: values.profile, trace: values.trace });
       checkAccounted(result, count);
       runs[rate][kind].push(result);
       const { steady, warmup } = result.latency;
@@ -90,7 +94,29 @@ const table = [
   `(Node ${process.version}, ${result.date.slice(0, 16)}Z.)`,
 ].join('\n');
 
+/** With --trace: GC pauses in the steady state, and the slowest 1% of records overlapping one. */
+function traceTable() {
+  const gc = (t, kind) => t.gcInSteady[kind] ?? { count: 0, totalMs: 0, maxMs: 0 };
+  return [
+    '| traced run (GC observed) | slowest 1% from | of them, in flight during a GC | of all records | scavenges: n, total, max | mark-compact: n, max |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rates.flatMap((rate) =>
+      RECEIVERS.map((k) => {
+        const t = runs[rate][k][0].tail;
+        const sc = gc(t, 'scavenge');
+        const mc = gc(t, 'mark-compact');
+        return (
+          `| ${fmt(rate)} msg/s, ${label[k]} | ${ms(t.slowThresholdMs)} ms | ${fmt(t.slowShareInGc * 100)}% | ${fmt(t.allShareInGc * 100, 1)}% | ` +
+          `${sc.count}, ${ms(sc.totalMs)} ms, ${ms(sc.maxMs)} ms | ${mc.count}, ${ms(mc.maxMs)} ms |`
+        );
+      }),
+    ),
+  ].join('\n');
+}
+
+const name = values.trace ? 'latency-trace' : 'latency';
+const output = values.trace ? `${table}\n\n${traceTable()}` : table;
 mkdirSync(values.results, { recursive: true });
-writeFileSync(join(values.results, 'latency.json'), JSON.stringify(result) + '\n');
-writeFileSync(join(values.results, 'latency.md'), table + '\n');
-console.log(table);
+writeFileSync(join(values.results, `${name}.json`), JSON.stringify(result) + '\n');
+writeFileSync(join(values.results, `${name}.md`), output + '\n');
+console.log(output);

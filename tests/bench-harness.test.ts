@@ -82,4 +82,19 @@ describe('bench/throughput.mjs', { timeout: 180_000 }, () => {
     const result = JSON.parse(await readFile(path.join(dir, 'throughput-prefill-batch64.json'), 'utf8'));
     expectAccounted(result.runs, 6400);
   });
+
+  it('latency.mjs paces 2,000 records at 1,000 msg/s through each receiver and accounts for every one', async () => {
+    const args = ['bench/latency.mjs', '--rates', '1000', '--seconds', '2', '--rounds', '1', '--trace'];
+    const { code, stderr, dir } = await bench(args);
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(await readFile(path.join(dir, 'latency-trace.json'), 'utf8'));
+    expectAccounted(result.runs['1000'], 2000);
+    for (const kind of ['bare', 'hand', 'tapline']) {
+      const [run] = result.runs['1000'][kind];
+      expect(run.latency.all.count, kind).toBe(kind === 'bare' ? 2000 : run.exported);
+      // The second second is the steady state, and its slowest 1% is attributed.
+      expect(run.latency.steady.count, kind).toBeGreaterThan(0);
+      expect(run.tail.slow, kind).toBeGreaterThan(0);
+    }
+  });
 });

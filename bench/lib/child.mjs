@@ -12,9 +12,13 @@ import { createInterface } from 'node:readline';
  */
 export function startChild(
   args,
-  { cwd, name = basename(args.find((a) => !a.startsWith('-')) ?? 'node') } = {},
+  { cwd, env, name = basename(args.find((a) => !a.startsWith('-')) ?? 'node') } = {},
 ) {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: env === undefined ? undefined : { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', (err) => resolve({ code: null, signal: null, err }));

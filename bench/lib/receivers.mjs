@@ -3,13 +3,14 @@
 //   hand:     the default pipeline's work by hand in one plain loop (hand-pull.mjs)
 //   tapline:  `tapline run` on the default pipeline
 // Every child is killed if the run fails, and every wait has a deadline.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './child.mjs';
 import { measure } from '../stats.mjs';
+import { attributeTail } from './tail.mjs';
 import { writeTaplineConfig } from './tapline-config.mjs';
 
 const bench = fileURLToPath(new URL('..', import.meta.url));
@@ -32,9 +33,13 @@ function deadlineMs({ count, rate }) {
 /**
  * Runs `count` records (in frames of `batch`, paced at `rate` records/s when given, or all
  * queued before the receiver starts with `prefill`) through one receiver, in `dir`.
- * Returns throughput, latency, peak RSS and the receiver's own tally.
+ * Returns throughput, latency, peak RSS and the receiver's own tally. `profile` writes a CPU
+ * profile of the receiver into `dir`; `trace` records its GC pauses and attributes the tail.
  */
-export async function runOnce(kind, { count, batch = 1, rate, prefill = false, dir, profile = false }) {
+export async function runOnce(
+  kind,
+  { count, batch = 1, rate, prefill = false, dir, profile = false, trace = false },
+) {
   mkdirSync(dir, { recursive: true });
   const address = `tcp://127.0.0.1:${await freePort()}`;
   const timeoutMs = deadlineMs({ count, rate });
@@ -54,28 +59,46 @@ export async function runOnce(kind, { count, batch = 1, rate, prefill = false, d
       publisher = spawnPublisher();
       await publisher.next((l) => l === 'queued', '"queued"', timeoutMs);
     }
+    const gcFile = join(dir, 'gc.json');
+    const node = {
+      flags: [
+        ...(profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : []),
+        ...(trace ? ['--import', join(bench, 'lib/trace-gc.mjs')] : []),
+      ],
+      env: trace ? { BENCH_TRACE_FILE: gcFile } : undefined,
+    };
     const receiver =
       kind === 'tapline'
-        ? await startTapline({ address, batch, dir, profile, timeoutMs })
-        : await startPull(kind, { address, count, batch, dir, timeoutMs });
+        ? await startTapline({ address, batch, dir, node, timeoutMs })
+        : await startPull(kind, { address, count, batch, dir, node, timeoutMs });
     children.push(receiver.child);
     publisher ??= spawnPublisher();
     const sent = JSON.parse(await publisher.next((l) => l.startsWith('{'), 'its result', timeoutMs));
     const code = await publisher.exit(timeoutMs);
     if (code !== 0) throw new Error(`the publisher exited with ${code}`);
     const result = await receiver.finish(count);
-    return { kind, sent: sent.sent, ...measure(result.timings, count, { prefill }), ...result.report };
+    const tail =
+      trace && existsSync(gcFile)
+        ? { tail: attributeTail(result.timings, JSON.parse(readFileSync(gcFile, 'utf8'))) }
+        : {};
+    return {
+      kind,
+      sent: sent.sent,
+      ...measure(result.timings, count, { prefill }),
+      ...result.report,
+      ...tail,
+    };
   } finally {
     for (const c of children) c.kill();
   }
 }
 
-async function startPull(kind, { address, count, batch, dir, timeoutMs }) {
+async function startPull(kind, { address, count, batch, dir, node, timeoutMs }) {
   const out = join(dir, kind === 'bare' ? 'timings.bin' : 'records.ndjson');
   const script = join(bench, kind === 'bare' ? 'bare-pull.mjs' : 'hand-pull.mjs');
-  const args = [script, '--address', address, '--count', String(count), '--out', out];
+  const args = [...node.flags, script, '--address', address, '--count', String(count), '--out', out];
   if (batch > 1) args.push('--batch', String(batch));
-  const child = startChild(args, { cwd: root });
+  const child = startChild(args, { cwd: root, env: node.env, name: `${kind} receiver` });
   await child.next((l) => l === 'ready', '"ready"', 30_000);
   return {
     child,
@@ -88,12 +111,13 @@ async function startPull(kind, { address, count, batch, dir, timeoutMs }) {
   };
 }
 
-async function startTapline({ address, batch, dir, profile, timeoutMs }) {
+async function startTapline({ address, batch, dir, node, timeoutMs }) {
   const httpPort = await freePort();
   const config = writeTaplineConfig(dir, { address, httpPort, batch });
-  const prof = profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
-  const child = startChild([...prof, join(root, 'packages/cli/dist/bin.js'), 'run', '--config', config], {
+  const bin = join(root, 'packages/cli/dist/bin.js');
+  const child = startChild([...node.flags, bin, 'run', '--config', config], {
     cwd: root,
+    env: node.env,
     name: 'tapline run',
   });
   const api = `http://127.0.0.1:${httpPort}`;
