@@ -4,6 +4,7 @@
 // Prints one JSON line: how many records were received, exported, dropped and failed, the
 // metrics it kept, and its peak RSS.
 //   node bench/hand-pull.mjs --address tcp://127.0.0.1:PORT --count N --out FILE [--batch B]
+//     [--idle-wake MS] [--yield-every N]   see lib/pull-loop.mjs
 import { TextDecoder, parseArgs } from 'node:util';
 import { createMetrics, processRecord } from './hand-written.mjs';
 import { openLineFile } from './lib/line-file.mjs';
@@ -15,6 +16,8 @@ const { values } = parseArgs({
     count: { type: 'string' },
     out: { type: 'string' },
     batch: { type: 'string', default: '1' },
+    'idle-wake': { type: 'string', default: '-1' },
+    'yield-every': { type: 'string', default: '256' },
   },
 });
 const count = Number(values.count);
@@ -53,10 +56,14 @@ await pullRecords(
     take(frame);
     return 1;
   },
-  () => {
-    const w = wait;
-    wait = undefined;
-    return w;
+  {
+    hold: () => {
+      const w = wait;
+      wait = undefined;
+      return w;
+    },
+    idleWakeMs: Number(values['idle-wake']),
+    yieldEvery: Number(values['yield-every']),
   },
 );
 socket.close();

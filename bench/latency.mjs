@@ -3,10 +3,14 @@
 // the bare receiver). The three receivers of throughput.mjs run in turn, in a rotating order.
 // The first second (by send time) is the warm-up and is reported apart from the steady state.
 //   node bench/latency.mjs [--rates 10000,1000] [--seconds 10] [--rounds 2] [--profile]
-//                          [--trace] [--results DIR] [--runs DIR]
+//                          [--trace] [--receivers bare,hand,tapline] [--node-flags="..."]
+//                          [--hand-flags="..."] [--name latency] [--results DIR] [--runs DIR]
 // --profile   a .cpuprofile of every receiver, in its folder under --runs (bench/.runs/)
 // --trace     records each receiver's GC pauses and reports how many of the slowest 1% of the
 //             steady state's records were in flight during one (results/latency-trace.md)
+// --node-flags  V8/Node flags for every receiver (--max-semi-space-size=16, say)
+// --hand-flags  flags for the hand-written receiver (--idle-wake 50, --yield-every 64)
+// --name        the results' file name; experiments keep the default figures apart
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +27,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     profile: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
+    receivers: { type: 'string', default: RECEIVERS.join(',') },
+    'node-flags': { type: 'string', default: '' },
+    'hand-flags': { type: 'string', default: '' },
+    name: { type: 'string' },
     results: { type: 'string', default: join(here, 'results') },
     runs: { type: 'string', default: join(here, '.runs') },
   },
@@ -30,15 +38,26 @@ const { values } = parseArgs({
 const rates = values.rates.split(',').map(Number);
 const seconds = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
-const runsDir = join(values.runs, `latency-${Date.now()}`);
+const receivers = values.receivers.split(',');
+const words = (text) => text.split(' ').filter((w) => w !== '');
+const options = {
+  profile: values.profile,
+  trace: values.trace,
+  nodeFlags: words(values['node-flags']),
+  handArgs: words(values['hand-flags']),
+};
+const name = values.name ?? (values.trace ? 'latency-trace' : 'latency');
+const runsDir = join(values.runs, `${name}-${Date.now()}`);
 
-const runs = Object.fromEntries(rates.map((rate) => [rate, { bare: [], hand: [], tapline: [] }]));
+const runs = Object.fromEntries(
+  rates.map((rate) => [rate, Object.fromEntries(receivers.map((k) => [k, []]))]),
+);
 for (let round = 1; round <= ROUNDS; round++) {
   for (const rate of rates) {
     const count = rate * seconds;
-    for (const kind of rotate(RECEIVERS, round - 1)) {
+    for (const kind of rotate(receivers, round - 1)) {
       const dir = join(runsDir, `${rate}-${kind}-${round}`);
-      const result = await runOnce(kind, { count, rate, dir, profile: values.profile, trace: values.trace });
+      const result = await runOnce(kind, { count, rate, dir, ...options });
       checkAccounted(result, count);
       runs[rate][kind].push(result);
       const { steady, warmup } = result.latency;
@@ -59,7 +78,7 @@ const summary = Object.fromEntries(
   rates.map((rate) => [
     rate,
     Object.fromEntries(
-      RECEIVERS.map((k) => [
+      receivers.map((k) => [
         k,
         { steady: phase(runs[rate][k], 'steady'), warmup: phase(runs[rate][k], 'warmup') },
       ]),
@@ -81,30 +100,52 @@ const table = [
   `| ${seconds} s per run, median of ${ROUNDS}, ms | steady p50 | p99 | p99.9 | max | warm-up p99 | warm-up max |`,
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rates.flatMap((rate) =>
-    RECEIVERS.map((k) => {
+    receivers.map((k) => {
       const { steady: s, warmup: w } = summary[rate][k];
       return `| ${fmt(rate)} msg/s, ${label[k]} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)} | ${ms(w.p99)} | ${ms(w.max)} |`;
     }),
   ),
   '',
-  ...rates.map((rate) => {
+  ...rates.flatMap((rate) => {
     const { tapline, hand } = summary[rate];
+    if (tapline === undefined || hand === undefined) return [];
     return `At ${fmt(rate)} msg/s, steady state, tapline / hand-written: p99 ${fmt(tapline.steady.p99 / hand.steady.p99, 2)}×, p99.9 ${fmt(tapline.steady.p999 / hand.steady.p999, 2)}×.`;
   }),
-  `(Node ${process.version}, ${result.date.slice(0, 16)}Z.)`,
+  `(Node ${process.version}, ${result.date.slice(0, 16)}Z${flagsNote()}.)`,
 ].join('\n');
+
+function flagsNote() {
+  const { nodeFlags, handArgs } = options;
+  return (
+    (nodeFlags.length ? `; receivers ran with ${nodeFlags.join(' ')}` : '') +
+    (handArgs.length ? `; hand-written with ${handArgs.join(' ')}` : '')
+  );
+}
 
 /** With --trace: GC pauses in the steady state, and the slowest 1% of records overlapping one. */
 function traceTable() {
   const gc = (t, kind) => t.gcInSteady[kind] ?? { count: 0, totalMs: 0, maxMs: 0 };
   return [
-    '| traced run (GC observed) | slowest 1% from | of them, in flight during a GC | of all records | scavenges: n, total, max | mark-compact: n, max |',
+    `| traced, median of ${ROUNDS} | slowest 1% from | of them, in flight during a GC | of all records | scavenges: n, total, max | mark-compact: n, max |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rates.flatMap((rate) =>
-      RECEIVERS.map((k) => {
-        const t = runs[rate][k][0].tail;
-        const sc = gc(t, 'scavenge');
-        const mc = gc(t, 'mark-compact');
+      receivers.map((k) => {
+        const tails = runs[rate][k].map((r) => r.tail);
+        const m = (f) => median(tails.map(f));
+        const t = {
+          slowThresholdMs: m((x) => x.slowThresholdMs),
+          slowShareInGc: m((x) => x.slowShareInGc),
+          allShareInGc: m((x) => x.allShareInGc),
+        };
+        const sc = {
+          count: m((x) => gc(x, 'scavenge').count),
+          totalMs: m((x) => gc(x, 'scavenge').totalMs),
+          maxMs: m((x) => gc(x, 'scavenge').maxMs),
+        };
+        const mc = {
+          count: m((x) => gc(x, 'mark-compact').count),
+          maxMs: m((x) => gc(x, 'mark-compact').maxMs),
+        };
         return (
           `| ${fmt(rate)} msg/s, ${label[k]} | ${ms(t.slowThresholdMs)} ms | ${fmt(t.slowShareInGc * 100)}% | ${fmt(t.allShareInGc * 100, 1)}% | ` +
           `${sc.count}, ${ms(sc.totalMs)} ms, ${ms(sc.maxMs)} ms | ${mc.count}, ${ms(mc.maxMs)} ms |`
@@ -114,7 +155,6 @@ function traceTable() {
   ].join('\n');
 }
 
-const name = values.trace ? 'latency-trace' : 'latency';
 const output = values.trace ? `${table}\n\n${traceTable()}` : table;
 mkdirSync(values.results, { recursive: true });
 writeFileSync(join(values.results, `${name}.json`), JSON.stringify(result) + '\n');

@@ -2,10 +2,10 @@
 // with no timeout while messages are queued (no event poll per receive), blocking only once the
 // queue runs empty, and yielding to the event loop every 256 records. Without the yield zeromq.js
 // never gets to release the frames it handed out and the process grows by hundreds of MiB.
+// Both can be changed to measure their effect on latency: `idleWakeMs` (the Tapline source wakes
+// every 50 ms while idle; the default -1 never does) and `yieldEvery`.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Pull } from 'zeromq';
-
-const YIELD_EVERY = 256;
 
 /** Binds a PULL socket to `address`; prints `ready` once bound. */
 export async function bindPull(address) {
@@ -20,7 +20,12 @@ export async function bindPull(address) {
  * records were taken. After each frame, `hold()` may return a promise to wait on (a writer
  * waiting for the disk).
  */
-export async function pullRecords(socket, count, onFrame, hold = () => undefined) {
+export async function pullRecords(
+  socket,
+  count,
+  onFrame,
+  { hold = () => undefined, idleWakeMs = -1, yieldEvery = 256 } = {},
+) {
   let taken = 0;
   let sinceYield = 0;
   socket.receiveTimeout = 0;
@@ -31,7 +36,7 @@ export async function pullRecords(socket, count, onFrame, hold = () => undefined
       [frame] = await socket.receive();
     } catch (err) {
       if (err.code !== 'EAGAIN') throw err;
-      socket.receiveTimeout = -1;
+      socket.receiveTimeout = idleWakeMs;
       waiting = true;
       continue;
     }
@@ -44,7 +49,7 @@ export async function pullRecords(socket, count, onFrame, hold = () => undefined
     if (wait !== undefined) await wait;
     taken += n;
     sinceYield += n;
-    if (sinceYield >= YIELD_EVERY) {
+    if (sinceYield >= yieldEvery) {
       sinceYield = 0;
       await nextTurn();
     }

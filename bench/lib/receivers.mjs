@@ -35,10 +35,21 @@ function deadlineMs({ count, rate }) {
  * queued before the receiver starts with `prefill`) through one receiver, in `dir`.
  * Returns throughput, latency, peak RSS and the receiver's own tally. `profile` writes a CPU
  * profile of the receiver into `dir`; `trace` records its GC pauses and attributes the tail.
+ * `nodeFlags` go to the receiver's node, `handArgs` to the hand-written receiver.
  */
 export async function runOnce(
   kind,
-  { count, batch = 1, rate, prefill = false, dir, profile = false, trace = false },
+  {
+    count,
+    batch = 1,
+    rate,
+    prefill = false,
+    dir,
+    profile = false,
+    trace = false,
+    nodeFlags = [],
+    handArgs = [],
+  },
 ) {
   mkdirSync(dir, { recursive: true });
   const address = `tcp://127.0.0.1:${await freePort()}`;
@@ -62,6 +73,7 @@ export async function runOnce(
     const gcFile = join(dir, 'gc.json');
     const node = {
       flags: [
+        ...nodeFlags,
         ...(profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : []),
         ...(trace ? ['--import', join(bench, 'lib/trace-gc.mjs')] : []),
       ],
@@ -70,7 +82,15 @@ export async function runOnce(
     const receiver =
       kind === 'tapline'
         ? await startTapline({ address, batch, dir, node, timeoutMs })
-        : await startPull(kind, { address, count, batch, dir, node, timeoutMs });
+        : await startPull(kind, {
+            address,
+            count,
+            batch,
+            dir,
+            node,
+            timeoutMs,
+            extra: kind === 'hand' ? handArgs : [],
+          });
     children.push(receiver.child);
     publisher ??= spawnPublisher();
     const sent = JSON.parse(await publisher.next((l) => l.startsWith('{'), 'its result', timeoutMs));
@@ -93,11 +113,12 @@ export async function runOnce(
   }
 }
 
-async function startPull(kind, { address, count, batch, dir, node, timeoutMs }) {
+async function startPull(kind, { address, count, batch, dir, node, timeoutMs, extra }) {
   const out = join(dir, kind === 'bare' ? 'timings.bin' : 'records.ndjson');
   const script = join(bench, kind === 'bare' ? 'bare-pull.mjs' : 'hand-pull.mjs');
   const args = [...node.flags, script, '--address', address, '--count', String(count), '--out', out];
   if (batch > 1) args.push('--batch', String(batch));
+  args.push(...extra);
   const child = startChild(args, { cwd: root, env: node.env, name: `${kind} receiver` });
   await child.next((l) => l === 'ready', '"ready"', 30_000);
   return {
