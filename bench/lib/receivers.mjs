@@ -5,6 +5,7 @@
 // Every child is killed if the run fails, and every wait has a deadline.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,8 @@ export async function runOnce(
   },
 ) {
   mkdirSync(dir, { recursive: true });
+  // The machine's 1-minute load as the run starts: on a shared machine, the figures' context.
+  const loadAtStart = loadavg()[0];
   const address = `tcp://127.0.0.1:${await freePort()}`;
   const timeoutMs = deadlineMs({ count, rate });
   const children = [];
@@ -97,16 +100,18 @@ export async function runOnce(
     const code = await publisher.exit(timeoutMs);
     if (code !== 0) throw new Error(`the publisher exited with ${code}`);
     const result = await receiver.finish(count);
-    const tail =
-      trace && existsSync(gcFile)
-        ? { tail: attributeTail(result.timings, JSON.parse(readFileSync(gcFile, 'utf8'))) }
-        : {};
+    let tail;
+    if (trace && existsSync(gcFile)) {
+      const { pauses, usage } = JSON.parse(readFileSync(gcFile, 'utf8'));
+      tail = { ...attributeTail(result.timings, pauses), ...usage };
+    }
     return {
       kind,
       sent: sent.sent,
+      loadAverage: loadAtStart,
       ...measure(result.timings, count, { prefill }),
       ...result.report,
-      ...tail,
+      tail,
     };
   } finally {
     for (const c of children) c.kill();

@@ -1,6 +1,7 @@
 // Preloaded into a receiver (node --import) by `latency.mjs --trace`: records every garbage
 // collection pause (epoch start, duration, kind) and writes them, on exit, to the file named by
-// BENCH_TRACE_FILE. A PerformanceObserver costs nothing per message.
+// BENCH_TRACE_FILE, with the process's resource usage: its involuntary context switches count
+// how often the machine took the CPU away from it. A PerformanceObserver costs nothing per message.
 import { writeFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 
@@ -20,4 +21,8 @@ new PerformanceObserver((list) => {
     });
   }
 }).observe({ entryTypes: ['gc'] });
-process.on('exit', () => writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify(pauses)));
+process.on('exit', () => {
+  const { userCPUTime, systemCPUTime, involuntaryContextSwitches } = process.resourceUsage();
+  const usage = { cpuMs: (userCPUTime + systemCPUTime) / 1000, involuntaryContextSwitches };
+  writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify({ pauses, usage }));
+});
