@@ -1,6 +1,7 @@
 // The default pipeline's work by hand, in one plain loop with no host: receive, decode as the
 // zmq source does (strict UTF-8, JSON.parse, an object), the processor's and metrics' work
-// (hand-written.mjs), stamp, JSON.stringify, and the exporter's buffered write to --out.
+// (hand-written.mjs), stamp, JSON.stringify, and the exporter's group-commit write to --out,
+// reading no further while 1,024 records (the host's maxInFlight) wait for their write.
 // Prints one JSON line: how many records were received, exported, dropped and failed, the
 // metrics it kept, and its peak RSS.
 //   node bench/hand-pull.mjs --address tcp://127.0.0.1:PORT --count N --out FILE [--batch B]
@@ -27,7 +28,6 @@ const file = await openLineFile(values.out);
 const socket = await bindPull(values.address);
 
 const tally = { received: 0, exported: 0, dropped: 0, failed: 0 };
-let wait;
 /** One record: decode, the pipeline's work, the write. A failure counts; a dead letter is the host's. */
 function take(payload) {
   tally.received++;
@@ -45,7 +45,7 @@ function take(payload) {
     return;
   }
   tally.exported++;
-  wait = file.write(line) ?? wait;
+  file.append(line);
 }
 const batched = Number(values.batch) > 1;
 await pullRecords(
@@ -57,11 +57,7 @@ await pullRecords(
     return 1;
   },
   {
-    hold: () => {
-      const w = wait;
-      wait = undefined;
-      return w;
-    },
+    hold: () => file.full(),
     idleWakeMs: Number(values['idle-wake']),
     yieldEvery: Number(values['yield-every']),
   },

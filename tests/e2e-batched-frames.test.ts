@@ -45,7 +45,14 @@ describe('batched frames end to end (decode "ndjson", tapline publish --batch)',
       const m = await getJson(run.url, '/api/metrics');
       return m.accounting.received === 1007 && m.accounting.inFlight === 0 ? m : undefined;
     });
-    expect(api.accounting).toEqual({ received: 1007, completed: 1004, dropped: 1, failed: 2, inFlight: 0 });
+    expect(api.accounting).toEqual({
+      received: 1007,
+      completed: 1004,
+      dropped: 1,
+      failed: 2,
+      lost: 0,
+      inFlight: 0,
+    });
     run.child.kill('SIGTERM');
     expect(await run.exit).toEqual({ code: 0, signal: null });
 

@@ -1,40 +1,62 @@
-// The hand-written receiver's output file, buffered the way the exporter's file target is: lines
-// collect in memory and go out in one write once 64 KiB wait or a second has passed; past
-// 512 KiB waiting the writer waits for the disk.
-import { open } from 'node:fs/promises';
+// The hand-written receiver's output file, written the way the exporter's file target writes
+// (group commit): a write begins as soon as the previous one returned, on the next turn of the
+// event loop, with every line taken meanwhile. Like the file target it checks, around each write,
+// that the file was not moved away or deleted (one stat before, one fstat after). A line is done
+// once its batch's write returned; as under the host's maxInFlight, the reader waits while
+// `limit` lines are not done.
+import { open, stat } from 'node:fs/promises';
 
-const FLUSH_BYTES = 64 * 1024;
-const HIGH_WATER = 8 * FLUSH_BYTES;
-const FLUSH_EVERY_MS = 1000;
-
-export async function openLineFile(path) {
+export async function openLineFile(path, { limit = 1024 } = {}) {
   const fh = await open(path, 'a');
-  let pending = '';
-  let flushing;
-  const drain = async () => {
-    while (pending.length > 0) {
-      const buf = Buffer.from(pending, 'utf8');
-      pending = '';
-      let at = 0;
-      while (at < buf.length) at += (await fh.write(buf, at)).bytesWritten;
+  const { ino } = await fh.stat();
+  let batch = '';
+  let batchLines = 0;
+  let undone = 0;
+  let writing;
+  let room; // resolves when fewer than `limit` lines are undone
+  let wakeRoom;
+
+  async function pump() {
+    while (batchLines > 0) {
+      const buf = Buffer.from(batch, 'utf8');
+      const lines = batchLines;
+      batch = '';
+      batchLines = 0;
+      if ((await stat(path)).ino !== ino) throw new Error(`${path} was moved away`);
+      for (let at = 0; at < buf.length;) at += (await fh.write(buf, at)).bytesWritten;
+      if ((await fh.stat()).nlink === 0) throw new Error(`${path} was deleted`);
+      undone -= lines;
+      if (wakeRoom !== undefined && undone < limit) {
+        wakeRoom();
+        wakeRoom = room = undefined;
+      }
     }
+  }
+  const kick = () => {
+    writing ??= pump().finally(() => {
+      writing = undefined;
+      if (batchLines > 0) setImmediate(kick);
+    });
   };
-  const flush = () => (flushing ??= drain().finally(() => (flushing = undefined)));
-  const timer = setInterval(flush, FLUSH_EVERY_MS);
-  timer.unref();
+
   return {
-    /** Takes one line; returns a promise only when the writer must wait for the disk. */
-    write(json) {
-      pending += json;
-      pending += '\n';
-      if (pending.length < FLUSH_BYTES) return undefined;
-      const flushed = flush();
-      return pending.length >= HIGH_WATER ? flushed : undefined;
+    /** Takes one line (without its newline). */
+    append(line) {
+      if (batchLines === 0 && writing === undefined) setImmediate(kick);
+      batch += line;
+      batch += '\n';
+      batchLines++;
+      undone++;
+    },
+    /** A promise while `limit` lines wait for their write, else undefined. */
+    full() {
+      if (undone < limit) return undefined;
+      return (room ??= new Promise((resolve) => (wakeRoom = resolve)));
     },
     async close() {
-      clearInterval(timer);
-      await flushing;
-      await flush();
+      kick();
+      await writing;
+      await fh.sync();
       await fh.close();
     },
   };
