@@ -4,7 +4,7 @@
 //   node bench/bare-pull.mjs --address tcp://127.0.0.1:PORT --count N --out FILE [--batch B]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { bindPull, eachLine, pullRecords } from './lib/pull-loop.mjs';
+import { bindPull, cpuMsSinceReady, eachLine, pullRecords } from './lib/pull-loop.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +36,7 @@ await pullRecords(
       },
 );
 socket.close();
+const cpuMs = cpuMsSinceReady();
 const peakRssBytes = process.resourceUsage().maxRSS * 1024;
 writeFileSync(values.out, Buffer.concat([Buffer.from(sentAt.buffer), Buffer.from(doneAt.buffer)]));
-process.stdout.write(JSON.stringify({ received: n, peakRssBytes }) + '\n');
+process.stdout.write(JSON.stringify({ received: n, cpuMs, peakRssBytes }) + '\n');

@@ -9,7 +9,7 @@
 import { TextDecoder, parseArgs } from 'node:util';
 import { createMetrics, processRecord } from './hand-written.mjs';
 import { openLineFile } from './lib/line-file.mjs';
-import { bindPull, eachLine, pullRecords } from './lib/pull-loop.mjs';
+import { bindPull, cpuMsSinceReady, eachLine, pullRecords } from './lib/pull-loop.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -70,5 +70,6 @@ const metricsJson = {
     [...metrics.latency].map(([s, h]) => [s, { count: h.count, sum: h.sum, buckets: [...h.buckets] }]),
   ),
 };
+const cpuMs = cpuMsSinceReady();
 const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-process.stdout.write(JSON.stringify({ ...tally, metrics: metricsJson, peakRssBytes }) + '\n');
+process.stdout.write(JSON.stringify({ ...tally, metrics: metricsJson, cpuMs, peakRssBytes }) + '\n');

@@ -97,12 +97,13 @@ const result = {
 const label = { bare: 'bare (ceiling)', hand: 'hand-written', tapline: 'tapline run' };
 const ms = (n) => fmt(n, n < 10 ? 2 : 1);
 const table = [
-  `| ${seconds} s per run, median of ${ROUNDS}, ms | steady p50 | p99 | p99.9 | max | warm-up p99 | warm-up max |`,
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  `| ${seconds} s per run, median of ${ROUNDS}, ms | steady p50 | p99 | p99.9 | max | warm-up p99 | warm-up max | CPU µs per record |`,
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rates.flatMap((rate) =>
     receivers.map((k) => {
       const { steady: s, warmup: w } = summary[rate][k];
-      return `| ${fmt(rate)} msg/s, ${label[k]} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)} | ${ms(w.p99)} | ${ms(w.max)} |`;
+      const cpu = median(runs[rate][k].map((r) => (r.cpuMs * 1000) / r.records));
+      return `| ${fmt(rate)} msg/s, ${label[k]} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)} | ${ms(w.p99)} | ${ms(w.max)} | ${fmt(cpu, 1)} |`;
     }),
   ),
   '',

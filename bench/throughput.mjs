@@ -56,7 +56,12 @@ const summary = (list) => ({
   min: Math.min(...list.map((r) => r.perSecond)),
   max: Math.max(...list.map((r) => r.perSecond)),
   peakRssMiB: median(list.map((r) => r.peakRssBytes)) / 2 ** 20,
+  cpuUsPerRecord: median(list.map(cpuUs)),
 });
+/** CPU time (every thread of the receiver, start-up left out) per record: steadier than msg/s on a shared machine. */
+function cpuUs(run) {
+  return (run.cpuMs * 1000) / run.records;
+}
 const medians = Object.fromEntries(RECEIVERS.map((k) => [k, summary(runs[k])]));
 // Ratios of the runs of one round, which ran back to back on the same machine state.
 const ratios = (a, b) => runs[a].map((r, i) => r.perSecond / runs[b][i].perSecond);
@@ -65,6 +70,8 @@ const ratio = {
   taplineOverHandRange: [Math.min(...ratios('tapline', 'hand')), Math.max(...ratios('tapline', 'hand'))],
   taplineOverBare: median(ratios('tapline', 'bare')),
   handOverBare: median(ratios('hand', 'bare')),
+  // Inverted, so that it reads like the others: 1 when the host adds no CPU time.
+  handCpuOverTaplineCpu: median(runs.hand.map((r, i) => cpuUs(r) / cpuUs(runs.tapline[i]))),
 };
 const stepMeanUs = Object.fromEntries(
   Object.keys(runs.tapline[0].stepMeanUs).map((id) => [
@@ -92,15 +99,16 @@ const label = {
 };
 const title = `${fmt(N)} records${batch > 1 ? ` in frames of ${batch}` : ''}${prefill ? ', prefilled' : ''}, median of ${ROUNDS}`;
 const table = [
-  `| ${title} | ${unit} | range | peak RSS |`,
-  '| --- | ---: | ---: | ---: |',
+  `| ${title} | ${unit} | range | CPU µs per record | peak RSS |`,
+  '| --- | ---: | ---: | ---: | ---: |',
   ...RECEIVERS.map((k) => {
     const s = medians[k];
-    return `| ${label[k]} | ${fmt(s.perSecond)} | ${fmt(s.min)}–${fmt(s.max)} | ${fmt(s.peakRssMiB)} MiB |`;
+    return `| ${label[k]} | ${fmt(s.perSecond)} | ${fmt(s.min)}–${fmt(s.max)} | ${fmt(s.cpuUsPerRecord, 2)} | ${fmt(s.peakRssMiB)} MiB |`;
   }),
   '',
   `tapline / hand-written: **${fmt(ratio.taplineOverHand, 3)}** (rounds ${fmt(ratio.taplineOverHandRange[0], 3)}–${fmt(ratio.taplineOverHandRange[1], 3)}); ` +
-    `tapline / bare: ${fmt(ratio.taplineOverBare, 3)}; hand-written / bare: ${fmt(ratio.handOverBare, 3)} ` +
+    `tapline / bare: ${fmt(ratio.taplineOverBare, 3)}; hand-written / bare: ${fmt(ratio.handOverBare, 3)}; ` +
+    `CPU per record, hand-written / tapline: ${fmt(ratio.handCpuOverTaplineCpu, 3)} ` +
     `(Node ${process.version}, ${result.date.slice(0, 16)}Z).`,
   '',
   `Each step's own execute time in tapline (µs, the Monitor's mean): ${Object.entries(stepMeanUs)

@@ -30,6 +30,7 @@ async function bench(args: string[]): Promise<{ code: number | null; stderr: str
 
 interface Run {
   kind: string;
+  cpuMs: number;
   sent: number;
   received: number;
   exported?: number;
@@ -43,6 +44,7 @@ function expectAccounted(runs: Record<string, Run[]>, count: number): void {
     expect(list, kind).toHaveLength(1);
     const r = list[0]!;
     expect([r.kind, r.sent, r.received]).toEqual([kind, count, count]);
+    expect(r.cpuMs, kind).toBeGreaterThan(0);
     if (kind === 'bare') continue;
     // The default pipeline drops debug records: one in ten of the publisher's.
     expect(r.failed, kind).toBe(0);

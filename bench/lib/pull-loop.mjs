@@ -7,12 +7,21 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Pull } from 'zeromq';
 
+let cpuAtReady;
+
 /** Binds a PULL socket to `address`; prints `ready` once bound. */
 export async function bindPull(address) {
   const socket = new Pull({ receiveHighWaterMark: 1000, linger: 0 });
   await socket.bind(address);
+  cpuAtReady = process.cpuUsage();
   process.stdout.write('ready\n');
   return socket;
+}
+
+/** CPU time (user + system, every thread) spent since `ready`, in ms: start-up left out. */
+export function cpuMsSinceReady() {
+  const { user, system } = process.cpuUsage(cpuAtReady);
+  return (user + system) / 1000;
 }
 
 /**

@@ -148,6 +148,7 @@ async function startTapline({ address, batch, dir, node, timeoutMs }) {
   });
   const api = `http://127.0.0.1:${httpPort}`;
   await until(child, async () => (await fetch(`${api}/readyz`)).status === 200, 'ready', 30_000);
+  const cpuAtReady = cpuMsOf(child.child.pid);
   return {
     child,
     async finish(count) {
@@ -161,6 +162,7 @@ async function startTapline({ address, batch, dir, node, timeoutMs }) {
         'every record accounted for',
         timeoutMs,
       );
+      const cpuMs = cpuMsOf(child.child.pid) - cpuAtReady;
       const status = readFileSync(`/proc/${child.child.pid}/status`, 'utf8');
       const peakRssBytes = Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) * 1024;
       child.child.kill('SIGTERM');
@@ -173,11 +175,17 @@ async function startTapline({ address, batch, dir, node, timeoutMs }) {
           .map(([op, o]) => [op.slice(0, -'.handle'.length), o.durations.mean * 1000]),
       );
       return {
-        report: { received, exported: completed, dropped, failed, peakRssBytes, stepMeanUs },
+        report: { received, exported: completed, dropped, failed, cpuMs, peakRssBytes, stepMeanUs },
         timings: readRecords(join(dir, 'records.ndjson')),
       };
     },
   };
+}
+
+/** A process's CPU time (user + system, every thread) so far, in ms, from /proc (10 ms ticks). */
+function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function until(child, check, what, timeoutMs) {
