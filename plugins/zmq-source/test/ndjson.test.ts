@@ -121,6 +121,28 @@ describe('zmq-source, decode "ndjson" (batched frames)', () => {
     ]);
   });
 
+  it('splits the payload the frames policy makes, and fails whole a message it refuses', async () => {
+    const joined = source({ frames: 'join' });
+    const got = collect(joined);
+    await joined.start();
+    await pusher(joined.endpoint!).send(['{"i":1}\n{"i"', ':2}\n{"i":3}']);
+    await waitFor(() => got.outputs.length === 3, '3 lines of the joined frames');
+    expect(got.outputs.map((o) => [o.value, o.message.attributes])).toEqual([
+      [{ i: 1 }, { frame: 1, line: 1 }],
+      [{ i: 2 }, { frame: 1, line: 2 }],
+      [{ i: 3 }, { frame: 1, line: 3 }],
+    ]);
+
+    const refusing = source(); // PULL refuses several payload frames by default
+    const { outputs, errors } = collect(refusing);
+    await refusing.start();
+    await pusher(refusing.endpoint!).send(['{"i":1}', '{"i":2}']);
+    await waitFor(() => errors.length === 1, 'the refused message');
+    expect(outputs).toEqual([]);
+    expect(errors[0]!.event.message).toMatch(/^A message of 2 frames/);
+    expect((errors[0]!.message.raw as Buffer).toString()).toBe('{"i":1}{"i":2}');
+  });
+
   it('outputs records, so a processor can follow it', () => {
     const { options } = validateOptions(plugin, { decode: 'ndjson' });
     expect(typeof plugin.output === 'function' ? plugin.output(options!) : plugin.output).toBe('record');
