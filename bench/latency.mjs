@@ -127,8 +127,8 @@ function flagsNote() {
 function traceTable() {
   const gc = (t, kind) => t.gcInSteady[kind] ?? { count: 0, totalMs: 0, maxMs: 0 };
   return [
-    `| traced, median of ${ROUNDS} | slowest 1% from | of them, in flight during a GC | of all records | scavenges: n, total, max | mark-compact: n, max | preempted | load |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| traced, median of ${ROUNDS} | slowest 1% from | of them, in flight during a GC | of all records | scavenges: n, total, max | mark-compact: n, max | preempted | sender >5 ms late: records, max | load |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rates.flatMap((rate) =>
       receivers.map((k) => {
         const tails = runs[rate][k].map((r) => r.tail);
@@ -150,7 +150,9 @@ function traceTable() {
         return (
           `| ${fmt(rate)} msg/s, ${label[k]} | ${ms(t.slowThresholdMs)} ms | ${fmt(t.slowShareInGc * 100)}% | ${fmt(t.allShareInGc * 100, 1)}% | ` +
           `${sc.count}, ${ms(sc.totalMs)} ms, ${ms(sc.maxMs)} ms | ${mc.count}, ${ms(mc.maxMs)} ms | ` +
-          `${fmt(m((x) => x.involuntaryContextSwitches))} | ${fmt(median(runs[rate][k].map((r) => r.loadAverage)), 1)} |`
+          `${fmt(m((x) => x.involuntaryContextSwitches))} | ` +
+          `${fmt(median(runs[rate][k].map((r) => r.senderLate.over5Ms)))}, ${ms(median(runs[rate][k].map((r) => r.senderLate.maxMs)))} ms | ` +
+          `${fmt(median(runs[rate][k].map((r) => r.loadAverage)), 1)} |`
         );
       }),
     ),

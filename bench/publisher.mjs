@@ -73,6 +73,9 @@ async function sendLoop(socket) {
     await socket.send(frame(i, n));
   }
 }
+// How far behind its schedule the paced sender fell: a sender that was not running (the machine
+// busy elsewhere) then sends what was due all at once, and the receiver gets a burst.
+const late = { over5Ms: 0, maxMs: 0 };
 /** Sends each frame when the schedule says it is due, so the rate holds on average. */
 async function pacedLoop(socket) {
   const perMs = rate / 1000;
@@ -82,6 +85,9 @@ async function pacedLoop(socket) {
       const i = next;
       const n = Math.min(batch, count - i);
       next += n;
+      const behind = performance.now() - started - i / perMs;
+      if (behind > 5) late.over5Ms += n;
+      if (behind > late.maxMs) late.maxMs = behind;
       await socket.send(frame(i, n));
     }
     if (next < count) await sleep(Math.max(1, (next - (performance.now() - started) * perMs) / perMs));
@@ -91,4 +97,5 @@ await Promise.all(sockets.map(rate > 0 ? pacedLoop : sendLoop));
 const elapsedMs = performance.now() - started;
 if (values.prefill) process.stdout.write('queued\n');
 for (const s of sockets) s.close();
-process.stdout.write(JSON.stringify({ sent: count, frames: Math.ceil(count / batch), elapsedMs }) + '\n');
+const report = { sent: count, frames: Math.ceil(count / batch), elapsedMs };
+process.stdout.write(JSON.stringify(rate > 0 ? { ...report, late } : report) + '\n');

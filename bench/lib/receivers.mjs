@@ -108,6 +108,7 @@ export async function runOnce(
     return {
       kind,
       sent: sent.sent,
+      senderLate: sent.late,
       loadAverage: loadAtStart,
       ...measure(result.timings, count, { prefill }),
       ...result.report,
