@@ -70,7 +70,7 @@ describe('bench/hand-pull.mjs', { timeout: 60_000 }, () => {
     ];
     const handChild = spawn(process.execPath, handArgs, { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(handChild);
-    const handLines = createInterface({ input: handChild.stdout! })[Symbol.asyncIterator]();
+    const handLines = createInterface({ input: handChild.stdout })[Symbol.asyncIterator]();
     expect((await handLines.next()).value).toBe('ready');
     expect((await tapline(['publish', '-a', handAddress, '--file', input])).code).toBe(0);
     const hand = JSON.parse((await handLines.next()).value as string);

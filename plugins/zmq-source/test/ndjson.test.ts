@@ -1,3 +1,4 @@
+import { resolveType } from '@tapline/core';
 import { validateOptions } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Push, Publisher } from 'zeromq';
@@ -145,6 +146,6 @@ describe('zmq-source, decode "ndjson" (batched frames)', () => {
 
   it('outputs records, so a processor can follow it', () => {
     const { options } = validateOptions(plugin, { decode: 'ndjson' });
-    expect(typeof plugin.output === 'function' ? plugin.output(options!) : plugin.output).toBe('record');
+    expect(resolveType(plugin.output, options!)).toBe('record');
   });
 });
