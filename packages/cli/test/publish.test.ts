@@ -109,10 +109,16 @@ describe('tapline publish', () => {
 
 describe('publish()', () => {
   it('fails with TAPLINE_ERR_PUBLISH_TIMEOUT when nothing listens, instead of queueing forever', async () => {
-    const { address, socket } = await pull();
-    socket.close(); // the port is now closed: nobody will take the message
-    await expect(publish(['{"a":1}'], { address, sendTimeoutMs: 200 })).rejects.toMatchObject({
-      code: 'TAPLINE_ERR_PUBLISH_TIMEOUT',
-    });
+    // An ipc path of its own that nothing binds: a closed TCP port goes back to the OS, and a
+    // test running beside this one may bind it and take the message.
+    const dir = await mkdtemp(join(tmpdir(), 'tapline-publish-'));
+    try {
+      const address = `ipc://${join(dir, 'nobody.sock')}`;
+      await expect(publish(['{"a":1}'], { address, sendTimeoutMs: 200 })).rejects.toMatchObject({
+        code: 'TAPLINE_ERR_PUBLISH_TIMEOUT',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
