@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, getJson } from './cli-helpers.js';
@@ -135,6 +136,15 @@ describe('bad input, end to end', { timeout: 30_000 }, () => {
         source: 'ingest',
         message: expect.any(String),
       });
+      // Past deadLetter.maxPayloadBytes (64 KiB): the first bytes, the size and the SHA-256.
+      if ('payloadTruncated' in letter) {
+        const cut = letter.payloadTruncated;
+        expect(expected.frame.length, expected.name).toBeGreaterThan(64 * 1024);
+        expect(cut.size).toBe(expected.frame.length);
+        expect(cut.sha256).toBe(createHash('sha256').update(expected.frame).digest('hex'));
+        expect(Buffer.from(cut.headBase64, 'base64')).toEqual(expected.frame.subarray(0, 64 * 1024));
+        return;
+      }
       // The original bytes, as JSON when they were JSON, else base64.
       const original =
         'payload' in letter

@@ -1,9 +1,11 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createMessageContext, type ErrorEvent } from '@tapline/core';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Accounting } from '../src/runtime/accounting.js';
+import type { DeadLetterConfig } from '../src/config/loaded-config.js';
 import { DeadLetters, payloadField } from '../src/runtime/dead-letters.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
@@ -64,6 +66,15 @@ describe('Accounting', () => {
   });
 });
 
+/** A dead-letter config with the schema's defaults, or the given ones. */
+const letterFile = (file: string, more: Partial<DeadLetterConfig> = {}): DeadLetterConfig => ({
+  path: file,
+  maxPayloadBytes: 65536,
+  rotateBytes: 104857600,
+  rotateKeep: 5,
+  ...more,
+});
+
 describe('dead letters', () => {
   const failure = (message: string): ErrorEvent => ({
     domain: 'work',
@@ -76,9 +87,9 @@ describe('dead letters', () => {
 
   it('answers each write once its line is in the file', async () => {
     const file = join(await tempDir(), 'dead', 'letters.ndjson');
-    const letters = new DeadLetters(file, pino({ level: 'silent' }));
+    const letters = new DeadLetters(letterFile(file), pino({ level: 'silent' }));
     await letters.open();
-    const big = JSON.stringify({ blob: 'x'.repeat(64 * 1024) });
+    const big = JSON.stringify({ blob: 'x'.repeat(60 * 1024) });
     await letters.write(failure('too big'), createMessageContext('in', Buffer.from(big)));
     const written = (await readFile(file, 'utf8')).trimEnd().split('\n');
     expect(written).toHaveLength(1);
@@ -92,14 +103,37 @@ describe('dead letters', () => {
       ['too big', 'work', 'TAPLINE_ERR_VALIDATION'],
       ['small', 'work', 'TAPLINE_ERR_VALIDATION'],
     ]);
-    expect((lines[0]!.payload as { blob: string }).blob).toHaveLength(64 * 1024);
+    expect((lines[0]!.payload as { blob: string }).blob).toHaveLength(60 * 1024);
     expect(letters.written).toBe(2);
+  });
+
+  it('keeps the head, size and SHA-256 of a payload over maxPayloadBytes, and rotates the file by size', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'letters.ndjson');
+    const letters = new DeadLetters(
+      letterFile(file, { maxPayloadBytes: 64, rotateBytes: 1024, rotateKeep: 2 }),
+      pino({ level: 'silent' }),
+    );
+    await letters.open();
+    const big = Buffer.from(JSON.stringify({ blob: 'z'.repeat(1000) }));
+    await letters.write(failure('big'), createMessageContext('in', big));
+    const [line] = (await readFile(file, 'utf8')).trim().split('\n');
+    const { payloadTruncated: cut } = JSON.parse(line!) as { payloadTruncated: Record<string, unknown> };
+    expect(cut.size).toBe(big.length);
+    expect(cut.sha256).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(Buffer.from(cut.headBase64 as string, 'base64')).toEqual(big.subarray(0, 64));
+    for (let i = 0; i < 20; i++)
+      await letters.write(failure(`n${i}`), createMessageContext('in', `{"n":${i}}`));
+    await letters.close();
+    const names = (await readdir(dir)).filter((n) => n.startsWith('letters')).sort();
+    expect(names).toEqual(['letters.ndjson', 'letters.ndjson.1', 'letters.ndjson.2']);
+    for (const name of names) expect((await stat(join(dir, name))).size).toBeLessThanOrEqual(1024);
   });
 
   it('rejects the write of a line that cannot reach the disk', async () => {
     const dir = await tempDir();
     const file = join(dir, 'letters.ndjson');
-    const letters = new DeadLetters(file, pino({ level: 'silent' }));
+    const letters = new DeadLetters(letterFile(file), pino({ level: 'silent' }));
     await letters.open();
     await rm(file);
     await mkdir(file); // the path is now a folder: the file cannot be opened again there

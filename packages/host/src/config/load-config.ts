@@ -99,7 +99,10 @@ export function configOf({ file, dir, source, data: raw, steps }: ReadConfig): L
     dir,
     pipeline: steps,
     runtime: { maxInFlight: data.runtime.maxInFlight, shutdownTimeoutMs: data.runtime.shutdownTimeoutMs },
-    deadLetter: data.deadLetter === false ? false : { path: path.resolve(dir, data.deadLetter.path) },
+    deadLetter:
+      data.deadLetter === false
+        ? false
+        : { ...data.deadLetter, path: path.resolve(dir, data.deadLetter.path) },
     monitor: {
       durationsWindow: data.monitor.durationsWindow,
       http:

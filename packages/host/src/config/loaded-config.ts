@@ -15,6 +15,14 @@ export interface StepConfig {
   readonly pointer: string;
 }
 
+/** Where failed messages go, how much of each is kept, and when the file rotates. */
+export interface DeadLetterConfig {
+  readonly path: string;
+  readonly maxPayloadBytes: number;
+  readonly rotateBytes: number;
+  readonly rotateKeep: number;
+}
+
 /** Where the monitoring API listens and who may read it. */
 export interface MonitorHttpConfig {
   readonly host: string;
@@ -27,7 +35,7 @@ export interface MonitorHttpConfig {
 /** A config file's data once its schema accepted it: what the schema guarantees, defaults filled in. */
 export interface ValidConfigData {
   readonly runtime: { readonly maxInFlight: number; readonly shutdownTimeoutMs: number };
-  readonly deadLetter: { readonly path: string } | false;
+  readonly deadLetter: DeadLetterConfig | false;
   readonly monitor: { readonly durationsWindow: number; readonly http: MonitorHttpConfig | false };
   readonly log: { readonly level: string };
 }
@@ -42,7 +50,7 @@ export interface LoadedConfig {
   readonly pipeline: StepConfig[];
   readonly runtime: { readonly maxInFlight: number; readonly shutdownTimeoutMs: number };
   /** Where failed messages are appended (an absolute path), or `false`. */
-  readonly deadLetter: { readonly path: string } | false;
+  readonly deadLetter: DeadLetterConfig | false;
   readonly monitor: {
     readonly durationsWindow: number;
     readonly http: MonitorHttpConfig | false;

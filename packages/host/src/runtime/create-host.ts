@@ -114,7 +114,7 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
     throw err;
   }
   const accounting = new Accounting(config.runtime.maxInFlight, config.monitor.durationsWindow);
-  const deadLetters = new DeadLetters(config.deadLetter === false ? false : config.deadLetter.path, logger);
+  const deadLetters = new DeadLetters(config.deadLetter, logger);
   const wiring: Wiring = { monitor, accounting, deadLetters, routers: new Map() };
   wire(
     steps.map((s) => s.domain),

@@ -1,10 +1,20 @@
+import { createHash } from 'node:crypto';
 import { LineFile, type ErrorEvent, type Logger, type MessageContext } from '@tapline/core';
+import type { DeadLetterConfig } from '../config/loaded-config.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The original payload as NDJSON fields: JSON text as it came (on one line), anything else as base64. */
-export function payloadField(raw: unknown): string {
+/**
+ * The original payload as NDJSON fields: JSON text as it came (on one line), anything else as
+ * base64. A payload of more than `maxBytes` keeps its first `maxBytes` (base64), its size and
+ * its SHA-256, so that one huge frame cannot fill the disk or stall the writer.
+ */
+export function payloadField(raw: unknown, maxBytes = Infinity): string {
   if (raw === undefined) return '';
+  const size =
+    typeof raw === 'string' ? Buffer.byteLength(raw) : raw instanceof Uint8Array ? raw.byteLength : 0;
+  if (size > maxBytes)
+    return truncatedField(typeof raw === 'string' ? Buffer.from(raw) : (raw as Uint8Array), maxBytes);
   let text: string | undefined;
   if (typeof raw === 'string') text = raw;
   else if (raw instanceof Uint8Array) {
@@ -32,6 +42,13 @@ export function payloadField(raw: unknown): string {
   }
 }
 
+function truncatedField(bytes: Uint8Array, maxBytes: number): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const head = buf.subarray(0, maxBytes).toString('base64');
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  return `,"payloadTruncated":{"size":${buf.length},"sha256":"${sha256}","headBase64":"${head}"}`;
+}
+
 /** With no dead-letter file configured, failed messages are counted and kept nowhere, on purpose. */
 const NOTHING_TO_WRITE = Promise.resolve();
 
@@ -47,12 +64,17 @@ const RETRY = { retries: 3, retryDelayMs: 100, retryMaxDelayMs: 1000 };
 export class DeadLetters {
   private readonly lines: LineFile | undefined;
 
-  constructor(
-    /** Absolute path, or false to keep no dead letters. */
-    readonly file: string | false,
-    log: Logger,
-  ) {
-    if (file !== false) this.lines = new LineFile(file, { retry: RETRY, logger: log });
+  /** Absolute path, or false when no dead letters are kept. */
+  readonly file: string | false;
+  private readonly maxPayloadBytes: number;
+
+  constructor(config: DeadLetterConfig | false, log: Logger) {
+    this.file = config === false ? false : config.path;
+    this.maxPayloadBytes = config === false ? Infinity : config.maxPayloadBytes;
+    if (config !== false) {
+      const { rotateBytes, rotateKeep } = config;
+      this.lines = new LineFile(config.path, { retry: RETRY, logger: log, rotateBytes, rotateKeep });
+    }
   }
 
   /** Dead letters the OS took. */
@@ -81,7 +103,7 @@ export class DeadLetters {
         errorType: event.errorType,
         message: event.message,
       });
-      return this.lines.append(`${head.slice(0, -1)}${payloadField(message.raw)}}`);
+      return this.lines.append(`${head.slice(0, -1)}${payloadField(message.raw, this.maxPayloadBytes)}}`);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
