@@ -19,7 +19,12 @@ describe('loadConfig', () => {
     expect(config.file).toBe(file);
     expect(config.dir).toBe(dir);
     expect(config.runtime).toEqual({ maxInFlight: 1024, shutdownTimeoutMs: 10000 });
-    expect(config.deadLetter).toEqual({ path: path.join(dir, 'dead-letters.ndjson') });
+    expect(config.deadLetter).toEqual({
+      path: path.join(dir, 'dead-letters.ndjson'),
+      maxPayloadBytes: 65536,
+      rotateBytes: 104857600,
+      rotateKeep: 5,
+    });
     expect(config.monitor).toEqual({
       durationsWindow: 1000,
       http: { host: '127.0.0.1', port: 9464, unauthenticated: false },
@@ -117,7 +122,12 @@ describe('loadConfig', () => {
       fallback: 'tcp://x:1',
       literal: '${ADDR}',
     });
-    expect(config.deadLetter).toEqual({ path: path.join(dir, 'out', 'dl.ndjson') });
+    expect(config.deadLetter).toEqual({
+      path: path.join(dir, 'out', 'dl.ndjson'),
+      maxPayloadBytes: 65536,
+      rotateBytes: 104857600,
+      rotateKeep: 5,
+    });
 
     const err = await caught(() => loadConfig({ cwd: dir, env: { DL_DIR: 'out' } }));
     expect(err.code).toBe('TAPLINE_ERR_ENV_UNSET');
