@@ -1,3 +1,4 @@
+import { Push } from 'zeromq';
 import {
   createMessageContext,
   type BaseDomain,
@@ -52,4 +53,22 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 500
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
+}
+
+/** Sockets and sources a test opened; `closeOpened` (after each test) closes them all. */
+export const opened: Array<{ close(): void } | { shutdown(): void | Promise<void> }> = [];
+
+export async function closeOpened(): Promise<void> {
+  for (const x of opened.splice(0)) {
+    if ('shutdown' in x) await x.shutdown();
+    else x.close();
+  }
+}
+
+/** A PUSH socket connected to `endpoint`, closed after the test. */
+export function pusher(endpoint: string): Push {
+  const p = new Push({ linger: 0 });
+  p.connect(endpoint);
+  opened.push(p);
+  return p;
 }

@@ -1,33 +1,19 @@
 import { resolveType } from '@tapline/core';
 import { validateOptions } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Push, Publisher } from 'zeromq';
+import { Publisher } from 'zeromq';
 import plugin, { ZmqSourceDomain } from '../src/index.js';
-import { collect, LimitedIntake, sleep, waitFor } from './helpers.js';
-
-const open: Array<{ close(): void } | ZmqSourceDomain> = [];
+import { collect, LimitedIntake, sleep, waitFor, closeOpened, opened, pusher } from './helpers.js';
 
 /** A source with decode "ndjson" and every other option at its default, as the host fills them. */
 function source(options: Record<string, unknown> = {}): ZmqSourceDomain {
   const raw = { address: 'tcp://127.0.0.1:*', decode: 'ndjson', ...options };
   const d = new ZmqSourceDomain(validateOptions(plugin, raw).options!, { id: 'in' });
-  open.push(d);
+  opened.push(d);
   return d;
 }
 
-function pusher(endpoint: string): Push {
-  const p = new Push({ linger: 0 });
-  p.connect(endpoint);
-  open.push(p);
-  return p;
-}
-
-afterEach(async () => {
-  for (const x of open.splice(0)) {
-    if (x instanceof ZmqSourceDomain) await x.shutdown();
-    else x.close();
-  }
-});
+afterEach(closeOpened);
 
 describe('zmq-source, decode "ndjson" (batched frames)', () => {
   it('takes each line of a frame in as its own message, naming its frame and line', async () => {
@@ -108,7 +94,7 @@ describe('zmq-source, decode "ndjson" (batched frames)', () => {
     const { outputs } = collect(d);
     await d.start();
     const pub = new Publisher({ linger: 0 });
-    open.push(pub);
+    opened.push(pub);
     pub.connect(d.endpoint!);
     // Subscriptions travel after the connection: send until the first frame arrives.
     while (outputs.length === 0) {

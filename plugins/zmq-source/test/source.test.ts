@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Publisher, Pull, Push } from 'zeromq';
+import { Publisher, Pull } from 'zeromq';
 import { ZmqSourceDomain, type ZmqSourceOptions } from '../src/index.js';
-import { collect, LimitedIntake, waitFor } from './helpers.js';
-
-const open: Array<{ close(): void } | ZmqSourceDomain> = [];
+import { collect, LimitedIntake, waitFor, closeOpened, opened, pusher } from './helpers.js';
 
 function source(options: Partial<ZmqSourceOptions> = {}): ZmqSourceDomain {
   const d = new ZmqSourceDomain(
@@ -19,23 +17,11 @@ function source(options: Partial<ZmqSourceOptions> = {}): ZmqSourceDomain {
     },
     { id: 'in' },
   );
-  open.push(d);
+  opened.push(d);
   return d;
 }
 
-function pusher(endpoint: string): Push {
-  const p = new Push({ linger: 0 });
-  p.connect(endpoint);
-  open.push(p);
-  return p;
-}
-
-afterEach(async () => {
-  for (const x of open.splice(0)) {
-    if (x instanceof ZmqSourceDomain) await x.shutdown();
-    else x.close();
-  }
-});
+afterEach(closeOpened);
 
 describe('zmq-source on a PULL socket', () => {
   it('decodes records and keeps the original bytes as raw', async () => {
@@ -170,7 +156,7 @@ describe('zmq-source on a PULL socket', () => {
 
   it('refuses an address in use, naming it', async () => {
     const taken = new Pull({ linger: 0 });
-    open.push(taken);
+    opened.push(taken);
     await taken.bind('tcp://127.0.0.1:*');
     const d = source({ address: taken.lastEndpoint! });
     await expect(d.initialize()).rejects.toMatchObject({
@@ -192,7 +178,7 @@ describe('zmq-source on a PULL socket', () => {
 describe('zmq-source on a SUB socket', () => {
   it('takes only subscribed topics and keeps the topic in attributes', async () => {
     const pub = new Publisher({ linger: 0 });
-    open.push(pub);
+    opened.push(pub);
     await pub.bind('tcp://127.0.0.1:*');
     const d = source({ socket: 'sub', mode: 'connect', address: pub.lastEndpoint!, topics: ['logs.'] });
     const { outputs } = collect(d);
