@@ -1,3 +1,4 @@
+import { codeOf } from '../error-codes.js';
 import { z85Encode } from './z85.js';
 
 /** Where libzmq asks a process's ZAP handler about every handshake (RFC 27), per context. */
@@ -35,7 +36,7 @@ export class ZapAuthority {
     if (this.router === undefined) {
       const router = (this.router = makeRouter());
       try {
-        await router.bind(ZAP_ENDPOINT);
+        await bindWhenFree(router);
       } catch (err) {
         this.domains.delete(domain);
         this.router = undefined;
@@ -82,6 +83,23 @@ export class ZapAuthority {
       } catch {
         if (router.closed) return; // closed with the last domain
       }
+    }
+  }
+}
+
+/**
+ * Binds the ZAP endpoint. libzmq releases an inproc address only once the socket that held it is
+ * reaped, a moment after `close()`: a handler closed with the last domain and bound again for
+ * a new one (a restarted source, say) can find the address still taken, so it tries again.
+ */
+async function bindWhenFree(router: ZapRouter): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await router.bind(ZAP_ENDPOINT);
+      return;
+    } catch (err) {
+      if (codeOf(err) !== 'EADDRINUSE' || attempt >= 50) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 }
