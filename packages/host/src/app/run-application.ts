@@ -1,13 +1,10 @@
 import { messageOf } from '@tapline/core';
-import type { ValidConfigData } from '../config/loaded-config.js';
-import { startMonitoringServer, type MonitoringServer } from '../http/monitoring-server.js';
+import type { MonitoringServer } from '../http/monitoring-server.js';
 import { Reloader } from '../reload/reloader.js';
 import { watchConfig } from '../reload/watch-config.js';
-import { loadPipeline } from '../plan/plan-pipeline.js';
-import { createHost } from '../runtime/create-host.js';
 import type { Host } from '../runtime/host.js';
-import { checkLevel, createAppLogger, resolveLogLevel, type AppLogger } from './app-logger.js';
-import { logFinalReport } from './final-report.js';
+import { resolveLogLevel, type AppLogger } from './app-logger.js';
+import { buildHost, finish, openLogger, serve } from './app-phases.js';
 import { reportFailure } from './report-failure.js';
 import { waitForStop } from './stop-signals.js';
 
@@ -74,91 +71,46 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
     process.on('uncaughtException', crash);
     process.on('unhandledRejection', crash);
   }
-  let http: MonitoringServer | undefined;
   try {
     try {
-      const flagLevel = resolveLogLevel(options.logLevel, env);
-      if (options.logLevel) checkLevel(options.logLevel, '--log-level');
-      else if (env.LOG_LEVEL) checkLevel(env.LOG_LEVEL, 'LOG_LEVEL');
-      const pretty = options.logDestination === undefined && process.stdout.isTTY === true;
-      app = createAppLogger({ level: flagLevel, pretty, destination: options.logDestination });
+      app = openLogger(options, env);
     } catch (err) {
       reportFailure(undefined, stderr, err, 'cannot start');
       return 1;
     }
     const { logger } = app;
     try {
-      const { installation } = options;
-      const { config, steps } = await loadPipeline({
-        config: options.config,
-        cwd: options.cwd,
-        env,
-        installation,
-        log: logger,
-        // The config's log level applies before its plugins load (which may log).
-        onRead: ({ file, data, problems }) => {
-          if (problems.length > 0) return;
-          logger.level = resolveLogLevel(
-            options.logLevel,
-            env,
-            (data as unknown as ValidConfigData).log.level,
-          );
-          logger.info({ config: file }, `loaded ${file}`);
-        },
-      });
-      logger.level = resolveLogLevel(options.logLevel, env, config.log.level);
-      host = await createHost(config, { logger, env, planned: steps });
+      host = await buildHost(options, env, logger);
     } catch (err) {
       reportFailure(logger, stderr, err, 'invalid pipeline');
       return 1;
     }
+    let http: MonitoringServer | undefined;
     try {
-      const monitor = host.config.monitor.http;
-      if (monitor !== false) {
-        http = await startMonitoringServer({ ...monitor, source: host, logger });
-        logger.info(
-          { url: http.url, address: http.address, port: http.port },
-          `dashboard and monitoring API on ${http.url}`,
-        );
-      }
-      await host.start();
+      http = await serve(host, logger);
     } catch (err) {
       reportFailure(logger, stderr, err, 'the pipeline could not start');
-      await host.stop();
-      await http?.close();
       return 1;
     }
-    reloader = new Reloader(host, {
+    const running = host;
+    reloader = new Reloader(running, {
       env,
       installation: options.installation,
       applied: (config) => (logger.level = resolveLogLevel(options.logLevel, env, config.log.level)),
     });
     if (options.watch === true) {
       const reload = reloader;
-      unwatch = watchConfig(host.config.file, () => reload.request('watch'));
-      logger.info({ config: host.config.file }, `watching ${host.config.file}: a change reloads it`);
+      unwatch = watchConfig(running.config.file, () => reload.request('watch'));
+      logger.info({ config: running.config.file }, `watching ${running.config.file}: a change reloads it`);
     }
-    options.onStarted?.({ host, http });
+    options.onStarted?.({ host: running, http });
     const reason = await stop.stopped;
     logger.info(
       { reason },
       reason === 'abort' ? 'stopping' : `${reason} received: stopping (send it again to exit at once)`,
     );
     unwatch?.();
-    await reloader.close();
-    const report = await host.stop();
-    await reloader.idle();
-    await http?.close();
-    for (const err of report.errors)
-      logger.error({ err, code: err.code }, `while stopping: ${messageOf(err)}`);
-    logFinalReport(logger, host.getMetrics(), report);
-    const clean = report.drained && report.errors.length === 0;
-    if (!clean)
-      logger.error(
-        { drained: report.drained, errors: report.errors.length },
-        'the pipeline did not stop cleanly',
-      );
-    return clean ? 0 : 1;
+    return await finish(running, reloader, http, logger);
   } finally {
     stop.dispose();
     process.off('uncaughtException', crash);
