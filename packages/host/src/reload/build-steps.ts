@@ -1,21 +1,10 @@
-import { ChainError, PluginError, isSource, messageOf, type PluginContext } from '@tapline/core';
+import { PluginError, isSource, messageOf } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../runtime/chain.js';
 import { createDomain } from '../runtime/create-host.js';
+import { checkSourceDomain, hostStepOf, pluginContext } from '../runtime/host-step.js';
 import type { HostParts } from '../runtime/host-parts.js';
 import type { HostStep } from '../runtime/host-types.js';
-
-/** The context a step's plugin is created with: the host's own logger, registry, monitor, signal. */
-export function contextFor(parts: HostParts, configDir: string, p: PlannedStep): PluginContext {
-  return {
-    id: p.id,
-    plugin: p.manifest.name,
-    logger: parts.logger.child({ step: p.id }),
-    registry: parts.registry,
-    configDir,
-    signal: parts.controller.signal,
-  };
-}
 
 /** Makes a step from its plan: a kept domain, or one its plugin creates now. */
 export async function stepOf(
@@ -24,10 +13,9 @@ export async function stepOf(
   p: PlannedStep,
   kept?: HostStep,
 ): Promise<HostStep> {
-  const domain = kept?.domain ?? (await createDomain(p, contextFor(parts, configDir, p)));
-  const { id, specifier, url, origin, input, output } = p;
-  const plugin = p.manifest.name;
-  return { id, plugin, specifier, url, origin, kind: domain.kind, input, output, domain, planned: p };
+  const { logger, registry, controller } = parts;
+  const shared = { logger, registry, signal: controller.signal };
+  return hostStepOf(p, kept?.domain ?? (await createDomain(p, pluginContext(p, configDir, shared))));
 }
 
 /** Shuts steps down, logging instead of throwing: what is undone must not hide why. */
@@ -62,14 +50,7 @@ export async function buildSteps(
       if (kept[i] === undefined) built.push(step);
       steps.push(step);
     }
-    const first = steps[0]!;
-    if (!isSource(first.domain) || typeof (first.domain as { start?: unknown }).start !== 'function') {
-      throw new ChainError(
-        'TAPLINE_ERR_NOT_A_SOURCE',
-        `The first step "${first.id}" (plugin ${first.plugin}) declares kind "source" but its domain is not a SourceDomain.`,
-        { step: first.id, plugin: first.plugin },
-      );
-    }
+    checkSourceDomain(steps);
   } catch (err) {
     await shutdownQuietly(parts, built);
     throw err;

@@ -1,9 +1,7 @@
 import {
-  ChainError,
   Monitor,
   PluginError,
   PluginLoadError,
-  isSource,
   prometheus,
   silentLogger,
   type PluginContext,
@@ -16,6 +14,7 @@ import type { PlannedStep } from './chain.js';
 import { DeadLetters } from './dead-letters.js';
 import { Host } from './host.js';
 import type { HostParts } from './host-parts.js';
+import { checkSourceDomain, hostStepOf, pluginContext } from './host-step.js';
 import type { CreateHostOptions, HostStep } from './host-types.js';
 import { wire, type Wiring } from './wire.js';
 import { ReloadStats } from '../reload/reload-stats.js';
@@ -75,39 +74,11 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
   const controller = new AbortController();
   const steps: HostStep[] = [];
   try {
+    const shared = { logger, registry, signal: controller.signal };
     for (const p of planned) {
-      const ctx: PluginContext = {
-        id: p.id,
-        plugin: p.manifest.name,
-        logger: logger.child({ step: p.id }),
-        registry,
-        configDir: config.dir,
-        signal: controller.signal,
-      };
-      const domain = await createDomain(p, ctx);
-      const { id, specifier, url, origin, input, output } = p;
-      const plugin = p.manifest.name;
-      steps.push({
-        id,
-        plugin,
-        specifier,
-        url,
-        origin,
-        kind: domain.kind,
-        input,
-        output,
-        domain,
-        planned: p,
-      });
+      steps.push(hostStepOf(p, await createDomain(p, pluginContext(p, config.dir, shared))));
     }
-    const first = steps[0]!;
-    if (!isSource(first.domain) || typeof (first.domain as { start?: unknown }).start !== 'function') {
-      throw new ChainError(
-        'TAPLINE_ERR_NOT_A_SOURCE',
-        `The first step "${first.id}" (plugin ${first.plugin}) declares kind "source" but its domain is not a SourceDomain.`,
-        { step: first.id, plugin: first.plugin },
-      );
-    }
+    checkSourceDomain(steps);
   } catch (err) {
     // create() only constructs, but a plugin may have acquired something anyway.
     await Promise.allSettled(steps.map(async (s) => s.domain.shutdown()));

@@ -1,14 +1,8 @@
-import {
-  createMessageContext,
-  isSource,
-  messageOf,
-  prometheus,
-  silentLogger,
-  type PluginContext,
-} from '@tapline/core';
+import { createMessageContext, isSource, messageOf, prometheus, silentLogger } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../runtime/chain.js';
 import { createDomain } from '../runtime/create-host.js';
+import { pluginContext } from '../runtime/host-step.js';
 import type { StepSpan } from './step-names.js';
 import type { TestInput } from './test-file-schema.js';
 import { TestTrace, snapshot } from './test-trace.js';
@@ -50,15 +44,8 @@ export class TestPipeline {
     const steps: TestStep[] = [];
     try {
       for (const p of planned.slice(span.from, span.to + 1)) {
-        const ctx: PluginContext = {
-          id: p.id,
-          plugin: p.manifest.name,
-          logger: silentLogger,
-          registry,
-          configDir: config.dir,
-          signal: controller.signal,
-        };
-        const domain = await createDomain(p, ctx);
+        const shared = { logger: silentLogger, registry, signal: controller.signal };
+        const domain = await createDomain(p, pluginContext(p, config.dir, shared));
         steps.push({ id: p.id, plugin: p.manifest.name, output: p.output, domain, passive: false });
       }
     } catch (err) {
