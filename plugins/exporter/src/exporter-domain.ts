@@ -62,7 +62,7 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
     }
     const json = serialize(input);
     const targets = this.targets;
-    if (targets.length === 1) return targets[0]!.write(json).then(this.toReceipt);
+    if (targets.length === 1) return this.receiptOf(targets[0]!.write(json));
     const waits: Promise<void>[] = [];
     for (let i = 0; i < targets.length; i++) waits.push(targets[i]!.write(json));
     return Promise.all(waits).then(this.toReceipt);
@@ -74,6 +74,20 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
   }
 
   private readonly toReceipt = (): Receipt => this.receipt;
+  private lastWrite: Promise<void> | undefined;
+  private lastReceipt: Promise<Receipt> | undefined;
+
+  /**
+   * The receipt once `written` settles. A file target answers every record of a batch with the
+   * batch's one promise: its records then share one receipt promise instead of one each.
+   */
+  private receiptOf(written: Promise<void>): Promise<Receipt> {
+    if (written !== this.lastWrite) {
+      this.lastWrite = written;
+      this.lastReceipt = written.then(this.toReceipt);
+    }
+    return this.lastReceipt!;
+  }
 
   /** Flushes and closes every target; throws `TAPLINE_ERR_FLUSH_FAILED` when one could not flush. */
   override shutdown(): Promise<void> {
