@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NatsServer } from '../../../tests/support/nats-server.js';
 import { ExporterDomain, type ExporterOptions } from '../src/index.js';
-import { context } from './helpers.js';
+import { context, exporterTo, shutdownExporters } from './helpers.js';
 import { recordDomain } from '@tapline/testkit';
 
 type NatsOptions = Extract<ExporterOptions['targets'][number], { type: 'nats' }>;
@@ -21,25 +21,14 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const d of shutdownLater.splice(0)) await d.shutdown().catch(() => {});
+  await shutdownExporters();
   await nc?.close().catch(() => {});
   nc = undefined;
   await server.cleanup();
 });
 
-function exporter(target: Omit<NatsOptions, 'type' | 'servers'>, retry: Partial<ExporterOptions> = {}) {
-  const d = new ExporterDomain(
-    {
-      targets: [{ type: 'nats', servers: [server.url], ...target }],
-      retries: 3,
-      retryDelayMs: 5,
-      retryMaxDelayMs: 50,
-      ...retry,
-    },
-    { id: 'export' },
-  );
-  shutdownLater.push(d);
-  return d;
-}
+const exporter = (target: Omit<NatsOptions, 'type' | 'servers'>, retry: Partial<ExporterOptions> = {}) =>
+  exporterTo({ type: 'nats', servers: [server.url], ...target }, retry);
 
 /** The payloads stored in stream OUT, in order. */
 async function stored(): Promise<unknown[]> {

@@ -3,33 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull, Subscriber } from 'zeromq';
-import { ExporterDomain, ZmqTarget, type ExporterOptions } from '../src/index.js';
-import { context } from './helpers.js';
+import { ZmqTarget, type ExporterOptions } from '../src/index.js';
+import { context, exporterTo, shutdownExporters } from './helpers.js';
 import { recordDomain } from '@tapline/testkit';
 
 type ZmqOptions = Extract<ExporterOptions['targets'][number], { type: 'zmq' }>;
 const closeLater: Array<{ close(): void }> = [];
-const shutdownLater: ExporterDomain[] = [];
 
 afterEach(async () => {
-  for (const d of shutdownLater.splice(0)) await d.shutdown().catch(() => {});
+  await shutdownExporters();
   for (const s of closeLater.splice(0)) s.close();
 });
 
-function exporter(target: Omit<ZmqOptions, 'type'>, retry: Partial<ExporterOptions> = {}) {
-  const d = new ExporterDomain(
-    {
-      targets: [{ type: 'zmq', lingerMs: 0, ...target }],
-      retries: 3,
-      retryDelayMs: 5,
-      retryMaxDelayMs: 50,
-      ...retry,
-    },
-    { id: 'export' },
-  );
-  shutdownLater.push(d);
-  return d;
-}
+const exporter = (target: Omit<ZmqOptions, 'type'>, retry: Partial<ExporterOptions> = {}) =>
+  exporterTo({ type: 'zmq', lingerMs: 0, ...target }, retry);
 
 async function pull(address = 'tcp://127.0.0.1:*'): Promise<Pull> {
   const p = new Pull({ linger: 0 });
