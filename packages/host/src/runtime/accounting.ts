@@ -5,6 +5,7 @@ import {
   type MessageContext,
   type Outcome,
 } from '@tapline/core';
+import { MessageTable } from './message-table.js';
 
 /** Every received message ends in exactly one outcome; `inFlight` are those not ended yet. */
 export interface AccountingSnapshot {
@@ -42,9 +43,9 @@ export class Accounting implements Intake {
   /** Told each outcome when the source asked for it (`SourceDomain.settled`). */
   notify: ((message: MessageContext, outcome: Outcome) => void) | undefined;
   /** Taken in, outcome not known yet. */
-  private readonly open = new Set<MessageContext>();
+  private readonly open: MessageTable;
   /** Failed, dead letter being written. */
-  private readonly deadLettering = new Set<MessageContext>();
+  private readonly deadLettering: MessageTable;
   private capacity: Promise<void> | undefined;
   private wakeCapacity: (() => void) | undefined;
   private drain: Promise<void> | undefined;
@@ -55,6 +56,8 @@ export class Accounting implements Intake {
     durationsWindow: number,
   ) {
     this.latency = new DurationWindow(durationsWindow);
+    this.open = new MessageTable(maxInFlight);
+    this.deadLettering = new MessageTable(16);
   }
 
   get inFlight(): number {
@@ -113,7 +116,7 @@ export class Accounting implements Intake {
 
   /** Gives up on every message whose outcome is still unknown: they become failing. */
   abandon(): MessageContext[] {
-    const left = [...this.open];
+    const left = this.open.values();
     this.open.clear();
     for (const m of left) this.deadLettering.add(m);
     return left;
@@ -121,11 +124,10 @@ export class Accounting implements Intake {
 
   /**
    * The id of the oldest message whose outcome is not known yet, or undefined when there is
-   * none. Ids increase in the order messages were taken in, and so does the set's order.
+   * none. Ids increase in the order messages were taken in. Read at a reload, not per message.
    */
   oldestOpenId(): number | undefined {
-    for (const m of this.open) return m.id;
-    return undefined;
+    return this.open.oldestId();
   }
 
   /** Resolves once nothing is in flight. */
