@@ -105,12 +105,40 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
       return;
     }
     if (result instanceof Promise) {
-      return result.then(
-        (value) => this.complete(value, message),
-        (err: unknown) => this.fail(err, message, HANDLE_OPERATION),
-      );
+      if (result !== this.awaited) return this.await(result, message);
+      this.waiting.push(message);
+      return this.awaitedDone;
     }
     this.complete(result, message);
+  }
+
+  /** The promise the latest asynchronous `execute` returned, until it settles. */
+  private awaited: Promise<TOut | Drop> | undefined;
+  /** The messages whose `execute` returned `awaited`, in the order they came. */
+  private waiting: MessageContext[] = [];
+  private awaitedDone: Promise<void> | undefined;
+
+  /**
+   * Waits on `result` for `message`, and for every later message whose `execute` returns the
+   * same promise (a batch's one receipt, say): one reaction per promise instead of one per
+   * message, so a batch of records in flight holds no promise or closure of its own.
+   */
+  private await(result: Promise<TOut | Drop>, message: MessageContext): Promise<void> {
+    const waiting = [message];
+    this.awaited = result;
+    this.waiting = waiting;
+    const settle = (value: TOut | Drop | undefined, err: unknown, failed: boolean): void => {
+      // From here on, a message whose `execute` returns this settled promise waits on its own.
+      if (this.awaited === result) this.awaited = undefined;
+      for (let i = 0; i < waiting.length; i++) {
+        if (failed) this.fail(err, waiting[i]!, HANDLE_OPERATION);
+        else this.complete(value as TOut | Drop, waiting[i]!);
+      }
+    };
+    return (this.awaitedDone = result.then(
+      (value) => settle(value, undefined, false),
+      (err: unknown) => settle(undefined, err, true),
+    ));
   }
 
   private complete(result: TOut | Drop, message: MessageContext): void {

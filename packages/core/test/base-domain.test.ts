@@ -166,6 +166,40 @@ describe('BaseDomain.handle', () => {
     expect(r.errors[0]).toMatchObject({ operation: 'forward', message: 'tap broke' });
   });
 
+  it('completes every message whose execute returned one shared promise, each once and in order', async () => {
+    let settle!: (v: string) => void;
+    const batch = new Promise<string>((resolve) => (settle = resolve));
+    const d = new FnDomain<number, string>('batched', () => batch);
+    const r = record(d);
+    const [m1, m2, m3] = [context(), context(), context()];
+    const done = [d.handle(1, m1), d.handle(2, m2), d.handle(3, m3)];
+    expect(r.seen).toEqual([]);
+    settle('ok');
+    await Promise.all(done);
+    expect(r.seen).toEqual(['handled:"ok"', 'success', 'handled:"ok"', 'success', 'handled:"ok"', 'success']);
+    expect(r.successes.map((e) => e.messageId)).toEqual([m1.id, m2.id, m3.id]);
+    // The same promise, returned again once it settled, still completes the new message.
+    const m4 = context();
+    await d.handle(4, m4);
+    expect(r.successes.map((e) => e.messageId)).toEqual([m1.id, m2.id, m3.id, m4.id]);
+  });
+
+  it('fails every message whose execute returned one shared promise that rejected', async () => {
+    let reject!: (err: Error) => void;
+    const batch = new Promise<string>((_, no) => (reject = no));
+    const d = new FnDomain<number, string>('batched', () => batch);
+    const r = record(d);
+    const [m1, m2] = [context(), context()];
+    const done = [d.handle(1, m1), d.handle(2, m2)];
+    reject(new Error('disk full'));
+    await Promise.all(done);
+    expect(r.seen).toEqual(['error', 'error']);
+    expect(r.errors.map((e) => [e.messageId, e.message])).toEqual([
+      [m1.id, 'disk full'],
+      [m2.id, 'disk full'],
+    ]);
+  });
+
   it('keeps the hooks object frozen and the same for the life of the domain', () => {
     const d = new FnDomain('x', (v) => v);
     expect(Object.isFrozen(d.hooks)).toBe(true);
