@@ -35,6 +35,7 @@ export default tseslint.config(
           './packages/*/tsconfig.json',
           './plugins/*/tsconfig.json',
           './examples/*/tsconfig.json',
+          './packages/host/src/http/dashboard/browser/tsconfig.json',
         ],
         tsconfigRootDir: import.meta.dirname,
       },
@@ -46,6 +47,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Record values are turned into text on purpose (labels, templates, dead letters).
       '@typescript-eslint/no-base-to-string': 'off',
+    },
+  },
+  // The dashboard's browser script is served to the browser as it is compiled, without a bundler:
+  // it may import only its own modules, never Node's or a package.
+  {
+    files: ['packages/host/src/http/dashboard/browser/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!\\./)', message: 'The browser loads only ./name.js modules of this folder.' },
+          ],
+        },
+      ],
     },
   },
   // Tests read parsed JSON and fixtures freely; the type checker's unsafe-any rules only add noise there.

@@ -63,6 +63,14 @@ describe(
         { n: 1, via: 'npm' },
         { n: 2, via: 'npm' },
       ]);
+      // The dashboard's script, compiled from TypeScript, ships in the host's tarball.
+      const page = await (await fetch(run.url!)).text();
+      const entry = new URL(/<script type="module" src="([^"]+)"/.exec(page)![1]!, run.url);
+      const main = await fetch(entry);
+      expect(main.status).toBe(200);
+      const imports = [...(await main.text()).matchAll(/^import .* from '(.+)';$/gm)];
+      expect(imports.length).toBeGreaterThan(0);
+      for (const [, spec] of imports) expect((await fetch(new URL(spec!, entry))).status, spec).toBe(200);
       // As Ctrl-C would: to npx and tapline both. npx ends by the signal; tapline stops cleanly.
       outside.signal(run.child, 'SIGTERM');
       await run.exit;

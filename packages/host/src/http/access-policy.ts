@@ -2,9 +2,17 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { Problem } from '@tapline/core';
+import { DASHBOARD_SCRIPTS_PATH } from './dashboard/dashboard-scripts.js';
 
-/** Paths served to anyone: probes carry no data, and the dashboard page is static until it fetches. */
+/**
+ * Paths served to anyone: probes carry no data, and the dashboard page and its scripts are
+ * static until they fetch (a browser loads a script without the token the page holds).
+ */
 const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/']);
+
+function isOpen(path: string): boolean {
+  return OPEN_PATHS.has(path) || path.startsWith(DASHBOARD_SCRIPTS_PATH);
+}
 
 /** True for `localhost`, 127.0.0.0/8 and ::1: the addresses only this machine reaches. */
 export function isLoopbackHost(host: string): boolean {
@@ -70,7 +78,7 @@ export function refusal(
       return { status: 403, error: `this server answers to ${[...policy.hostNames].join(', ')} only` };
     }
   }
-  if (policy.token === undefined || OPEN_PATHS.has(path)) return undefined;
+  if (policy.token === undefined || isOpen(path)) return undefined;
   const auth = req.headers.authorization ?? '';
   if (!auth.startsWith('Bearer ')) return { status: 401, error: 'a bearer token is required' };
   const given = Buffer.from(auth.slice(7).trim());

@@ -2,13 +2,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { codeOf, AddressError, ConfigError, silentLogger, type Logger } from '@tapline/core';
 import { accessPolicy, exposureProblem, isLoopbackHost, refusal } from './access-policy.js';
+import { loadDashboardScripts } from './dashboard/dashboard-scripts.js';
 import { dashboardPage } from './dashboard/page.js';
 import type { MonitoringSource } from './monitoring-source.js';
 import { registerTaplineMetrics } from './prometheus-metrics.js';
 import { requestPath } from './request-target.js';
 
 const PAGE_POLICY =
-  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:";
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:";
+const SCRIPT_TYPE = 'text/javascript; charset=utf-8';
 
 export interface MonitoringServerOptions {
   /** Loopback unless told otherwise. */
@@ -41,6 +43,7 @@ export interface MonitoringServer {
 export async function startMonitoringServer(options: MonitoringServerOptions): Promise<MonitoringServer> {
   const { source } = options;
   const log = options.logger ?? silentLogger;
+  const scripts = await loadDashboardScripts();
   const unregister = registerTaplineMetrics(source);
   const page = dashboardPage();
   const routes: Record<string, (res: ServerResponse) => Promise<void> | void> = {
@@ -82,7 +85,9 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
       if (refused.status === 401) res.setHeader('www-authenticate', 'Bearer');
       return sendJson(res, refused.status, { error: refused.error });
     }
-    const route = routes[path];
+    const script = scripts.get(path);
+    const route =
+      script === undefined ? routes[path] : (r: ServerResponse) => send(r, 200, SCRIPT_TYPE, script);
     if (route === undefined)
       return sendJson(res, 404, { error: `no route ${path}`, routes: Object.keys(routes) });
     if (req.method !== 'GET' && req.method !== 'HEAD') {

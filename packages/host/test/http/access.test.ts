@@ -104,6 +104,17 @@ describe('who may read the monitoring API', () => {
     expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
   });
 
+  it('with a token, the dashboard page and its script load without it, as a browser asks for them', async () => {
+    const { port } = await start({ host: '0.0.0.0', token: TOKEN });
+    const page = await get(port, '/');
+    expect(page.status).toBe(200);
+    const entry = /<script type="module" src="([^"]+)"/.exec(page.body)![1]!;
+    const script = await get(port, entry);
+    expect(script.status).toBe(200);
+    expect(script.body).toContain("fetch('/api/metrics'");
+    expect((await get(port, '/api/metrics')).status).toBe(401);
+  });
+
   it('off loopback, unauthenticated: true serves openly and warns at start', async () => {
     const lines: Line[] = [];
     const { port } = await start({ host: '0.0.0.0', unauthenticated: true }, lines);

@@ -140,6 +140,32 @@ describe('startMonitoringServer', () => {
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
   });
 
+  it("serves the page's script, compiled from TypeScript, as modules of its own that the CSP allows", async () => {
+    const { url } = await start();
+    const res = await fetch(url('/'));
+    const directives = res.headers.get('content-security-policy')!.split(/;\s*/);
+    expect(directives).toContain("script-src 'self'");
+    const scripts = [...(await res.text()).matchAll(/<script([^>]*)>([^<]*)<\/script>/g)];
+    expect(scripts.map(([, attrs, body]) => [attrs, body])).toEqual([
+      [' type="module" src="/dashboard/main.js"', ''],
+    ]);
+    // Every module the entry imports, and those they import, is served as JavaScript.
+    const pending = ['/dashboard/main.js'];
+    const served = new Set<string>();
+    while (pending.length > 0) {
+      const path = pending.pop()!;
+      if (served.has(path)) continue;
+      served.add(path);
+      const js = await fetch(url(path));
+      expect(js.status, path).toBe(200);
+      expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      for (const [, spec] of (await js.text()).matchAll(/^import .* from '(.+)';$/gm)) {
+        pending.push(new URL(spec!, url(path)).pathname);
+      }
+    }
+    expect([...served]).toEqual(expect.arrayContaining(['/dashboard/format.js', '/dashboard/svg-chart.js']));
+  });
+
   it('answers 404 for unknown paths and 405 for other methods', async () => {
     const { url } = await start();
     expect((await fetch(url('/nope'))).status).toBe(404);

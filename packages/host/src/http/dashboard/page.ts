@@ -1,6 +1,4 @@
-import { CHARTS_SCRIPT } from './charts-script.js';
-import { DASHBOARD_SCRIPT } from './dashboard-script.js';
-import { FORMAT_SCRIPT } from './format-script.js';
+import { DASHBOARD_ENTRY } from './dashboard-scripts.js';
 import { DASHBOARD_CSS } from './styles.js';
 
 const CARDS = [
@@ -18,8 +16,9 @@ const REDELIVERED_CARD =
   '<div class="value" id="acc-redelivered" data-value="">–</div><div class="sub">delivered again by the broker</div></div>';
 
 /**
- * The live dashboard: one self-contained page (inline style, script and SVG) that polls
- * `/api/metrics` every second. Every number it shows carries its raw value in `data-value`.
+ * The live dashboard: one page (inline style and SVG) whose script, compiled from ./browser and
+ * served by the same server, polls `/api/metrics` every second. It loads nothing from elsewhere.
+ * Every number it shows carries its raw value in `data-value`.
  */
 export function dashboardPage(): string {
   const cards =
@@ -61,9 +60,7 @@ export function dashboardPage(): string {
   <section><h2>Pipeline</h2><div class="chain" id="chain"></div></section>
 </main>
 <footer>Polls <a href="/api/metrics">/api/metrics</a> every second · Prometheus: <a href="/metrics">/metrics</a></footer>
-<script>${FORMAT_SCRIPT}
-${CHARTS_SCRIPT}
-${DASHBOARD_SCRIPT}</script>
+<script type="module" src="${DASHBOARD_ENTRY}"></script>
 </body>
 </html>
 `;

@@ -1,0 +1,44 @@
+import { byId } from './dom.js';
+import { fmtMs, fmtRate } from './format.js';
+import { history } from './samples.js';
+import { drawChart } from './svg-chart.js';
+
+/** Throughput (received, completed, failed per second) and end-to-end latency (p50, p99). */
+export function renderCharts(): void {
+  const times: number[] = [];
+  const rec: number[] = [];
+  const done: number[] = [];
+  const fail: number[] = [];
+  const p50: Array<number | null> = [];
+  const p99: Array<number | null> = [];
+  for (let i = 1; i < history.length; i++) {
+    const a = history[i - 1]!;
+    const b = history[i]!;
+    const dt = (b.t - a.t) / 1000;
+    times.push(b.t);
+    rec.push(dt > 0 ? (b.acc.received - a.acc.received) / dt : 0);
+    done.push(dt > 0 ? (b.acc.completed - a.acc.completed) / dt : 0);
+    fail.push(dt > 0 ? (b.acc.failed - a.acc.failed) / dt : 0);
+    p50.push(b.latency.count ? b.latency.p50 : null);
+    p99.push(b.latency.count ? b.latency.p99 : null);
+  }
+  drawChart(
+    byId('chart-throughput'),
+    times,
+    [
+      { values: rec, color: 'var(--accent)', fill: true },
+      { values: done, color: 'var(--ok)' },
+      { values: fail, color: 'var(--bad)' },
+    ],
+    (v) => `${fmtRate(v)}/s`,
+  );
+  drawChart(
+    byId('chart-latency'),
+    times,
+    [
+      { values: p99, color: 'var(--warn)' },
+      { values: p50, color: 'var(--violet)', fill: true },
+    ],
+    fmtMs,
+  );
+}
