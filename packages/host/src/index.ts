@@ -12,7 +12,7 @@ export {
 } from './config/load-config.js';
 export type { LoadedConfig, MonitorHttpConfig, StepConfig } from './config/loaded-config.js';
 export { validatePluginOptions, type OptionsLocation } from './config/plugin-options.js';
-export { configSchemaPath } from './config/schema.js';
+export { configSchemaPath, configJsonSchema } from './config/schema.js';
 export { ConfigSource, type Position } from './config/config-source.js';
 export { defaultStepId, isPathSpecifier } from './config/step-ids.js';
 export { createHost } from './runtime/create-host.js';

@@ -1,8 +1,7 @@
 import { TaplineError } from '@tapline/core';
 import { pino, type Logger as PinoLogger } from 'pino';
 import pretty from 'pino-pretty';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+import { LOG_LEVELS } from '../config/config-sections.js';
 
 export interface AppLogger {
   readonly logger: PinoLogger;
