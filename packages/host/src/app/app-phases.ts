@@ -1,5 +1,4 @@
 import { messageOf } from '@tapline/core';
-import type { ValidConfigData } from '../config/loaded-config.js';
 import { startMonitoringServer, type MonitoringServer } from '../http/monitoring-server.js';
 import { loadPipeline } from '../plan/plan-pipeline.js';
 import type { Reloader } from '../reload/reloader.js';
@@ -31,10 +30,9 @@ export async function buildHost(
     installation: options.installation,
     log: logger,
     // The config's log level applies before its plugins load (which may log).
-    onRead: ({ file, data, problems }) => {
-      if (problems.length > 0) return;
-      const level = (data as unknown as ValidConfigData).log.level;
-      logger.level = resolveLogLevel(options.logLevel, env, level);
+    onRead: ({ file, valid, problems }) => {
+      if (problems.length > 0 || valid === undefined) return;
+      logger.level = resolveLogLevel(options.logLevel, env, valid.log.level);
       logger.info({ config: file }, `loaded ${file}`);
     },
   });

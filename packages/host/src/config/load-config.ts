@@ -6,7 +6,10 @@ import { ajvProblems } from './ajv-problems.js';
 import type { ConfigSource } from './config-source.js';
 import { expandValue, unsetProblems, type UnsetVariable } from './env.js';
 import { exposureProblem } from '../http/access-policy.js';
-import type { LoadedConfig, MonitorHttpConfig, StepConfig, ValidConfigData } from './loaded-config.js';
+import type { MonitorHttpConfig } from './config-sections.js';
+import type { ValidConfigData } from './config-schema.js';
+import { configOf } from './config-of.js';
+import type { LoadedConfig, StepConfig } from './loaded-config.js';
 import { duplicateKeyProblems } from './duplicate-keys.js';
 import { parseConfigText } from './parse-json.js';
 import { configValidator } from './schema.js';
@@ -33,8 +36,10 @@ export interface ReadConfig {
   readonly file: string;
   readonly dir: string;
   readonly source: ConfigSource;
-  /** The parsed value, `${VAR}` filled in: {@link ValidConfigData} once `problems` is empty. */
+  /** The parsed value, `${VAR}` filled in, whether or not the schema accepts it. */
   readonly data: Record<string, unknown>;
+  /** The same value once the schema accepted it (defaults filled in), typed by the schema. */
+  readonly valid: ValidConfigData | undefined;
   /** Every step entry that names a plugin, whatever else is wrong with the file. */
   readonly steps: StepConfig[];
   /** The schema's problems, duplicate keys and step ids, each with its pointer, line and column. */
@@ -63,17 +68,17 @@ export async function readConfig(opts: LoadConfigOptions = {}): Promise<ReadConf
   if (tests !== undefined) data.tests = tests;
   if (unset.length > 0) throw new ConfigError('TAPLINE_ERR_ENV_UNSET', file, unsetProblems(unset, source));
   const validate = configValidator();
-  const valid = validate(data);
+  const valid = validate(data) ? data : undefined;
   const problems = [
     ...duplicateKeyProblems(source),
     ...ajvProblems(valid ? [] : validate.errors, '', source),
   ];
   const steps = Array.isArray(data?.pipeline) ? readSteps(data.pipeline, problems, source) : [];
-  if (valid) httpProblems((data as unknown as ValidConfigData).monitor.http, problems, source);
+  if (valid) httpProblems(valid.monitor.http, problems, source);
   // A schema failure always says why; this keeps "invalid" from passing for "no problems".
   if (!valid && problems.length === 0)
     problems.push({ path: '', message: 'does not match the config schema' });
-  return { file, dir: path.dirname(file), source, data, steps, problems };
+  return { file, dir: path.dirname(file), source, data, valid, steps, problems };
 }
 
 /**
@@ -85,40 +90,7 @@ export async function readConfig(opts: LoadConfigOptions = {}): Promise<ReadConf
  *   duplicate key and duplicate step id at once), each problem with its JSON pointer, line and column
  */
 export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedConfig> {
-  const read = await readConfig(opts);
-  if (read.problems.length > 0) throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', read.file, read.problems);
-  return configOf(read);
-}
-
-/** The LoadedConfig of a file read without problems. */
-export function configOf({ file, dir, source, data: raw, steps }: ReadConfig): LoadedConfig {
-  const data = raw as unknown as ValidConfigData;
-  const http = data.monitor.http;
-  const config: LoadedConfig = {
-    file,
-    dir,
-    pipeline: steps,
-    runtime: { maxInFlight: data.runtime.maxInFlight, shutdownTimeoutMs: data.runtime.shutdownTimeoutMs },
-    deadLetter:
-      data.deadLetter === false
-        ? false
-        : { ...data.deadLetter, path: path.resolve(dir, data.deadLetter.path) },
-    monitor: {
-      durationsWindow: data.monitor.durationsWindow,
-      http:
-        http === false
-          ? false
-          : {
-              host: http.host,
-              port: http.port,
-              unauthenticated: http.unauthenticated,
-              ...(http.token === undefined ? {} : { token: http.token }),
-            },
-    },
-    log: { level: data.log.level },
-  };
-  Object.defineProperty(config, 'source', { value: source, enumerable: false });
-  return config;
+  return configOf(await readConfig(opts));
 }
 
 export async function readConfigFile(

@@ -1,4 +1,7 @@
 import type { ConfigSource } from './config-source.js';
+import type { DeadLetterConfig, LogLevel, MonitorHttpConfig, RuntimeConfig } from './config-sections.js';
+
+export type { DeadLetterConfig, MonitorHttpConfig, RuntimeConfig } from './config-sections.js';
 
 /** One step of the pipeline as the config file lists it, defaults filled in. */
 export interface StepConfig {
@@ -15,31 +18,6 @@ export interface StepConfig {
   readonly pointer: string;
 }
 
-/** Where failed messages go, how much of each is kept, and when the file rotates. */
-export interface DeadLetterConfig {
-  readonly path: string;
-  readonly maxPayloadBytes: number;
-  readonly rotateBytes: number;
-  readonly rotateKeep: number;
-}
-
-/** Where the monitoring API listens and who may read it. */
-export interface MonitorHttpConfig {
-  readonly host: string;
-  readonly port: number;
-  /** The bearer token; required off loopback unless `unauthenticated` is true. */
-  readonly token?: string;
-  readonly unauthenticated: boolean;
-}
-
-/** A config file's data once its schema accepted it: what the schema guarantees, defaults filled in. */
-export interface ValidConfigData {
-  readonly runtime: { readonly maxInFlight: number; readonly shutdownTimeoutMs: number };
-  readonly deadLetter: DeadLetterConfig | false;
-  readonly monitor: { readonly durationsWindow: number; readonly http: MonitorHttpConfig | false };
-  readonly log: { readonly level: string };
-}
-
 /** A validated pipeline config with every default filled in. */
 export interface LoadedConfig {
   /** Absolute path of the config file. */
@@ -48,14 +26,14 @@ export interface LoadedConfig {
   readonly dir: string;
   /** Every step the file lists, disabled ones included (with `enabled: false`). */
   readonly pipeline: StepConfig[];
-  readonly runtime: { readonly maxInFlight: number; readonly shutdownTimeoutMs: number };
+  readonly runtime: RuntimeConfig;
   /** Where failed messages are appended (an absolute path), or `false`. */
   readonly deadLetter: DeadLetterConfig | false;
   readonly monitor: {
     readonly durationsWindow: number;
     readonly http: MonitorHttpConfig | false;
   };
-  readonly log: { readonly level: string };
+  readonly log: { readonly level: LogLevel };
   /**
    * The file's text and syntax tree, so that problems found later (a step's options) carry a
    * line and column. Not enumerable: `JSON.stringify(config)` leaves it out.

@@ -1,7 +1,8 @@
 import type { Logger } from '@tapline/core';
 import { didYouMean } from '../config/ajv-problems.js';
 import type { LoadConfigOptions, ReadConfig } from '../config/load-config.js';
-import { configOf, readConfig } from '../config/load-config.js';
+import { configOf } from '../config/config-of.js';
+import { readConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { checkChain, type PlannedStep } from '../runtime/chain.js';
 import { planSteps } from './plan-steps.js';
