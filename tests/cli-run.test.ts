@@ -152,7 +152,7 @@ describe('tapline run', { timeout: 30_000 }, () => {
       const result = await tapline(['run', '--config', file]);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('ingest');
-      expect(result.stderr).toMatch(/TAPLINE_ERR_ADDRESS_IN_USE/);
+      expect(result.stderr).toContain('[TAPLINE_ERR_PLUGIN_FAILED caused by TAPLINE_ERR_ADDRESS_IN_USE]');
     } finally {
       blocker.close();
     }
