@@ -105,6 +105,20 @@ describe('recordDomain', () => {
     recording.close();
     expect(recordDomain(domain).outputs).toEqual([]);
   });
+
+  it('lists the contexts of the messages that ended each way, in the order they ended', async () => {
+    const domain = new Doubler();
+    const recording = recordDomain(domain);
+    const [two, zero, minus, four] = ['two', 'zero', 'minus', 'four'].map((s) => createMessageContext(s));
+    await domain.handle(2, two!);
+    await domain.handle(0, zero!);
+    await domain.handle(-1, minus!);
+    await domain.handle(4, four!);
+    expect(recording.messages('forwarded')).toEqual([two, four]);
+    expect(recording.messages('dropped')).toEqual([zero]);
+    expect(recording.messages('failed')).toEqual([minus]);
+    expect(recording.outputs).toEqual([4, 8]);
+  });
 });
 
 describe('eventually', () => {
