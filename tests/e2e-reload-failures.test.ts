@@ -1,7 +1,8 @@
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, freePort, getJson } from './cli-helpers.js';
+import { eventually } from '@tapline/testkit';
+import { freePort, getJson } from './cli-helpers.js';
 import { Pipelines, pusher, readNdjson } from './support/e2e-pipeline.js';
 import {
   byN,
@@ -53,7 +54,7 @@ describe('reload failures and queueing, end to end', { timeout: 40_000 }, () => 
     await eventually(
       async () =>
         (await getJson(run.url, '/api/metrics')).accounting.completed === total ? true : undefined,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect((await getJson(run.url, '/api/metrics')).reloads).toMatchObject({ success: 1, failure: 1 });
     run.child.kill('SIGTERM');
@@ -100,7 +101,7 @@ describe('reload failures and queueing, end to end', { timeout: 40_000 }, () => 
     await eventually(
       async () =>
         (await getJson(run.url, '/api/metrics')).accounting.completed === total ? true : undefined,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect((await getJson(run.url, '/api/metrics')).reloads).toMatchObject({
       success: 2,
@@ -144,12 +145,15 @@ describe('reload failures and queueing, end to end', { timeout: 40_000 }, () => 
 
     // Settled: nothing in flight and nothing more arriving.
     let last = -1;
-    const accounting = await eventually(async () => {
-      const a = (await getJson(run.url, '/api/metrics')).accounting;
-      const quiet = a.inFlight === 0 && a.received === last;
-      last = a.received;
-      return quiet ? a : undefined;
-    }, 20_000);
+    const accounting = await eventually(
+      async () => {
+        const a = (await getJson(run.url, '/api/metrics')).accounting;
+        const quiet = a.inFlight === 0 && a.received === last;
+        last = a.received;
+        return quiet ? a : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     run.child.kill('SIGTERM');
     expect((await run.exit).code).toBe(0);
     expect(accounting.completed).toBe(accounting.received);
