@@ -5,15 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../packages/host/test/http/prometheus-text.js';
-import {
-  eventually,
-  freePort,
-  getJson,
-  repo,
-  startRun,
-  tapline,
-  type RunningPipeline,
-} from './cli-helpers.js';
+import { freePort, repo, settled, startRun, tapline, type RunningPipeline } from './cli-helpers.js';
 
 type WriteConfig = (dir: string, o: { address: string; httpPort: number; logLevel: string }) => string;
 const configModule = path.join(repo, 'bench/lib/tapline-config.mjs');
@@ -82,10 +74,7 @@ describe('bench/hand-pull.mjs', { timeout: 60_000 }, () => {
     const run = await startRun(config);
     running.push(run);
     expect((await tapline(['publish', '-a', address, '--file', input])).code).toBe(0);
-    const api = await eventually(async () => {
-      const m = await getJson(run.url, '/api/metrics');
-      return m.accounting.received === n && m.accounting.inFlight === 0 ? m : undefined;
-    });
+    const api = await settled(run, n);
     const prom = parsePrometheusText(await (await fetch(new URL('/metrics', run.url))).text());
     run.child.kill('SIGTERM');
     expect(await run.exit).toEqual({ code: 0, signal: null });

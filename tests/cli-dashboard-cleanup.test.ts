@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '@tapline/testkit';
 import { repo } from './cli-helpers.js';
 
 // The dashboard test starts `tapline run` and the browser together. When the browser cannot
@@ -45,8 +46,9 @@ describe('the dashboard test without a browser', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, output).toBe(1);
     expect(output).toContain('no-such-browser');
-    // Whatever the suite started would still be in its group; a killed child is gone at once.
-    await new Promise((r) => setTimeout(r, 200));
+    // Whatever the suite started would still be in its group, and a run left behind never leaves
+    // it; one that was stopped leaves it as soon as the kernel has reaped it.
+    await eventually(() => live(group!).length === 0).catch(() => undefined);
     expect(live(group)).toEqual([]);
   }, 60_000);
 });

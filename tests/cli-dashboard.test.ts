@@ -2,16 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@tapline/testkit';
 import {
   defaultPipeline,
-  eventually,
   freePort,
-  getJson,
   killRunning,
+  settled,
   startRun,
   tapline,
-  writeTempConfig,
   type RunningPipeline,
+  writeTempConfig,
 } from './cli-helpers.js';
 
 // scripts/ensure-test-deps.sh installs it; cli-dashboard-cleanup.test.ts points it elsewhere.
@@ -82,10 +82,7 @@ describe('the dashboard in Chromium', { timeout: 30_000 }, () => {
     expect((await tapline(['publish', '--address', address, '--file', malformed])).code).toBe(0);
 
     // Once the traffic is over, a fresh poll shows exactly what the API says.
-    const api = await eventually(async () => {
-      const m = await getJson(run.url, '/api/metrics');
-      return m.accounting.received === 602 && m.accounting.inFlight === 0 ? m : undefined;
-    });
+    const api = await settled(run, 602);
     const seen = await revision(page);
     await eventually(async () => ((await revision(page)) >= seen + 2 ? true : undefined));
     for (const key of ['received', 'completed', 'dropped', 'failed', 'inFlight']) {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { bin, defaultPipeline, eventually, freePort, getJson, writeTempConfig } from './cli-helpers.js';
+import { eventually } from '@tapline/testkit';
+import { bin, defaultPipeline, freePort, getJson, writeTempConfig } from './cli-helpers.js';
 
 describe('tapline demo', { timeout: 30_000 }, () => {
   it('runs the pipeline, feeds it sample traffic with some malformed messages, and prints the dashboard address', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '@tapline/testkit';
 
 export const repo = fileURLToPath(new URL('..', import.meta.url));
 export const bin = path.join(repo, 'packages/cli/dist/bin.js');
@@ -133,21 +134,18 @@ export async function startRun(
   return { child, logs, url, exit, stderr: () => stderr };
 }
 
-/** Polls `check` until it returns a value other than undefined. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export async function getJson(url: string, pathname: string): Promise<any> {
   const res = await fetch(new URL(pathname, url));
   return res.json();
+}
+
+/** Resolves once `n` messages were received and none is in flight; returns `/api/metrics`. */
+export function settled(run: { url: string }, n: number, timeoutMs = 30_000): Promise<any> {
+  return eventually(
+    async () => {
+      const m = await getJson(run.url, '/api/metrics');
+      return m.accounting.received === n && m.accounting.inFlight === 0 ? m : undefined;
+    },
+    { timeoutMs, what: `${n} messages received and settled` },
+  );
 }

@@ -1,7 +1,8 @@
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, repo, startRun, tapline, writeTempConfig } from './cli-helpers.js';
+import { freePort, repo, startRun, tapline, writeTempConfig } from './cli-helpers.js';
+import { readRecords } from './support/outside.js';
 
 // Configs in temp dirs outside the repository: no node_modules next to them, so every built-in
 // plugin must come from the Tapline installation running the command.
@@ -64,12 +65,8 @@ describe('a config outside the repository', { timeout: 30_000 }, () => {
       const sent = await tapline(['publish', '--address', address, '--count', '3']);
       expect(sent.code).toBe(0);
       const out = path.join(dir, 'out.ndjson');
-      const lines = await eventually(async () => {
-        const text = await readFile(out, 'utf8').catch(() => '');
-        const all = text.split('\n').filter(Boolean);
-        return all.length === 3 ? all : undefined;
-      });
-      expect(lines.map((l) => JSON.parse(l).seen)).toEqual(['outside', 'outside', 'outside']);
+      const records = await readRecords(out, 3);
+      expect(records.map((r) => r.seen)).toEqual(['outside', 'outside', 'outside']);
     } finally {
       run.child.kill('SIGTERM');
     }

@@ -3,16 +3,17 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePrometheusText, sampleValue } from '../packages/host/test/http/prometheus-text.js';
+import { eventually } from '@tapline/testkit';
 import {
   defaultPipeline,
-  eventually,
   freePort,
   getJson,
   pluginPath,
+  settled,
   startRun,
   tapline,
-  writeTempConfig,
   type RunningPipeline,
+  writeTempConfig,
 } from './cli-helpers.js';
 
 const running: RunningPipeline[] = [];
@@ -49,10 +50,7 @@ describe('tapline run', { timeout: 30_000 }, () => {
     await writeFile(extra, '{"drop":true}\n{"drop":true,"n":2}\nnot json\n[1,2]\n');
     expect((await tapline(['publish', '-a', address, '--file', extra])).code).toBe(0);
 
-    const api = await eventually(async () => {
-      const m = await getJson(run.url, '/api/metrics');
-      return m.accounting.received === 204 && m.accounting.inFlight === 0 ? m : undefined;
-    });
+    const api = await settled(run, 204);
     expect(api.accounting).toEqual({
       received: 204,
       completed: 200,
@@ -152,7 +150,7 @@ describe('tapline run', { timeout: 30_000 }, () => {
       const result = await tapline(['run', '--config', file]);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('ingest');
-      expect(result.stderr).toMatch(/TAPLINE_ERR_ADDRESS_IN_USE/);
+      expect(result.stderr).toContain('[TAPLINE_ERR_PLUGIN_FAILED caused by TAPLINE_ERR_ADDRESS_IN_USE]');
     } finally {
       blocker.close();
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, getJson } from './cli-helpers.js';
+import { settled } from './cli-helpers.js';
 import {
   Pipelines,
   accountingLine,
@@ -91,10 +91,7 @@ describe('bad input, end to end', { timeout: 30_000 }, () => {
       push.close();
     }
 
-    const metrics = await eventually(async () => {
-      const m = await getJson(run.url, '/api/metrics');
-      return m.accounting.received === frames.length && m.accounting.inFlight === 0 ? m : undefined;
-    });
+    const metrics = await settled(run, frames.length);
     expect(metrics.accounting).toEqual({
       received: frames.length,
       completed: goodCount,
@@ -172,10 +169,7 @@ describe('bad input, end to end', { timeout: 30_000 }, () => {
       push.close();
       oversized.close();
     }
-    const metrics = await eventually(async () => {
-      const m = await getJson(run.url, '/api/metrics');
-      return m.accounting.received === 2 && m.accounting.inFlight === 0 ? m : undefined;
-    });
+    const metrics = await settled(run, 2);
     expect(metrics.accounting).toMatchObject({ received: 2, completed: 1, failed: 1 });
     run.child.kill('SIGTERM');
     expect(await run.exit).toEqual({ code: 0, signal: null });

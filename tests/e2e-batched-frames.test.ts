@@ -3,13 +3,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   defaultPipeline,
-  eventually,
   freePort,
-  getJson,
+  settled,
   startRun,
   tapline,
-  writeTempConfig,
   type RunningPipeline,
+  writeTempConfig,
 } from './cli-helpers.js';
 
 const running: RunningPipeline[] = [];
@@ -41,10 +40,7 @@ describe('batched frames end to end (decode "ndjson", tapline publish --batch)',
     await writeFile(extra, lines.join('\n') + '\n');
     expect((await tapline(['publish', '-a', address, '--file', extra, '--batch', '3'])).code).toBe(0);
 
-    const api = await eventually(async () => {
-      const m = await getJson(run.url, '/api/metrics');
-      return m.accounting.received === 1007 && m.accounting.inFlight === 0 ? m : undefined;
-    });
+    const api = await settled(run, 1007);
     expect(api.accounting).toEqual({
       received: 1007,
       completed: 1004,

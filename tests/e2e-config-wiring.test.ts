@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../packages/host/test/http/prometheus-text.js';
-import { eventually, getJson } from './cli-helpers.js';
+import { settled } from './cli-helpers.js';
 import {
   Pipelines,
   defaultConfig,
@@ -51,10 +51,7 @@ async function outcomeOf(config: PipelineConfig, address: string): Promise<Outco
   } finally {
     push.close();
   }
-  const metrics = await eventually(async () => {
-    const m = await getJson(run.url, '/api/metrics');
-    return m.accounting.received === records.length && m.accounting.inFlight === 0 ? m : undefined;
-  });
+  const metrics = await settled(run, records.length);
   const prom = parsePrometheusText(await (await fetch(new URL('/metrics', run.url))).text());
   const counted: Record<string, number> = {};
   for (const s of prom.get('app_messages_total')?.samples ?? [])

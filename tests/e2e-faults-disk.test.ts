@@ -2,7 +2,8 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pipelines, accountingLine, pusher, readNdjson, sendAll } from './support/e2e-pipeline.js';
-import { faultPipeline, range, record, removeWorkDirs, sample, settled, workDir } from './support/faults.js';
+import { settled } from './cli-helpers.js';
+import { faultPipeline, range, record, removeWorkDirs, sample, workDir } from './support/faults.js';
 import { smallDisk, type SmallDisk } from './support/small-disk.js';
 
 const pipelines = new Pipelines();

@@ -1,6 +1,8 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, getJson } from './cli-helpers.js';
+import { eventually } from '@tapline/testkit';
+import { getJson } from './cli-helpers.js';
 import {
   Pipelines,
   accountingLine,
@@ -112,11 +114,12 @@ describe('graceful stop under load, end to end', { timeout: 60_000 }, () => {
 
   it('messages already queued in the process when SIGTERM arrives are all handled before it exits', async () => {
     const { config, address } = await defaultConfig();
-    // 4 in flight, 100 a second: the source holds most of the 100 in its socket's local queue.
+    // 4 in flight, held until the test opens the gate: the source leaves the other 96 in its
+    // socket's local queue.
     config.pipeline.splice(2, 0, {
       id: 'slow',
       plugin: '../../fixtures/slow-step.mjs',
-      options: { perSecond: 100 },
+      options: { perSecond: 1000, holdUntil: 'gate' },
     });
     config.runtime = { ...config.runtime, maxInFlight: 4 };
     const run = await pipelines.start(config);
@@ -129,15 +132,18 @@ describe('graceful stop under load, end to end', { timeout: 60_000 }, () => {
     } finally {
       push.close();
     }
-    await eventually(async () =>
-      (await getJson(run.url, '/api/metrics')).accounting.completed > 0 ? true : undefined,
-    );
-    // Give ZeroMQ's I/O thread a moment to move the sent messages into the host's queue.
+    await eventually(async () => (await getJson(run.url, '/api/metrics')).accounting.received === 4, {
+      what: 'the host to take in its 4',
+    });
+    // What was sent reaches the process's socket on ZeroMQ's I/O threads, and nothing tells
+    // another process when it has: give them a moment before the signal.
     await new Promise((r) => setTimeout(r, 300));
     const before = (await getJson(run.url, '/api/metrics')).accounting;
     run.child.kill('SIGTERM');
+    await eventually(() => run.logs.some((l) => l.reason === 'SIGTERM'), { what: 'the stop to begin' });
+    await writeFile(path.join(run.dir, 'gate'), '');
     expect(await run.exit).toEqual({ code: 0, signal: null });
-    expect(before.received).toBeLessThan(100); // most were still waiting in the socket's queue
+    expect(before).toMatchObject({ received: 4, inFlight: 4 }); // the rest waited in the socket's queue
     expect(accountingLine(run).accounting).toEqual({
       received: 100,
       completed: 100,

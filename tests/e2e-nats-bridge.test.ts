@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, freePort, getJson, repo } from './cli-helpers.js';
+import { eventually } from '@tapline/testkit';
+import { freePort, getJson, repo } from './cli-helpers.js';
 import {
   Pipelines,
   accountingLine,
@@ -72,7 +73,7 @@ describe(
           (await getJson(workerRun.url, '/api/metrics')).accounting.completed === expected.length
             ? true
             : undefined,
-        30_000,
+        { timeoutMs: 30_000 },
       );
       edgeRun.child.kill('SIGTERM');
       workerRun.child.kill('SIGTERM');

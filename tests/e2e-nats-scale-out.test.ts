@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, getJson } from './cli-helpers.js';
+import { eventually } from '@tapline/testkit';
+import { getJson } from './cli-helpers.js';
 import { Pipelines, accountingLine } from './support/e2e-pipeline.js';
 import { NatsServer } from './support/nats-server.js';
 import {
@@ -66,7 +67,7 @@ describe('scale-out on one JetStream durable consumer, end to end', { timeout: 1
     await publishing;
 
     // What the victim held unsettled comes back to the survivor once its ack wait ends.
-    await eventually(() => consumerDone(jsm), 60_000);
+    await eventually(() => consumerDone(jsm), { timeoutMs: 60_000 });
     const redelivered = await redeliveredBy(survivor.url);
     // The dashboard's figure is the same count, and the survivor is ready all along.
     expect((await getJson(survivor.url, '/api/metrics')).redelivered).toBe(redelivered);
@@ -115,7 +116,7 @@ describe('scale-out on one JetStream durable consumer, end to end', { timeout: 1
     expect(await stopped.exit).toEqual({ code: 0, signal: null });
     await publishing;
 
-    await eventually(() => consumerDone(jsm), 60_000);
+    await eventually(() => consumerDone(jsm), { timeoutMs: 60_000 });
     other.child.kill('SIGTERM');
     expect(await other.exit).toEqual({ code: 0, signal: null });
 

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, getJson, tapline } from './cli-helpers.js';
+import { eventually } from '@tapline/testkit';
+import { getJson, tapline } from './cli-helpers.js';
 import { Pipelines, accountingLine, defaultConfig, readNdjson } from './support/e2e-pipeline.js';
 
 const pipelines = new Pipelines();

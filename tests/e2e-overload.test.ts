@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, getJson } from './cli-helpers.js';
+import { getJson, settled } from './cli-helpers.js';
 import {
   Pipelines,
   accountingLine,
@@ -96,10 +96,7 @@ describe('overload, end to end', { timeout: 60_000 }, () => {
     expect(TOTAL - handled).toBeLessThanOrEqual(MAX_IN_FLIGHT + queued);
     expect(atLastSend.received - handled).toBeLessThanOrEqual(MAX_IN_FLIGHT);
 
-    await eventually(async () => {
-      const { accounting } = await getJson(run.url, '/api/metrics');
-      return accounting.received === TOTAL && accounting.inFlight === 0 ? true : undefined;
-    }, 20_000);
+    await settled(run, TOTAL);
     watching = false;
     await watch;
     expect(maxInFlightSeen).toBeLessThanOrEqual(MAX_IN_FLIGHT);

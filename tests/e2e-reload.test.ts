@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, freePort, getJson } from './cli-helpers.js';
+import { eventually } from '@tapline/testkit';
+import { freePort, getJson } from './cli-helpers.js';
 import { Pipelines, accountingLine, pusher, readNdjson } from './support/e2e-pipeline.js';
 import { byN, configOf, hold, reload, stream, tagStep } from './support/reload-helpers.js';
 
@@ -61,7 +62,7 @@ describe('reload, end to end', { timeout: 40_000 }, () => {
     await eventually(
       async () =>
         (await getJson(run.url, '/api/metrics')).accounting.completed === TOTAL ? true : undefined,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     const metrics = await getJson(run.url, '/api/metrics');
     expect(metrics.reloads).toMatchObject({ success: 3, failure: 1, queued: 0, last: { result: 'success' } });

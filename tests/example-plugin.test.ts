@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost, loadConfig, type Host } from '@tapline/host';
+import { eventually } from '@tapline/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -71,11 +72,13 @@ async function runWith(plugin: string): Promise<{ host: Host; report: Awaited<Re
   await writeFile(path.join(dir, 'pipeline.config.json'), JSON.stringify(config, null, 2));
   const host = await createHost(await loadConfig({ cwd: dir }));
   await host.start();
-  const settled = () => {
-    const { received, inFlight } = host.getMetrics().accounting;
-    return received === records.length && inFlight === 0;
-  };
-  for (let i = 0; i < 500 && !settled(); i++) await new Promise((r) => setTimeout(r, 10));
+  await eventually(
+    () => {
+      const { received, inFlight } = host.getMetrics().accounting;
+      return received === records.length && inFlight === 0;
+    },
+    { what: 'every record to be handled' },
+  );
   return { host, report: await host.stop() };
 }
 

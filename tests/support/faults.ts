@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { eventually, freePort, getJson, repo, type RunningPipeline } from '../cli-helpers.js';
+import { freePort, repo } from '../cli-helpers.js';
 import type { PipelineConfig } from './e2e-pipeline.js';
 
 /** A record of about 235 bytes that carries its sequence number. */
@@ -30,14 +30,6 @@ export async function faultPipeline(
     ...rest,
   };
   return { config, address };
-}
-
-/** Resolves once `n` messages were received and none is in flight; returns the metrics. */
-export function settled(run: RunningPipeline, n: number, timeoutMs = 30_000): Promise<any> {
-  return eventually(async () => {
-    const m = await getJson(run.url, '/api/metrics');
-    return m.accounting.received === n && m.accounting.inFlight === 0 ? m : undefined;
-  }, timeoutMs);
 }
 
 /** Folders made by {@link workDir}; remove them with {@link removeWorkDirs} after each test. */

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { eventually } from '@tapline/testkit';
 import { Pull, Push } from 'zeromq';
 import { repo } from '../cli-helpers.js';
 
@@ -115,13 +116,13 @@ export async function sendJson(address: string, values: unknown[]): Promise<void
   }
 }
 
-/** The NDJSON lines of `file` once there are `count` of them. */
-export async function readRecords(file: string, count: number, timeoutMs = 15_000): Promise<any[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-    if (lines.length >= count) return lines.map((l) => JSON.parse(l));
-    if (Date.now() > deadline) throw new Error(`${file} has ${lines.length} of ${count} records`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The NDJSON lines of `file` once there are `count` of them (a line being written is not one yet). */
+export function readRecords(file: string, count: number, timeoutMs = 15_000): Promise<any[]> {
+  return eventually(
+    async () => {
+      const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+      return lines.length >= count ? lines.map((l) => JSON.parse(l)) : undefined;
+    },
+    { timeoutMs, what: `${count} records in ${file}` },
+  );
 }

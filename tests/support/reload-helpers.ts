@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Push } from 'zeromq';
 import { expect } from 'vitest';
-import { eventually, type RunningPipeline } from '../cli-helpers.js';
+import { eventually } from '@tapline/testkit';
+import { type RunningPipeline } from '../cli-helpers.js';
 import type { PipelineConfig, PipelineStep } from './e2e-pipeline.js';
 
 /** The log lines that end a reload: `config reloaded …` or `reload failed …`. */
@@ -14,7 +15,7 @@ export function reloadOutcomes(run: RunningPipeline): Array<Record<string, any>>
 
 /** Waits until `count` reloads have ended; returns the last one's log line. */
 export async function reloadEnded(run: RunningPipeline, count: number): Promise<Record<string, any>> {
-  return eventually(() => reloadOutcomes(run)[count - 1], 15_000);
+  return eventually(() => reloadOutcomes(run)[count - 1], { timeoutMs: 15_000 });
 }
 
 /** Writes `config` (an object, or text as is) over `file`, sends SIGHUP, waits for the reload to end. */
@@ -55,7 +56,7 @@ export function stream(push: Push, total: number, { batch = 100, tickMs = 10, ta
   });
   const passed = (n: number) => {
     const target = Math.min(sent + n, held);
-    return eventually(() => (sent >= target ? true : undefined), 30_000);
+    return eventually(() => (sent >= target ? true : undefined), { timeoutMs: 30_000 });
   };
   return { done, finish, passed, sent: () => sent };
 }

@@ -3,7 +3,7 @@ import { parseCommandArgs } from './args.js';
 import { UsageError, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
 import { commandHelp, mainHelp } from './help.js';
-import { TaplineError, messageOf } from '@tapline/core';
+import { codeLabel, messageOf, reportedCodes } from '@tapline/core';
 
 /** The process's own streams and environment. */
 export function processIo(): CliIo {
@@ -45,8 +45,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr.write(`tapline: ${err.message}\n`);
       return 2;
     }
-    const code = err instanceof TaplineError ? err.code : undefined;
-    io.stderr.write(`tapline: ${messageOf(err)}${code === undefined ? '' : ` [${code}]`}\n`);
+    const label = codeLabel(reportedCodes(err));
+    io.stderr.write(`tapline: ${messageOf(err)}${label ? ` ${label}` : ''}\n`);
     return 1;
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ZmqSourceDomain, zmqSourceOptions, type ZmqSourceOptions } from '@tapline/plugin-zmq-source';
+import { recordDomain } from '@tapline/testkit';
 import { main } from '../src/main.js';
 import { bufferIo } from './io.js';
 
@@ -48,15 +49,14 @@ describe('tapline keygen', () => {
       { id: 'in', configDir: dir },
     );
     sources.push(source);
-    const got: unknown[] = [];
-    source.onHandled((value) => void got.push(value));
+    const recording = recordDomain(source);
     await source.start();
     const io = bufferIo(dir);
     // With '=': a Z85 key may start with a dash, which parseArgs would take for an option.
     const args = ['--count', '3', `--server-key=${serverKey}`, '--keys', 'sender'];
     expect(await main(['publish', '--address', source.endpoint!, ...args], io)).toBe(0);
-    for (let i = 0; got.length < 3 && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(got).toHaveLength(3);
+    await recording.waitForSettled(3);
+    expect(recording.outputs).toHaveLength(3);
   });
 
   it('publish refuses half a key set before connecting', async () => {

@@ -44,8 +44,8 @@ export const ERROR_CODES = {
     fix: 'Upgrade the plugin (or Tapline) so that both speak the same API version.',
   },
   TAPLINE_ERR_PLUGIN_FAILED: {
-    when: 'A plugin threw in create, initialize, start, stop or shutdown, with no code of its own.',
-    fix: 'Read the cause in the error; the step id and plugin name say whose it is.',
+    when: "A plugin threw in create, initialize, start, stop or shutdown. What it threw is the error's cause; when that has a code of its own, it is the error's causeCode and messages show it as [TAPLINE_ERR_PLUGIN_FAILED caused by CODE].",
+    fix: 'Follow the cause: its code, when it has one, has its own entry on this page; the step id and plugin name say whose it is.',
   },
   TAPLINE_ERR_EMPTY_PIPELINE: {
     when: 'The pipeline has no enabled step.',

@@ -124,9 +124,15 @@ export class ChainError extends TaplineError {
   }
 }
 
-/** A plugin threw during create, initialize, start, stop or shutdown; wrapped with its name and step. */
+/**
+ * A plugin threw during create, initialize, start, stop or shutdown; wrapped with its name and step.
+ * Its code is always `TAPLINE_ERR_PLUGIN_FAILED`, so that a code names one class; what the plugin
+ * threw is the `cause`, and its code (an address in use is that, wherever it was met) `causeCode`.
+ */
 export class PluginError extends TaplineError {
   override name = 'PluginError';
+  /** The code of what the plugin threw, when it has one (`TAPLINE_ERR_ADDRESS_IN_USE`, `ENOSPC`). */
+  readonly causeCode: string | undefined;
   constructor(
     readonly step: string,
     readonly plugin: string,
@@ -134,11 +140,11 @@ export class PluginError extends TaplineError {
     cause: unknown,
   ) {
     super(
-      // A plugin's coded failure keeps its code (an address in use is that, wherever it was met).
-      cause instanceof TaplineError ? cause.code : 'TAPLINE_ERR_PLUGIN_FAILED',
+      'TAPLINE_ERR_PLUGIN_FAILED',
       `Step "${step}" (plugin ${plugin}) failed in ${phase}: ${messageOf(cause)}`,
       { cause },
     );
+    this.causeCode = codeOf(cause);
   }
 }
 
@@ -269,4 +275,28 @@ export function errorTypeOf(err: unknown): string {
     if (typeof name === 'string') return name;
   }
   return typeof err;
+}
+
+/** The codes a report gives of an error: its own, and for a plugin's failure its cause's. */
+export interface ReportedCodes {
+  /** The error's own `TAPLINE_ERR_*` code. */
+  readonly code?: string;
+  /** With `TAPLINE_ERR_PLUGIN_FAILED`: the code of what the plugin threw, when it has one. */
+  readonly causeCode?: string;
+}
+
+/**
+ * The codes to report for anything thrown: a TaplineError's `code` and, for a PluginError whose
+ * cause has one, `causeCode`; nothing for other errors (their codes are Node's, said in the message).
+ */
+export function reportedCodes(err: unknown): ReportedCodes {
+  if (!(err instanceof TaplineError)) return {};
+  const causeCode = err instanceof PluginError ? err.causeCode : undefined;
+  return causeCode === undefined ? { code: err.code } : { code: err.code, causeCode };
+}
+
+/** `[CODE]`, or `[CODE caused by CAUSE_CODE]`, to end a message for a person; '' with no code. */
+export function codeLabel({ code, causeCode }: ReportedCodes): string {
+  if (code === undefined) return '';
+  return causeCode === undefined ? `[${code}]` : `[${code} caused by ${causeCode}]`;
 }

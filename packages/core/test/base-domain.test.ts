@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DROP, Monitor, type ErrorEvent, type SuccessEvent } from '../src/index.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FnDomain, context } from './helpers.js';
 
 function record(domain: FnDomain<any, any>) {
@@ -46,14 +45,18 @@ describe('BaseDomain.handle', () => {
   });
 
   it('awaits an async execute before forwarding', async () => {
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
     const d = new FnDomain<string, string>('async', async (s) => {
-      await sleep(5);
+      await gate;
       return s.toUpperCase();
     });
     const r = record(d);
     const pending = d.handle('a', context());
     expect(pending).toBeInstanceOf(Promise);
+    await Promise.resolve();
     expect(r.seen).toEqual([]);
+    openGate();
     await pending;
     expect(r.seen).toEqual(['handled:"A"', 'success']);
   });
@@ -118,8 +121,9 @@ describe('BaseDomain.handle', () => {
     monitor.attach(up).attach(down);
     const downErrors = record(down).errors;
     const upEvents = record(up);
+    const downFailed = new Promise<void>((resolve) => down.onError(() => resolve()));
     await up.handle(1, context());
-    await sleep(5);
+    await downFailed;
     expect(upEvents.errors).toHaveLength(0);
     expect(upEvents.successes).toHaveLength(1);
     expect(downErrors).toHaveLength(1);

@@ -1,12 +1,15 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   API_VERSION,
+  AddressError,
   BaseDomain,
   ConfigError,
   PluginError,
   Type,
+  codeLabel,
   definePlugin,
   errorTypeOf,
+  reportedCodes,
   resolveType,
   type MessageContext,
   type PluginContext,
@@ -85,9 +88,34 @@ describe('errors', () => {
     expect(e.message).toContain('ingest');
   });
 
-  it('keep the code of a coded error they wrap', () => {
+  it("name their own class by code, and keep a coded cause's code as causeCode", () => {
     const inner = new ConfigError('TAPLINE_ERR_OPTIONS_INVALID', 'x.json', [{ path: '/a', message: 'bad' }]);
-    expect(new PluginError('s', 'p', 'create', inner).code).toBe('TAPLINE_ERR_OPTIONS_INVALID');
+    const wrapped = new PluginError('s', 'p', 'create', inner);
+    expect(wrapped).toMatchObject({
+      code: 'TAPLINE_ERR_PLUGIN_FAILED',
+      causeCode: 'TAPLINE_ERR_OPTIONS_INVALID',
+      cause: inner,
+    });
+    expect(new PluginError('s', 'p', 'stop', new Error('gone')).causeCode).toBeUndefined();
+  });
+
+  it("report a plugin's failure with its cause's code, and other errors with their own", () => {
+    const inUse = new AddressError('TAPLINE_ERR_ADDRESS_IN_USE', 'tcp://127.0.0.1:1', 'in use');
+    const wrapped = new PluginError('in', 'p', 'initialize', inUse);
+    expect(reportedCodes(wrapped)).toEqual({
+      code: 'TAPLINE_ERR_PLUGIN_FAILED',
+      causeCode: 'TAPLINE_ERR_ADDRESS_IN_USE',
+    });
+    expect(codeLabel(reportedCodes(wrapped))).toBe(
+      '[TAPLINE_ERR_PLUGIN_FAILED caused by TAPLINE_ERR_ADDRESS_IN_USE]',
+    );
+    expect(reportedCodes(new PluginError('in', 'p', 'start', new Error('x')))).toEqual({
+      code: 'TAPLINE_ERR_PLUGIN_FAILED',
+    });
+    expect(codeLabel(reportedCodes(inUse))).toBe('[TAPLINE_ERR_ADDRESS_IN_USE]');
+    // Reports name Tapline's codes; Node's own errors say theirs in their message (ENOENT: ...).
+    expect(reportedCodes(Object.assign(new Error('x'), { code: 'ENOENT' }))).toEqual({});
+    expect(codeLabel(reportedCodes('thrown text'))).toBe('');
   });
 
   it('list every problem with its file, line and column', () => {

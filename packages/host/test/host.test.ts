@@ -218,7 +218,14 @@ describe('host lifecycle errors', () => {
       { deadLetter: false },
     );
     const err = await caught(() => host.start());
-    expect(err).toMatchObject({ name: 'PluginError', step: 'b', plugin: 'test:behave', phase: 'initialize' });
+    expect(err).toMatchObject({
+      name: 'PluginError',
+      code: 'TAPLINE_ERR_PLUGIN_FAILED',
+      causeCode: 'EBUSY',
+      step: 'b',
+      plugin: 'test:behave',
+      phase: 'initialize',
+    });
     expect(domainOf(host, 'c').shutdowns).toBe(1);
     expect(domainOf(host, 'a').initialized).toBe(0);
     expect(host.state).toBe('stopped');

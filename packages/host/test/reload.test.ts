@@ -87,7 +87,7 @@ describe('reloading a running host', () => {
     expect(host.getMetrics().reloads).toMatchObject({
       success: 0,
       failure: 1,
-      last: { result: 'failure', code: 'TAPLINE_ERR_PLUGIN_FAILED' },
+      last: { result: 'failure', code: 'TAPLINE_ERR_PLUGIN_FAILED', causeCode: 'EBUSY' },
     });
     expect(host.getMetrics().reloads.last?.error).toMatch(
       /Step "bad" .* failed in initialize: cannot initialize/,

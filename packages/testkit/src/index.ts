@@ -7,6 +7,7 @@ export { createTestContext, type TestContext, type TestContextOptions } from './
 export { createCaptureLogger, type LogEntry } from './capture-logger.js';
 export { recordDomain, type DomainRecording, type Outcome } from './record-domain.js';
 export { readNdjson } from './read-ndjson.js';
+export { eventually, type EventuallyOptions } from './eventually.js';
 export { runDomain, type MessageOutcome, type RunDomainOptions, type RunDomainResult } from './run-domain.js';
 export { validateOptions, type OptionsResult, type ValidateOptionsSettings } from './validate-options.js';
 export { createPluginStep, type PluginStep, type PluginStepOptions } from './plugin-step.js';

@@ -17,6 +17,11 @@ export interface DomainRecording<TOut> {
   };
   /** The outcome of each message seen, by its context. */
   readonly outcomes: Map<MessageContext, Outcome<TOut>>;
+  /**
+   * The contexts of the messages that ended as `outcome`, in the order they ended: a forwarded
+   * message's `raw` and `attributes` beside `outputs`, a failed one's beside `events.error`.
+   */
+  messages(outcome: Outcome<TOut>['outcome']): MessageContext[];
   /** How many messages ended (forwarded, dropped or failed). */
   readonly settled: number;
   /** Resolves once `count` messages ended; rejects after `timeoutMs` (default 5000). */
@@ -44,6 +49,12 @@ class Recording<TOut> implements DomainRecording<TOut> {
   private waiters: Array<() => void> = [];
 
   constructor(private readonly slot: Slot) {}
+
+  messages(outcome: Outcome<TOut>['outcome']): MessageContext[] {
+    const found: MessageContext[] = [];
+    for (const [message, o] of this.outcomes) if (o.outcome === outcome) found.push(message);
+    return found;
+  }
 
   get settled(): number {
     return this.events.success.length + this.events.error.length;

@@ -8,7 +8,7 @@ import {
   type PluginContext,
 } from '@tapline/core';
 import { describe, expect, it } from 'vitest';
-import { createTestContext, recordDomain, runDomain } from '../src/index.js';
+import { createTestContext, eventually, recordDomain, runDomain } from '../src/index.js';
 
 /** Doubles numbers, drops zero, throws a coded error on negatives; async for odd numbers. */
 class Doubler extends BaseDomain<number, number> {
@@ -104,5 +104,44 @@ describe('recordDomain', () => {
     await expect(recording.waitForSettled(2, 20)).rejects.toThrow(/1 of 2/);
     recording.close();
     expect(recordDomain(domain).outputs).toEqual([]);
+  });
+
+  it('lists the contexts of the messages that ended each way, in the order they ended', async () => {
+    const domain = new Doubler();
+    const recording = recordDomain(domain);
+    const [two, zero, minus, four] = ['two', 'zero', 'minus', 'four'].map((s) => createMessageContext(s));
+    await domain.handle(2, two!);
+    await domain.handle(0, zero!);
+    await domain.handle(-1, minus!);
+    await domain.handle(4, four!);
+    expect(recording.messages('forwarded')).toEqual([two, four]);
+    expect(recording.messages('dropped')).toEqual([zero]);
+    expect(recording.messages('failed')).toEqual([minus]);
+    expect(recording.outputs).toEqual([4, 8]);
+  });
+});
+
+describe('eventually', () => {
+  it('resolves to the first value that is not undefined or false, and names what timed out', async () => {
+    let calls = 0;
+    expect(await eventually(() => (++calls === 3 ? { calls } : undefined), { intervalMs: 1 })).toEqual({
+      calls: 3,
+    });
+    let ready = false;
+    setImmediate(() => (ready = true));
+    expect(await eventually(() => ready, { intervalMs: 1 })).toBe(true);
+    await expect(eventually(() => false, { timeoutMs: 20, what: 'a miracle' })).rejects.toThrow(
+      'Timed out after 20 ms waiting for a miracle',
+    );
+  });
+
+  it('fails at once when the check throws', async () => {
+    let calls = 0;
+    const failing = eventually(() => {
+      calls++;
+      throw new Error('broken check');
+    });
+    await expect(failing).rejects.toThrow('broken check');
+    expect(calls).toBe(1);
   });
 });

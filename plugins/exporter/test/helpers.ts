@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMessageContext } from '@tapline/core';
+import { createCaptureLogger, type LogEntry } from '@tapline/testkit';
 import { ExporterDomain, type ExporterOptions, type TargetOptions } from '../src/index.js';
 
 export const context = () => createMessageContext('test');
@@ -10,11 +11,18 @@ export const tempDir = () => mkdtemp(join(tmpdir(), 'tapline-exporter-'));
 
 const made: ExporterDomain[] = [];
 
-/** An exporter to one target, retrying fast; `shutdownExporters` (after each test) shuts it down. */
-export function exporterTo(target: TargetOptions, retry: Partial<ExporterOptions> = {}): ExporterDomain {
+/**
+ * An exporter to one target, retrying fast, that logs into `logs`; `shutdownExporters` (after each
+ * test) shuts it down.
+ */
+export function exporterTo(
+  target: TargetOptions,
+  retry: Partial<ExporterOptions> = {},
+  logs: LogEntry[] = [],
+): ExporterDomain {
   const d = new ExporterDomain(
     { targets: [target], retries: 3, retryDelayMs: 5, retryMaxDelayMs: 50, ...retry },
-    { id: 'export' },
+    { id: 'export', logger: createCaptureLogger(logs) },
   );
   made.push(d);
   return d;

@@ -1,10 +1,10 @@
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NatsServer } from '../../../tests/support/nats-server.js';
 import { ExporterDomain, type ExporterOptions } from '../src/index.js';
 import { context, exporterTo, shutdownExporters } from './helpers.js';
-import { recordDomain } from '@tapline/testkit';
+import { eventually, recordDomain, type LogEntry } from '@tapline/testkit';
 
 type NatsOptions = Extract<ExporterOptions['targets'][number], { type: 'nats' }>;
 const server = new NatsServer();
@@ -27,8 +27,11 @@ afterEach(async () => {
   await server.cleanup();
 });
 
-const exporter = (target: Omit<NatsOptions, 'type' | 'servers'>, retry: Partial<ExporterOptions> = {}) =>
-  exporterTo({ type: 'nats', servers: [server.url], ...target }, retry);
+const exporter = (
+  target: Omit<NatsOptions, 'type' | 'servers'>,
+  retry: Partial<ExporterOptions> = {},
+  logs?: LogEntry[],
+) => exporterTo({ type: 'nats', servers: [server.url], ...target }, retry, logs);
 
 /** The payloads stored in stream OUT, in order. */
 async function stored(): Promise<unknown[]> {
@@ -91,9 +94,11 @@ describe('nats target', { timeout: 30_000 }, () => {
   });
 
   it('retries a publish while the server is down and completes it once the server is back', async () => {
+    const logs: LogEntry[] = [];
     const d = exporter(
       { subject: 'out.records', timeoutMs: 500 },
       { retries: 20, retryDelayMs: 100, retryMaxDelayMs: 500 },
+      logs,
     );
     const {
       outputs,
@@ -104,13 +109,15 @@ describe('nats target', { timeout: 30_000 }, () => {
     await nc!.close();
     await server.stop();
     const pending = d.handle({ seq: 1 }, context());
-    await new Promise((r) => setTimeout(r, 700));
+    await eventually(() => logs.some((l) => l.msg === 'nats publish failed; retrying'), {
+      what: 'a publish to fail and be retried',
+    });
     expect(outputs).toHaveLength(1);
     await server.start();
     nc = await connect({ servers: server.url });
     jsm = await jetstreamManager(nc);
     await pending;
-    await vi.waitFor(() => expect(outputs.length === 2).toBe(true), { timeout: 15_000 });
+    expect(outputs).toHaveLength(2);
     expect(errors).toHaveLength(0);
     const seqs = (await stored()).map((r) => (r as { seq: number }).seq);
     expect(new Set(seqs)).toEqual(new Set([0, 1]));

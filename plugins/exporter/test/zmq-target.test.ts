@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Pull, Subscriber } from 'zeromq';
 import { ZmqTarget, type ExporterOptions } from '../src/index.js';
 import { context, exporterTo, shutdownExporters } from './helpers.js';
-import { recordDomain } from '@tapline/testkit';
+import { eventually, recordDomain, type LogEntry } from '@tapline/testkit';
 
 type ZmqOptions = Extract<ExporterOptions['targets'][number], { type: 'zmq' }>;
 const closeLater: Array<{ close(): void }> = [];
@@ -15,8 +15,11 @@ afterEach(async () => {
   for (const s of closeLater.splice(0)) s.close();
 });
 
-const exporter = (target: Omit<ZmqOptions, 'type'>, retry: Partial<ExporterOptions> = {}) =>
-  exporterTo({ type: 'zmq', lingerMs: 0, ...target }, retry);
+const exporter = (
+  target: Omit<ZmqOptions, 'type'>,
+  retry: Partial<ExporterOptions> = {},
+  logs?: LogEntry[],
+) => exporterTo({ type: 'zmq', lingerMs: 0, ...target }, retry, logs);
 
 async function pull(address = 'tcp://127.0.0.1:*'): Promise<Pull> {
   const p = new Pull({ linger: 0 });
@@ -70,19 +73,24 @@ describe('exporter zmq target', () => {
     const first = sub.receive();
     let settled = false;
     void first.then(() => (settled = true));
-    while (!settled) {
-      await target.write('{"hello":1}');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await eventually(
+      async () => {
+        await target.write('{"hello":1}');
+        return settled;
+      },
+      { intervalMs: 10, what: 'the subscription to reach the publisher' },
+    );
     expect(JSON.parse((await first)[0]!.toString())).toEqual({ hello: 1 });
     await target.close();
   });
 
   it('retries a send that times out, and delivers once the next hop is up', async () => {
     const address = await deadAddress();
+    const logs: LogEntry[] = [];
     const d = exporter(
       { address, sendTimeoutMs: 50 },
       { retries: 1000, retryDelayMs: 10, retryMaxDelayMs: 20 },
+      logs,
     );
     const {
       outputs,
@@ -90,7 +98,9 @@ describe('exporter zmq target', () => {
     } = recordDomain(d);
     await d.initialize();
     const handled = d.handle({ late: true }, context());
-    await new Promise((r) => setTimeout(r, 120)); // at least one attempt times out
+    await eventually(() => logs.some((l) => l.msg === 'zmq send failed; retrying'), {
+      what: 'a send to time out and be retried',
+    });
     const sink = await pull(address);
     sink.receiveTimeout = 15_000;
     await handled;

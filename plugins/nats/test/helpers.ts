@@ -1,29 +1,12 @@
 import { createMessageContext, type Intake, type MessageContext } from '@tapline/core';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { createTestContext } from '@tapline/testkit';
+import { createTestContext, recordDomain } from '@tapline/testkit';
 import { NatsSourceDomain } from '../src/nats-source-domain.js';
 import type { NatsSourceOptions } from '../src/options.js';
 import plugin from '../src/index.js';
 
 export { NatsServer } from '../../../tests/support/nats-server.js';
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls until `check` returns a value other than undefined; fails with `what` after `timeoutMs`. */
-export async function until<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /**
  * The host's side of a source, by hand: a capacity limit, the messages taken in, and what each
@@ -63,7 +46,7 @@ export class HandIntake implements Intake {
   }
 }
 
-/** A source made through the manifest (options validated with defaults), fed into a HandIntake. */
+/** A source made through the manifest (options validated with defaults), fed into a HandIntake and recorded. */
 export async function makeSource(options: Partial<NatsSourceOptions> & { stream: string }, limit = Infinity) {
   const ctx = createTestContext({ captureLogs: true, id: 'ingest' });
   const full: NatsSourceOptions = {
@@ -80,11 +63,7 @@ export async function makeSource(options: Partial<NatsSourceOptions> & { stream:
   const source = await plugin.create(full, ctx);
   const intake = new HandIntake(limit);
   source.intake = intake;
-  const outputs: Array<{ value: unknown; message: MessageContext }> = [];
-  const errors: Array<{ code: string; message: MessageContext }> = [];
-  source.onHandled((value, message) => void outputs.push({ value, message }));
-  source.onError((event, message) => void errors.push({ code: event.errorType, message }));
-  return { source, intake, outputs, errors, ctx };
+  return { source, intake, recording: recordDomain(source), ctx };
 }
 
 /** A plain client connection for the test's own publishing and inspection. */

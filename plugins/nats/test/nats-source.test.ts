@@ -1,7 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { eventually } from '@tapline/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NatsSourceDomain } from '../src/nats-source-domain.js';
-import { NatsServer, client, makeSource, until } from './helpers.js';
+import { NatsServer, client, makeSource } from './helpers.js';
 
 const server = new NatsServer();
 const open: NatsSourceDomain[] = [];
@@ -91,7 +92,7 @@ describe('nats source', { timeout: 30_000 }, () => {
   });
 
   it('acks a message only once it settles; a lost one comes back and is counted as redelivered', async () => {
-    const { source, intake, outputs, ctx } = await started({
+    const { source, intake, recording, ctx } = await started({
       stream: 'EVENTS',
       subjects: ['events.>'],
       create: true,
@@ -99,34 +100,33 @@ describe('nats source', { timeout: 30_000 }, () => {
     const { js, jsm } = await connectClient();
     for (let i = 0; i < 10; i++) await js.publish('events.a', JSON.stringify({ seq: i }));
 
-    await until(() => (outputs.length === 10 ? true : undefined), '10 records');
-    expect(outputs.map((o) => (o.value as { seq: number }).seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await recording.waitForSettled(10, 10_000);
+    expect(recording.outputs.map((o) => (o as { seq: number }).seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await consumerState(jsm, 'EVENTS')).toMatchObject({ pending: 0, ackPending: 10 });
 
     const [first, second, third, ...rest] = intake.taken;
     intake.settle(source, first!, 'completed');
     intake.settle(source, second!, 'dropped');
     intake.settle(source, third!, 'failed');
-    await until(
-      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 7 ? true : undefined),
-      'three acks',
-    );
+    await eventually(async () => (await consumerState(jsm, 'EVENTS')).ackPending === 7, {
+      what: 'three acks',
+    });
 
     intake.settle(source, rest[0]!, 'lost');
-    await until(() => (outputs.length === 11 ? true : undefined), 'the lost message again');
-    expect(outputs[10]!.value).toEqual({ seq: 3 });
+    await recording.waitForSettled(11, 10_000);
+    expect(recording.outputs).toHaveLength(11);
+    expect(recording.outputs[10]).toEqual({ seq: 3 });
     expect(source.redelivered).toBe(1);
     for (const m of intake.taken.slice(4)) intake.settle(source, m, 'completed');
-    await until(
-      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined),
-      'every ack',
-    );
+    await eventually(async () => (await consumerState(jsm, 'EVENTS')).ackPending === 0, {
+      what: 'every ack',
+    });
 
     expect(await ctx.registry.metrics()).toMatch(/tapline_source_redelivered_total\{step="ingest"\} 1/);
   });
 
   it('dead-letters a malformed payload (an error the host acks on) and one delivered more than maxDeliveries times', async () => {
-    const { source, intake, outputs, errors } = await started({
+    const { source, intake, recording } = await started({
       stream: 'EVENTS',
       subjects: ['events.>'],
       create: true,
@@ -134,26 +134,24 @@ describe('nats source', { timeout: 30_000 }, () => {
     });
     const { js, jsm } = await connectClient();
     await js.publish('events.a', '{"seq":');
-    await until(() => (errors.length === 1 ? true : undefined), 'the decode error');
-    expect(errors[0]!.code).toBe('TAPLINE_ERR_DECODE');
-    intake.settle(source, errors[0]!.message, 'failed');
-    await until(
-      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined),
-      'the ack',
-    );
+    await recording.waitForSettled(1, 10_000);
+    expect(recording.events.error.map((e) => e.errorType)).toEqual(['TAPLINE_ERR_DECODE']);
+    intake.settle(source, recording.messages('failed')[0]!, 'failed');
+    await eventually(async () => (await consumerState(jsm, 'EVENTS')).ackPending === 0, { what: 'the ack' });
 
     await js.publish('events.a', '{"seq":1}');
     for (let delivery = 1; delivery <= 2; delivery++) {
-      await until(() => (outputs.length === delivery ? true : undefined), `delivery ${delivery}`);
-      intake.settle(source, outputs[delivery - 1]!.message, 'lost');
+      await recording.waitForSettled(1 + delivery, 10_000);
+      expect(recording.outputs).toHaveLength(delivery);
+      intake.settle(source, recording.messages('forwarded')[delivery - 1]!, 'lost');
     }
-    await until(() => (errors.length === 2 ? true : undefined), 'the third delivery, refused');
-    expect(errors[1]!.code).toBe('TAPLINE_ERR_MAX_DELIVERIES');
-    intake.settle(source, errors[1]!.message, 'failed');
-    await until(
-      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined),
-      'the ack',
-    );
+    await recording.waitForSettled(4, 10_000);
+    expect(recording.events.error.map((e) => e.errorType)).toEqual([
+      'TAPLINE_ERR_DECODE',
+      'TAPLINE_ERR_MAX_DELIVERIES',
+    ]);
+    intake.settle(source, recording.messages('failed')[1]!, 'failed');
+    await eventually(async () => (await consumerState(jsm, 'EVENTS')).ackPending === 0, { what: 'the ack' });
     expect(source.redelivered).toBe(2);
   });
 
@@ -164,24 +162,22 @@ describe('nats source', { timeout: 30_000 }, () => {
     );
     const { js, jsm } = await connectClient();
     for (let i = 0; i < 100; i++) await js.publish('events.a', JSON.stringify({ seq: i }));
-    await until(() => (intake.taken.length === 5 ? true : undefined), 'five taken in');
-    await until(
-      async () => ((await consumerState(jsm, 'EVENTS')).ackPending > 5 ? true : undefined),
-      'a batch pulled',
-    );
+    await eventually(() => intake.taken.length === 5, { what: 'five taken in' });
+    await eventually(async () => (await consumerState(jsm, 'EVENTS')).ackPending > 5, {
+      what: 'a batch pulled',
+    });
     const held = (await consumerState(jsm, 'EVENTS')).ackPending;
     expect(held).toBeLessThanOrEqual(5 + 8);
     expect(intake.taken).toHaveLength(5);
 
     for (let settled = 0; settled < 100; settled++) {
-      await until(() => (intake.taken.length > settled ? true : undefined), `message ${settled}`);
+      await eventually(() => intake.taken.length > settled, { what: `message ${settled}` });
       intake.settle(source, intake.taken[settled]!, 'completed');
       expect(intake.open).toBeLessThanOrEqual(5);
     }
-    await until(
-      async () => ((await consumerState(jsm, 'EVENTS')).ackPending === 0 ? true : undefined),
-      'every ack',
-    );
+    await eventually(async () => (await consumerState(jsm, 'EVENTS')).ackPending === 0, {
+      what: 'every ack',
+    });
   });
 
   it('on stop takes in what the client holds and acks what settles; the rest goes to the next process after its ack wait', async () => {
@@ -189,7 +185,7 @@ describe('nats source', { timeout: 30_000 }, () => {
     const first = await started(options, 4);
     const { js } = await connectClient();
     for (let i = 0; i < 50; i++) await js.publish('events.a', JSON.stringify({ seq: i }));
-    await until(() => (first.intake.taken.length === 4 ? true : undefined), 'four taken in');
+    await eventually(() => first.intake.taken.length === 4, { what: 'four taken in' });
 
     const done: number[] = [];
     const seqOf = (m: { raw?: unknown }) => (JSON.parse(String(m.raw)) as { seq: number }).seq;
@@ -197,10 +193,7 @@ describe('nats source', { timeout: 30_000 }, () => {
     const stopping = first.source.stop().then(() => (stopped = true));
     // Settle as the host would while the stop waits, leaving the last two unsettled.
     for (let i = 0; !stopped || i < first.intake.taken.length - 2; i++) {
-      await until(
-        () => (stopped || first.intake.taken.length > i + 2 ? true : undefined),
-        'the next message',
-      );
+      await eventually(() => stopped || first.intake.taken.length > i + 2, { what: 'the next message' });
       if (i >= first.intake.taken.length - 2) break;
       done.push(seqOf(first.intake.taken[i]!));
       first.intake.settle(first.source, first.intake.taken[i]!, 'completed');
@@ -221,7 +214,7 @@ describe('nats source', { timeout: 30_000 }, () => {
       second.intake.settle(second.source, m, 'completed');
     }, 'test');
     await second.source.start();
-    await until(() => (done.length + rest.size === 50 ? true : undefined), 'the rest', 10_000);
+    await eventually(() => done.length + rest.size === 50, { what: 'the rest' });
     expect(done.filter((seq) => rest.has(seq))).toEqual([]);
     expect([...done, ...rest].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
@@ -230,9 +223,9 @@ describe('nats source', { timeout: 30_000 }, () => {
     const { source, ctx } = await started({ stream: 'EVENTS', subjects: ['events.>'], create: true });
     expect(source.ready).toBe(true);
     await server.stop();
-    await until(() => (source.ready ? undefined : true), 'not ready');
+    await eventually(() => !source.ready, { what: 'not ready' });
     await server.start();
-    await until(() => (source.ready ? true : undefined), 'ready again', 20_000);
+    await eventually(() => source.ready, { timeoutMs: 20_000, what: 'ready again' });
     expect(source.reconnects).toBe(1);
     const text = await ctx.registry.metrics();
     expect(text).toMatch(/tapline_nats_reconnects_total\{step="ingest"\} 1/);

@@ -182,7 +182,8 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
         return;
       }
       if (waiting) {
-        socket.receiveTimeout = FLOWING;
+        // shutdown() may have closed the socket as this receive resolved: handle what it brought.
+        if (!socket.closed) socket.receiveTimeout = FLOWING;
         waiting = false;
       }
       if (this.lines !== undefined) {

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { curveKeyPair, Push } from 'zeromq';
 import { prometheus, requireCurve, type CurveOptions } from '@tapline/core';
-import { validateOptions } from '@tapline/testkit';
+import { eventually, recordDomain, validateOptions } from '@tapline/testkit';
 import plugin, { ZmqSourceDomain } from '../src/index.js';
-import { collect, waitFor } from './helpers.js';
 
 const server = curveKeyPair();
 const client = curveKeyPair();
@@ -53,20 +52,21 @@ async function rejected(registry: prometheus.Registry, reason: string): Promise<
 describe('zmq-source with CURVE', () => {
   it('takes messages from an allowed client key only, and counts who it refused', async () => {
     const { d, registry } = source({ secretKey: server.secretKey, allowedClients: [client.publicKey] });
-    const { outputs } = collect(d);
+    const recording = recordDomain(d);
     await d.start();
     const wrong = pusher(d.endpoint!, stranger);
     const plain = pusher(d.endpoint!);
     // Neither handshake completes, so these sends wait in the senders' queues and never arrive.
     void wrong.send('{"from":"stranger"}').catch(() => {});
     void plain.send('{"from":"plain"}').catch(() => {});
-    const poll = async () =>
-      (await rejected(registry, 'key')) >= 1 && (await rejected(registry, 'handshake')) >= 1;
-    for (let done = false; !done; done = await poll()) await new Promise((r) => setTimeout(r, 10));
+    await eventually(
+      async () => (await rejected(registry, 'key')) >= 1 && (await rejected(registry, 'handshake')) >= 1,
+      { what: 'both refusals counted' },
+    );
     const good = pusher(d.endpoint!, client);
     await good.send('{"from":"client"}');
-    await waitFor(() => outputs.length === 1, 'the allowed client');
-    expect(outputs.map((o) => o.value)).toEqual([{ from: 'client' }]);
+    await recording.waitForSettled(1);
+    expect(recording.outputs).toEqual([{ from: 'client' }]);
     const text = await registry.metrics();
     expect(text).toMatch(/tapline_source_auth_rejected_total\{step="in",reason="key"\} [1-9]/);
   });
@@ -77,10 +77,11 @@ describe('zmq-source with CURVE', () => {
     await writeFile(path.join(dir, 'server.secret'), `${server.secretKey}\n`, { mode: 0o600 });
     await writeFile(path.join(dir, 'clients'), `# the collector\n${client.publicKey}\n\n`);
     const { d } = source({ secretKeyFile: 'server.secret', allowedClientsFile: 'clients' }, dir);
-    const { outputs } = collect(d);
+    const recording = recordDomain(d);
     await d.start();
     await pusher(d.endpoint!, client).send('{"ok":1}');
-    await waitFor(() => outputs.length === 1, 'the record');
+    await recording.waitForSettled(1);
+    expect(recording.outputs).toEqual([{ ok: 1 }]);
 
     await writeFile(path.join(dir, 'clients'), 'not a key\n');
     const broken = source({ secretKeyFile: 'server.secret', allowedClientsFile: 'clients' }, dir).d;
@@ -119,7 +120,7 @@ if (python === undefined) {
 describe('zmq-source with CURVE, a pyzmq client', () => {
   it.skipIf(python === undefined)('delivers from a Python PUSH with an allowed key', async () => {
     const { d } = source({ secretKey: server.secretKey, allowedClients: [client.publicKey] });
-    const { outputs } = collect(d);
+    const recording = recordDomain(d);
     await d.start();
     const script = [
       'import sys, zmq',
@@ -141,7 +142,7 @@ describe('zmq-source with CURVE, a pyzmq client', () => {
       client.secretKey,
     ]);
     open.push({ close: () => child.kill() });
-    await waitFor(() => outputs.length === 1, 'the Python record', 10_000);
-    expect(outputs[0]!.value).toEqual({ from: 'python' });
+    await recording.waitForSettled(1, 10_000);
+    expect(recording.outputs).toEqual([{ from: 'python' }]);
   });
 });

@@ -1,35 +1,32 @@
 import { Push } from 'zeromq';
-import {
-  createMessageContext,
-  type BaseDomain,
-  type ErrorEvent,
-  type Intake,
-  type MessageContext,
-} from '@tapline/core';
+import { createMessageContext, type Intake, type MessageContext } from '@tapline/core';
 
-/** What a domain forwarded and what it reported as errors. */
-export function collect<T>(domain: BaseDomain<any, T>) {
-  const outputs: Array<{ value: T; message: MessageContext }> = [];
-  const errors: Array<{ event: ErrorEvent; message: MessageContext }> = [];
-  domain.onHandled((value, message) => void outputs.push({ value, message }));
-  domain.onError((event, message) => void errors.push({ event, message }));
-  return { outputs, errors };
-}
-
-/** An intake with a hard in-flight limit; the test completes messages with `release`. */
+/**
+ * An intake with a hard in-flight limit; the test completes messages with `release`. A message
+ * accepted while it had no capacity is counted in `overruns`: a source must never make one.
+ * `blocked()` resolves once the source waits for capacity: the moment to check it read no further.
+ */
 export class LimitedIntake implements Intake {
   inFlight = 0;
   accepted = 0;
+  overruns = 0;
   private waiters: Array<() => void> = [];
+  private watchers: Array<() => void> = [];
   constructor(public limit: number) {}
   get hasCapacity(): boolean {
     return this.inFlight < this.limit;
   }
   waitForCapacity(): Promise<void> {
     if (this.hasCapacity) return Promise.resolve();
+    for (const wake of this.watchers.splice(0)) wake();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
+  blocked(): Promise<void> {
+    if (this.waiters.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.watchers.push(resolve));
+  }
   accept(source: string, raw?: unknown, attributes?: Record<string, unknown>): MessageContext {
+    if (!this.hasCapacity) this.overruns++;
     this.inFlight++;
     this.accepted++;
     return createMessageContext(source, raw, attributes);
@@ -41,17 +38,6 @@ export class LimitedIntake implements Intake {
   setLimit(limit: number): void {
     this.limit = limit;
     this.release(0);
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls until `cond` holds; fails the test with `what` after `timeoutMs`. */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
   }
 }
 

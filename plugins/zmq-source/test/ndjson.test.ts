@@ -1,9 +1,9 @@
 import { resolveType } from '@tapline/core';
-import { validateOptions } from '@tapline/testkit';
+import { eventually, recordDomain, validateOptions } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publisher } from 'zeromq';
 import plugin, { ZmqSourceDomain } from '../src/index.js';
-import { collect, LimitedIntake, sleep, waitFor, closeOpened, opened, pusher } from './helpers.js';
+import { LimitedIntake, closeOpened, opened, pusher } from './helpers.js';
 
 /** A source with decode "ndjson" and every other option at its default, as the host fills them. */
 function source(options: Record<string, unknown> = {}): ZmqSourceDomain {
@@ -20,27 +20,29 @@ describe('zmq-source, decode "ndjson" (batched frames)', () => {
     const d = source();
     const intake = new LimitedIntake(Infinity);
     d.intake = intake;
-    const { outputs, errors } = collect(d);
+    const recording = recordDomain(d);
     await d.start();
     const p = pusher(d.endpoint!);
     // CRLF, a blank line, a line of spaces and a final newline: none of them is a record.
     await p.send('{"i":1}\r\n\n{"i":2}\n   \n{"i":3}\n');
     await p.send('{"i":4}');
-    await waitFor(() => outputs.length === 4, '4 records');
+    await recording.waitForSettled(4);
     expect(intake.accepted).toBe(4);
-    expect(outputs.map((o) => [o.value, o.message.attributes, o.message.raw])).toEqual([
-      [{ i: 1 }, { frame: 1, line: 1 }, '{"i":1}'],
-      [{ i: 2 }, { frame: 1, line: 3 }, '{"i":2}'],
-      [{ i: 3 }, { frame: 1, line: 5 }, '{"i":3}'],
-      [{ i: 4 }, { frame: 2, line: 1 }, '{"i":4}'],
+    expect(recording.outputs).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }, { i: 4 }]);
+    const messages = recording.messages('forwarded');
+    expect(messages.map((m) => [m.attributes, m.raw])).toEqual([
+      [{ frame: 1, line: 1 }, '{"i":1}'],
+      [{ frame: 1, line: 3 }, '{"i":2}'],
+      [{ frame: 1, line: 5 }, '{"i":3}'],
+      [{ frame: 2, line: 1 }, '{"i":4}'],
     ]);
-    expect(new Set(outputs.map((o) => o.message.id)).size).toBe(4);
-    expect(errors).toEqual([]);
+    expect(new Set(messages.map((m) => m.id)).size).toBe(4);
+    expect(recording.events.error).toEqual([]);
   });
 
   it('fails only the lines that do not decode, each naming its frame and line, and keeps the rest', async () => {
     const d = source();
-    const { outputs, errors } = collect(d);
+    const recording = recordDomain(d);
     await d.start();
     const p = pusher(d.endpoint!);
     await p.send('{"ok":1}\n{not json\n[1,2]\n"text"\n{"ok":2}');
@@ -52,82 +54,97 @@ describe('zmq-source, decode "ndjson" (batched frames)', () => {
         Buffer.from('"}\n{"ok":4}'),
       ]),
     );
-    await waitFor(() => outputs.length + errors.length === 8, '8 lines');
-    expect(outputs.map((o) => o.value)).toEqual([{ ok: 1 }, { ok: 2 }, { ok: 3 }, { ok: 4 }]);
-    expect(errors.map((e) => [e.event.errorType, e.message.attributes])).toEqual([
+    await recording.waitForSettled(8);
+    expect(recording.outputs).toEqual([{ ok: 1 }, { ok: 2 }, { ok: 3 }, { ok: 4 }]);
+    const errors = recording.events.error;
+    const failed = recording.messages('failed');
+    expect(errors.map((e, i) => [e.errorType, failed[i]!.attributes])).toEqual([
       ['TAPLINE_ERR_DECODE', { frame: 1, line: 2 }],
       ['TAPLINE_ERR_DECODE', { frame: 1, line: 3 }],
       ['TAPLINE_ERR_DECODE', { frame: 1, line: 4 }],
       ['TAPLINE_ERR_DECODE', { frame: 2, line: 2 }],
     ]);
-    expect(errors.map((e) => e.event.message.split(':')[0])).toEqual([
+    expect(errors.map((e) => e.message.split(':')[0])).toEqual([
       'Frame 1, line 2',
       'Frame 1, line 3',
       'Frame 1, line 4',
       'Frame 2, line 2',
     ]);
     // A dead letter keeps the line that failed, not the whole frame.
-    expect(errors[0]!.message.raw).toBe('{not json');
-    expect(Buffer.isBuffer(errors[3]!.message.raw)).toBe(true);
-    expect((errors[3]!.message.raw as Buffer).subarray(0, 8).toString()).toBe('{"bad":"');
+    expect(failed[0]!.raw).toBe('{not json');
+    expect(Buffer.isBuffer(failed[3]!.raw)).toBe(true);
+    expect((failed[3]!.raw as Buffer).subarray(0, 8).toString()).toBe('{"bad":"');
   });
 
   it('waits for capacity between the lines of one frame, not only between frames', async () => {
     const d = source();
     const intake = new LimitedIntake(2);
     d.intake = intake;
-    const { outputs } = collect(d);
+    const recording = recordDomain(d);
     await d.start();
     await pusher(d.endpoint!).send(['{"i":0}', '{"i":1}', '{"i":2}', '{"i":3}', '{"i":4}'].join('\n'));
-    await waitFor(() => outputs.length === 2, 'the first 2 lines');
-    await sleep(50);
+    await intake.blocked();
     expect(intake.accepted).toBe(2);
     intake.release(2);
-    await waitFor(() => outputs.length === 4, '2 more lines');
+    await intake.blocked();
+    expect(intake.accepted).toBe(4);
     intake.setLimit(Infinity);
-    await waitFor(() => outputs.length === 5, 'the last line');
-    expect(outputs.map((o) => (o.value as { i: number }).i)).toEqual([0, 1, 2, 3, 4]);
+    await recording.waitForSettled(5);
+    expect(recording.outputs.map((o) => (o as { i: number }).i)).toEqual([0, 1, 2, 3, 4]);
+    // No line was taken in while the intake was full, though all five came in one frame.
+    expect(intake.overruns).toBe(0);
   });
 
   it('on a SUB socket, every line of a frame carries the topic', async () => {
     const d = source({ socket: 'sub', topics: ['logs'] });
-    const { outputs } = collect(d);
+    const recording = recordDomain(d);
     await d.start();
     const pub = new Publisher({ linger: 0 });
     opened.push(pub);
     pub.connect(d.endpoint!);
     // Subscriptions travel after the connection: send until the first frame arrives.
-    while (outputs.length === 0) {
-      await pub.send(['logs', '{"i":1}\n{"i":2}']);
-      await sleep(20);
-    }
-    await waitFor(() => outputs.length >= 2, 'both lines');
-    expect(outputs.slice(0, 2).map((o) => [o.value, o.message.attributes])).toEqual([
-      [{ i: 1 }, { topic: 'logs', frame: 1, line: 1 }],
-      [{ i: 2 }, { topic: 'logs', frame: 1, line: 2 }],
+    await eventually(
+      async () => {
+        await pub.send(['logs', '{"i":1}\n{"i":2}']);
+        return recording.settled > 0;
+      },
+      { intervalMs: 20, what: 'the subscription to reach the publisher' },
+    );
+    await recording.waitForSettled(2);
+    expect(recording.outputs.slice(0, 2)).toEqual([{ i: 1 }, { i: 2 }]);
+    expect(
+      recording
+        .messages('forwarded')
+        .slice(0, 2)
+        .map((m) => m.attributes),
+    ).toEqual([
+      { topic: 'logs', frame: 1, line: 1 },
+      { topic: 'logs', frame: 1, line: 2 },
     ]);
   });
 
   it('splits the payload the frames policy makes, and fails whole a message it refuses', async () => {
     const joined = source({ frames: 'join' });
-    const got = collect(joined);
+    const got = recordDomain(joined);
     await joined.start();
     await pusher(joined.endpoint!).send(['{"i":1}\n{"i"', ':2}\n{"i":3}']);
-    await waitFor(() => got.outputs.length === 3, '3 lines of the joined frames');
-    expect(got.outputs.map((o) => [o.value, o.message.attributes])).toEqual([
-      [{ i: 1 }, { frame: 1, line: 1 }],
-      [{ i: 2 }, { frame: 1, line: 2 }],
-      [{ i: 3 }, { frame: 1, line: 3 }],
+    await got.waitForSettled(3);
+    expect(got.outputs).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }]);
+    expect(got.messages('forwarded').map((m) => m.attributes)).toEqual([
+      { frame: 1, line: 1 },
+      { frame: 1, line: 2 },
+      { frame: 1, line: 3 },
     ]);
 
     const refusing = source(); // PULL refuses several payload frames by default
-    const { outputs, errors } = collect(refusing);
+    const recording = recordDomain(refusing);
     await refusing.start();
     await pusher(refusing.endpoint!).send(['{"i":1}', '{"i":2}']);
-    await waitFor(() => errors.length === 1, 'the refused message');
-    expect(outputs).toEqual([]);
-    expect(errors[0]!.event.message).toMatch(/^A message of 2 frames/);
-    expect((errors[0]!.message.raw as Buffer).toString()).toBe('{"i":1}{"i":2}');
+    await recording.waitForSettled(1);
+    expect(recording.outputs).toEqual([]);
+    expect(recording.events.error).toHaveLength(1);
+    expect(recording.events.error[0]!.message).toMatch(/^A message of 2 frames/);
+    expect((recording.messages('failed')[0]!.raw as Buffer).toString()).toBe('{"i":1}{"i":2}');
   });
 
   it('outputs records, so a processor can follow it', () => {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ConfigError, TaplineError, TestFileError, messageOf, type Problem } from '@tapline/core';
+import { ConfigError, TestFileError, codeLabel, messageOf, reportedCodes, type Problem } from '@tapline/core';
 import { formatResult, formatSummary, runTests, type TestReport } from '@tapline/host';
 import type { CliIo, OptionValues } from '../command.js';
 
@@ -19,16 +19,17 @@ export async function test(values: OptionValues, files: string[], io: CliIo): Pr
       onResult: json ? undefined : (result) => io.stdout.write(formatResult(result, io.cwd)),
     });
   } catch (err) {
-    const code = err instanceof TaplineError ? err.code : undefined;
+    const codes = reportedCodes(err);
     const problems: readonly Problem[] =
       err instanceof TestFileError || err instanceof ConfigError ? err.problems : [];
     if (json) {
       const file = (err as { file?: string }).file;
       io.stdout.write(
-        JSON.stringify({ ok: false, code, file, message: messageOf(err), problems }, null, 2) + '\n',
+        JSON.stringify({ ok: false, ...codes, file, message: messageOf(err), problems }, null, 2) + '\n',
       );
     } else {
-      io.stderr.write(`${messageOf(err)}${code ? `\n[${code}]` : ''}\n`);
+      const label = codeLabel(codes);
+      io.stderr.write(`${messageOf(err)}${label ? `\n${label}` : ''}\n`);
     }
     return 1;
   }

@@ -1,4 +1,4 @@
-import { ConfigError, TaplineError, messageOf, silentLogger, type Problem } from '@tapline/core';
+import { ConfigError, codeLabel, messageOf, reportedCodes, silentLogger, type Problem } from '@tapline/core';
 import { createHost, loadPipeline, type Host } from '@tapline/host';
 import type { CliIo, OptionValues } from '../command.js';
 import { describeHost } from './describe-host.js';
@@ -28,14 +28,15 @@ export async function validate(values: OptionValues, io: CliIo): Promise<number>
 }
 
 function printProblems(io: CliIo, err: unknown, json: boolean): void {
-  const code = err instanceof TaplineError ? err.code : undefined;
+  const codes = reportedCodes(err);
   const problems: readonly Problem[] = err instanceof ConfigError ? err.problems : [];
   if (json) {
     const file = err instanceof ConfigError ? err.file : undefined;
     io.stdout.write(
-      JSON.stringify({ ok: false, code, file, message: messageOf(err), problems }, null, 2) + '\n',
+      JSON.stringify({ ok: false, ...codes, file, message: messageOf(err), problems }, null, 2) + '\n',
     );
     return;
   }
-  io.stderr.write(`${messageOf(err)}${code ? `\n[${code}]` : ''}\n`);
+  const label = codeLabel(codes);
+  io.stderr.write(`${messageOf(err)}${label ? `\n${label}` : ''}\n`);
 }

@@ -1,4 +1,4 @@
-import { messageOf } from '@tapline/core';
+import { messageOf, reportedCodes } from '@tapline/core';
 import { startMonitoringServer, type MonitoringServer } from '../http/monitoring-server.js';
 import { loadPipeline } from '../plan/plan-pipeline.js';
 import type { Reloader } from '../reload/reloader.js';
@@ -78,7 +78,9 @@ export async function finish(
   const report = await host.stop();
   await reloader.idle();
   await http?.close();
-  for (const err of report.errors) logger.error({ err, code: err.code }, `while stopping: ${messageOf(err)}`);
+  for (const err of report.errors) {
+    logger.error({ err, ...reportedCodes(err) }, `while stopping: ${messageOf(err)}`);
+  }
   logFinalReport(logger, host.getMetrics(), report);
   const clean = report.drained && report.errors.length === 0;
   if (!clean) {

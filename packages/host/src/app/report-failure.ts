@@ -1,4 +1,4 @@
-import { ConfigError, TaplineError, messageOf } from '@tapline/core';
+import { ConfigError, codeLabel, messageOf, reportedCodes } from '@tapline/core';
 import type { Logger } from 'pino';
 
 /**
@@ -11,11 +11,12 @@ export function reportFailure(
   err: unknown,
   what: string,
 ): void {
-  const code = err instanceof TaplineError ? err.code : undefined;
-  stderr.write(`tapline: ${what}: ${messageOf(err)}${code ? ` [${code}]` : ''}\n`);
+  const codes = reportedCodes(err);
+  const label = codeLabel(codes);
+  stderr.write(`tapline: ${what}: ${messageOf(err)}${label ? ` ${label}` : ''}\n`);
   if (logger === undefined) return;
   const problems = err instanceof ConfigError ? err.problems : undefined;
-  logger.fatal({ err, code, problems }, `${what}: ${firstLine(messageOf(err))}`);
+  logger.fatal({ err, ...codes, problems }, `${what}: ${firstLine(messageOf(err))}`);
 }
 
 function firstLine(text: string): string {

@@ -1,3 +1,5 @@
+import type { ReportedCodes } from '@tapline/core';
+
 /** How a reload ended: applied, or not (invalid config, or a swap rolled back). */
 export type ReloadResult = 'success' | 'failure';
 
@@ -15,6 +17,8 @@ export interface ReloadSnapshot {
     /** Why it failed. */
     readonly error?: string;
     readonly code?: string;
+    /** The code of what a step's plugin threw, when `code` is `TAPLINE_ERR_PLUGIN_FAILED`. */
+    readonly causeCode?: string;
   };
 }
 
@@ -25,13 +29,14 @@ export class ReloadStats {
   queued = 0;
   private last: ReloadSnapshot['last'];
 
-  record(result: ReloadResult, durationMs: number, error?: { message: string; code?: string }): void {
+  record(result: ReloadResult, durationMs: number, failure?: { message: string } & ReportedCodes): void {
     this[result]++;
+    const { message, ...codes } = failure ?? {};
     this.last = {
       at: new Date().toISOString(),
       result,
       durationMs,
-      ...(error === undefined ? {} : { error: error.message, ...(error.code ? { code: error.code } : {}) }),
+      ...(message === undefined ? {} : { error: message, ...codes }),
     };
   }
 

@@ -1,4 +1,4 @@
-import { ConfigError, TaplineError, formatProblems, messageOf } from '@tapline/core';
+import { ConfigError, TaplineError, formatProblems, messageOf, reportedCodes } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { loadPipeline } from '../plan/plan-pipeline.js';
 import type { Host } from '../runtime/host.js';
@@ -109,8 +109,8 @@ export class Reloader {
       config = loaded.config;
       swapped = await swapChain(parts, config, loaded.steps);
     } catch (err) {
-      const code = err instanceof TaplineError ? err.code : undefined;
-      reloads.record('failure', performance.now() - started, { message: messageOf(err), code });
+      const codes = reportedCodes(err);
+      reloads.record('failure', performance.now() - started, { message: messageOf(err), ...codes });
       const problems =
         err instanceof ConfigError
           ? formatProblems(err.file, err.problems)
@@ -119,7 +119,7 @@ export class Reloader {
               .map((l) => l.trim())
           : undefined;
       logger.error(
-        { err, code, problems, reason },
+        { err, ...codes, problems, reason },
         `reload failed, the running pipeline goes on unchanged: ${messageOf(err).split('\n')[0]}`,
       );
       await this.reopen();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { codeLabel } from '@tapline/core';
 import { show } from './json-match.js';
 import type { TestFailure, TestReport, TestResult } from './test-result.js';
 
@@ -14,7 +15,7 @@ function formatFailure(f: TestFailure): string {
     f.step === undefined ? undefined : `step "${f.step}"`,
   ].filter((s) => s !== undefined);
   const lines = [
-    `  ✗ ${where.length > 0 ? `${where.join(', ')}: ` : ''}${f.check}: ${f.message}${f.code ? ` [${f.code}]` : ''}`,
+    `  ✗ ${where.length > 0 ? `${where.join(', ')}: ` : ''}${f.check}: ${f.message}${f.code ? ` ${codeLabel(f)}` : ''}`,
   ];
   if (f.diff !== undefined) {
     lines.push('      - expected  + came out', indent(f.diff, '      '));

@@ -1,4 +1,4 @@
-import { TaplineError, messageOf } from '@tapline/core';
+import { messageOf, reportedCodes } from '@tapline/core';
 import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { planPipeline } from '../plan/plan-pipeline.js';
@@ -12,13 +12,7 @@ import { TestPipeline } from './test-pipeline.js';
 import type { TestFailure, TestResult } from './test-result.js';
 
 function stopped(check: string, err: unknown, step?: string): TestFailure {
-  const code = err instanceof TaplineError ? err.code : undefined;
-  return {
-    check,
-    message: messageOf(err),
-    ...(step === undefined ? {} : { step }),
-    ...(code ? { code } : {}),
-  };
+  return { check, message: messageOf(err), ...(step === undefined ? {} : { step }), ...reportedCodes(err) };
 }
 
 /** Waits for every input to end, at most `ms`; false when some did not. */

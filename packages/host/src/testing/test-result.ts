@@ -16,6 +16,8 @@ export interface TestFailure {
   readonly diff?: string;
   /** The `TAPLINE_ERR_*` code of an error that stopped the test. */
   readonly code?: string;
+  /** The code of what a step's plugin threw, when `code` is `TAPLINE_ERR_PLUGIN_FAILED`. */
+  readonly causeCode?: string;
 }
 
 /** The result of one test. */

@@ -69,11 +69,11 @@ describe('runApplication', () => {
     let ready = 0;
     const { code, logs } = await run(pipeline(messages), {
       whileRunning: async ({ http, host }) => {
-        const done = () => {
+        const ended = () => {
           const a = host.getMetrics().accounting;
-          return a.completed + a.dropped + a.failed === 4;
+          return a.completed + a.dropped + a.failed;
         };
-        for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+        await expect.poll(ended, { timeout: 5000 }).toBe(4);
         ready = (await fetch(new URL('/readyz', http.url))).status;
         api = await (await fetch(new URL('/api/metrics', http.url))).json();
       },
