@@ -9,7 +9,8 @@ export { createMessageContext, type MessageContext } from './message-context.js'
 export { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
 export { unboundedIntake, type Intake } from './intake.js';
 export { Monitor, type MonitorMetrics, type MonitorOptions, type OperationMetrics } from './monitor.js';
-export { DurationWindow, percentile, type DurationStats } from './duration-window.js';
+/** The shape of `OperationMetrics.durations` and of the host's latency in `getMetrics()`. */
+export type { DurationStats } from './duration-window.js';
 export {
   API_VERSION,
   definePlugin,

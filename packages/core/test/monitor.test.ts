@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DurationWindow, Monitor, percentile } from '../src/index.js';
+import { Monitor } from '../src/index.js';
+import { DurationWindow, percentile } from '../src/internal.js';
 
 const ev = (domain: string, durationMs: number, messageId = 0) => ({
   domain,

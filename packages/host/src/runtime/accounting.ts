@@ -1,10 +1,5 @@
-import {
-  DurationWindow,
-  createMessageContext,
-  type Intake,
-  type MessageContext,
-  type Outcome,
-} from '@tapline/core';
+import { createMessageContext, type Intake, type MessageContext, type Outcome } from '@tapline/core';
+import { DurationWindow } from '@tapline/core/internal';
 import { MessageTable } from './message-table.js';
 
 /** Every received message ends in exactly one outcome; `inFlight` are those not ended yet. */

@@ -1,12 +1,12 @@
 import {
   BaseDomain,
   DecodeError,
-  DurationWindow,
   Monitor,
   createMessageContext,
   prometheus,
   type MessageContext,
 } from '@tapline/core';
+import { DurationWindow } from '@tapline/core/internal';
 import type { MonitoredMetrics, MonitoringSource } from '../../src/http/monitoring-source.js';
 
 class Parse extends BaseDomain<string, unknown> {

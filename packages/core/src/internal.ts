@@ -1,0 +1,6 @@
+/**
+ * `@tapline/core/internal`: what the Tapline host shares with core and plugins do not use. Not
+ * part of the plugin API: it may change in any release.
+ * @packageDocumentation
+ */
+export { DurationWindow, percentile } from './duration-window.js';
