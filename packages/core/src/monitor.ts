@@ -74,7 +74,7 @@ export class Monitor {
     return this;
   }
 
-  recordSuccess(event: SuccessEvent): void {
+  private recordSuccess(event: SuccessEvent): void {
     try {
       const s = this.entry(event.domain, event.operation);
       s.success++;
@@ -84,7 +84,7 @@ export class Monitor {
     }
   }
 
-  recordDrop(event: SuccessEvent): void {
+  private recordDrop(event: SuccessEvent): void {
     try {
       this.entry(event.domain, event.operation).dropped++;
     } catch {
@@ -92,7 +92,7 @@ export class Monitor {
     }
   }
 
-  recordError(event: ErrorEvent): void {
+  private recordError(event: ErrorEvent): void {
     try {
       const s = this.entry(event.domain, event.operation);
       s.errors++;
