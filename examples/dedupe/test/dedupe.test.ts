@@ -8,7 +8,6 @@ let nextId = 1;
 const at = (receivedAt: number): MessageContext => ({
   id: nextId++,
   receivedAt,
-  mark: receivedAt,
   source: 'test',
 });
 

@@ -4,7 +4,7 @@ import { errorTypeOf, messageOf } from './errors.js';
 import { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
-import type { MessageContext } from './message-context.js';
+import { endStage, type MessageContext } from './message-context.js';
 
 /** What `execute` may return: a value, the {@link DROP} marker, or a promise of either. */
 export type ExecuteResult<TOut> = TOut | Drop | Promise<TOut | Drop>;
@@ -142,14 +142,12 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   }
 
   private complete(result: TOut | Drop, message: MessageContext): void {
-    const end = performance.now();
     const event: SuccessEvent = {
       domain: this.id,
       operation: HANDLE_OPERATION,
-      durationMs: end - message.mark,
+      durationMs: endStage(message),
       messageId: message.id,
     };
-    message.mark = end;
     if (result === DROP) {
       this.hooks.dropped.call(event, message);
       this.hooks.success.call(event, message);
@@ -166,17 +164,15 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   }
 
   private fail(err: unknown, message: MessageContext, operation: string): void {
-    const end = performance.now();
     const event: ErrorEvent = {
       domain: this.id,
       operation,
-      durationMs: end - message.mark,
+      durationMs: endStage(message),
       messageId: message.id,
       errorType: errorTypeOf(err),
       message: messageOf(err),
       cause: err,
     };
-    message.mark = end;
     try {
       this.hooks.error.call(event, message);
     } catch (tapErr) {

@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { DurationWindow, percentile } from './duration-window.js';
+export { markOf } from './message-context.js';

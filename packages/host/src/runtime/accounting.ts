@@ -1,5 +1,5 @@
 import { createMessageContext, type Intake, type MessageContext, type Outcome } from '@tapline/core';
-import { DurationWindow } from '@tapline/core/internal';
+import { DurationWindow, markOf } from '@tapline/core/internal';
 import { MessageTable } from './message-table.js';
 
 /** Every received message ends in exactly one outcome; `inFlight` are those not ended yet. */
@@ -80,8 +80,8 @@ export class Accounting implements Intake {
   complete(message: MessageContext): void {
     if (!this.open.delete(message)) return;
     this.completed++;
-    // BaseDomain sets `mark` to the end of the step that just handled it: no extra clock read.
-    this.latency.add(message.mark - message.receivedAt);
+    // BaseDomain marks the end of the step that just handled it: no extra clock read.
+    this.latency.add(markOf(message) - message.receivedAt);
     this.notify?.(message, 'completed');
     this.settled();
   }
