@@ -27,8 +27,6 @@ export interface DomainIdentity {
 export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   /** The step id from the config; the `domain` of every event this domain emits. */
   readonly id: string;
-  /** `source` for domains that take messages in from outside ({@link SourceDomain}). */
-  readonly kind: 'domain' | 'source' = 'domain';
   protected readonly log: Logger;
 
   /**

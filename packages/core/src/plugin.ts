@@ -41,7 +41,11 @@ export interface PluginManifest<S extends object = TSchema, D extends AnyDomain 
   readonly name: string;
   /** The plugin API major this plugin was written for: {@link API_VERSION}. */
   readonly apiVersion: number;
-  /** `source` for a plugin whose domain takes messages in from outside; it must come first. */
+  /**
+   * `source` for a plugin whose domain is a {@link SourceDomain} (it takes messages in from
+   * outside, and must come first); left out otherwise. The one declaration of a step's kind: the
+   * host checks the chain by it before any domain exists, and then that the domain matches it.
+   */
   readonly kind?: 'source' | 'domain';
   readonly description?: string;
   /** The type name this step accepts. */

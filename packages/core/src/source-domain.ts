@@ -10,14 +10,20 @@ import type { MessageContext } from './message-context.js';
 export type Outcome = 'completed' | 'dropped' | 'failed' | 'lost';
 
 /**
- * A domain that takes messages in from outside the process. The host starts sources after
+ * Marks every SourceDomain for {@link isSource}. A registered symbol, unlike `instanceof`, also
+ * recognises a source built against another copy of `@tapline/core`.
+ */
+const SOURCE: unique symbol = Symbol.for('tapline.source-domain');
+
+/**
+ * A domain that takes messages in from outside the process. Its plugin's manifest declares
+ * `kind: 'source'`, which the host checks the chain by before any domain exists. The host starts sources after
  * every other step is initialized, and stops them first.
  *
  * A source reads raw messages and passes each to {@link SourceDomain.ingest}, which accounts it with the
  * host and runs it through `handle` (so the source's own `execute` decodes it).
  */
 export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseDomain<TRaw, TOut> {
-  override readonly kind = 'source' as const;
   /** Set by the host before `start`; sources wait on it while the host is at `maxInFlight`. */
   intake: Intake = unboundedIntake;
 
@@ -65,9 +71,11 @@ export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseD
   }
 }
 
-/** Whether a domain is a source. */
+Object.defineProperty(SourceDomain.prototype, SOURCE, { value: true });
+
+/** Whether a domain is a source (a {@link SourceDomain}). */
 export function isSource(domain: AnyDomain): domain is AnySource {
-  return domain.kind === 'source';
+  return (domain as { [SOURCE]?: unknown })[SOURCE] === true;
 }
 
 /** A source of whatever types (see {@link AnyDomain}). */

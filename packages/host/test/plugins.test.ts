@@ -151,6 +151,25 @@ describe('plugin loading', () => {
     expect(disabled.steps.map((s) => s.id)).toEqual(['in', 'out']);
   });
 
+  it("refuses a domain that is not what its manifest's kind says", async () => {
+    const falseSource = await caught(() => hostFrom([{ id: 'in', plugin: plugin('false-source') }, sink]));
+    expect(falseSource).toMatchObject({ code: 'TAPLINE_ERR_NOT_A_SOURCE', details: { step: 'in' } });
+    expect(falseSource.message).toContain('SourceDomain');
+    const hidden = await caught(() =>
+      hostFrom([source, { id: 'q', plugin: plugin('undeclared-source') }, sink]),
+    );
+    expect(hidden).toMatchObject({
+      code: 'TAPLINE_ERR_PLUGIN_INVALID',
+      step: 'q',
+      plugin: 'test:undeclared-source',
+    });
+    expect(hidden.message).toContain("kind: 'source'");
+    // First, it is refused by its manifest before any domain is made.
+    const first = await caught(() => hostFrom([{ plugin: plugin('undeclared-source') }, sink]));
+    expect(first).toMatchObject({ code: 'TAPLINE_ERR_NOT_A_SOURCE', details: { step: 'undeclared-source' } });
+    expect(first.message).toContain("kind: 'source'");
+  });
+
   it('skips disabled steps entirely', async () => {
     const host = await hostFrom([source, { plugin: plugin('not-a-plugin'), enabled: false }, sink]);
     expect(host.steps.map((s) => s.id)).toEqual(['in', 'out']);

@@ -2,7 +2,7 @@ import { PluginError, isSource, messageOf } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../runtime/chain.js';
 import { createDomain } from '../runtime/create-host.js';
-import { checkSourceDomain, hostStepOf, pluginContext } from '../runtime/host-step.js';
+import { checkKinds, hostStepOf, pluginContext } from '../runtime/host-step.js';
 import type { HostParts } from '../runtime/host-parts.js';
 import type { HostStep } from '../runtime/host-types.js';
 
@@ -50,7 +50,7 @@ export async function buildSteps(
       if (kept[i] === undefined) built.push(step);
       steps.push(step);
     }
-    checkSourceDomain(steps);
+    checkKinds(steps);
   } catch (err) {
     await shutdownQuietly(parts, built);
     throw err;

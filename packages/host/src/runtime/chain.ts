@@ -32,8 +32,8 @@ export function checkChain(steps: PlannedStep[]): void {
   if (first.manifest.kind !== 'source') {
     throw new ChainError(
       'TAPLINE_ERR_NOT_A_SOURCE',
-      `The first step "${first.id}" (plugin ${first.manifest.name}) is not a source; ` +
-        'put a source plugin (such as @tapline/plugin-zmq-source) first.',
+      `The first step "${first.id}" (plugin ${first.manifest.name}) is not a source (its manifest ` +
+        "does not declare kind: 'source'); put a source plugin (such as @tapline/plugin-zmq-source) first.",
       { step: first.id, plugin: first.manifest.name },
     );
   }

@@ -14,7 +14,7 @@ import type { PlannedStep } from './chain.js';
 import { DeadLetters } from './dead-letters.js';
 import { Host } from './host.js';
 import type { HostParts } from './host-parts.js';
-import { checkSourceDomain, hostStepOf, pluginContext } from './host-step.js';
+import { checkKinds, hostStepOf, pluginContext } from './host-step.js';
 import type { CreateHostOptions, HostStep } from './host-types.js';
 import { wire, type Wiring } from './wire.js';
 import { ReloadStats } from '../reload/reload-stats.js';
@@ -78,7 +78,7 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
     for (const p of planned) {
       steps.push(hostStepOf(p, await createDomain(p, pluginContext(p, config.dir, shared))));
     }
-    checkSourceDomain(steps);
+    checkKinds(steps);
   } catch (err) {
     // create() only constructs, but a plugin may have acquired something anyway.
     await Promise.allSettled(steps.map(async (s) => s.domain.shutdown()));

@@ -1,5 +1,6 @@
 import {
   ChainError,
+  PluginLoadError,
   isSource,
   type AnyDomain,
   type Logger,
@@ -37,7 +38,7 @@ export function hostStepOf(p: PlannedStep, domain: AnyDomain): HostStep {
     specifier,
     url,
     origin,
-    kind: domain.kind,
+    kind: p.manifest.kind === 'source' ? 'source' : 'domain',
     input,
     output,
     domain,
@@ -46,18 +47,29 @@ export function hostStepOf(p: PlannedStep, domain: AnyDomain): HostStep {
 }
 
 /**
- * The manifest said the first step is a source (the chain check relies on it); its domain must
- * be one too.
+ * Every step's domain is a source exactly when its manifest declares `kind: 'source'`: the chain
+ * was checked by the manifests, the host runs each domain by what it is.
  *
- * @throws ChainError `TAPLINE_ERR_NOT_A_SOURCE`
+ * @throws ChainError `TAPLINE_ERR_NOT_A_SOURCE` when a manifest declares a source and its domain
+ *   is not one; PluginLoadError `TAPLINE_ERR_PLUGIN_INVALID` for a source its manifest does not declare
  */
-export function checkSourceDomain(steps: readonly HostStep[]): void {
-  const first = steps[0]!;
-  if (!isSource(first.domain) || typeof (first.domain as { start?: unknown }).start !== 'function') {
-    throw new ChainError(
-      'TAPLINE_ERR_NOT_A_SOURCE',
-      `The first step "${first.id}" (plugin ${first.plugin}) declares kind "source" but its domain is not a SourceDomain.`,
-      { step: first.id, plugin: first.plugin },
+export function checkKinds(steps: readonly HostStep[]): void {
+  for (const { id, plugin, kind, domain } of steps) {
+    if ((kind === 'source') === isSource(domain)) continue;
+    if (kind === 'source') {
+      throw new ChainError(
+        'TAPLINE_ERR_NOT_A_SOURCE',
+        `The first step "${id}" (plugin ${plugin}) declares kind "source" but its domain is not a ` +
+          "SourceDomain; a source plugin's create() must return a domain that extends SourceDomain.",
+        { step: id, plugin },
+      );
+    }
+    throw new PluginLoadError(
+      'TAPLINE_ERR_PLUGIN_INVALID',
+      id,
+      plugin,
+      "its create() returned a SourceDomain, but its manifest does not declare kind: 'source'; " +
+        "add kind: 'source' to the manifest (a source must also be the pipeline's first step)",
     );
   }
 }

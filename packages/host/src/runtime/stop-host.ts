@@ -1,4 +1,4 @@
-import { PluginError, ShutdownError, messageOf, type TaplineError } from '@tapline/core';
+import { PluginError, ShutdownError, isSource, messageOf, type TaplineError } from '@tapline/core';
 import type { HostParts } from './host-parts.js';
 import type { HostStep, StopReport } from './host-types.js';
 
@@ -46,7 +46,7 @@ export async function stopHost(parts: StopParts, plan: StopPlan): Promise<StopRe
   controller.abort();
   for (const s of plan.sources) {
     try {
-      if (!isSourceStop(s)) continue;
+      if (!isSource(s.domain)) continue;
       if (!(await within(s.domain.stop(), drainDeadline - performance.now()))) {
         errors.push(
           new PluginError(s.id, s.plugin, 'stop', new Error(`it did not stop within ${timeout} ms`)),
@@ -130,8 +130,4 @@ function abandonInFlight(parts: StopParts, timeout: number): number {
     );
   }
   return inFlight;
-}
-
-function isSourceStop(s: HostStep): s is HostStep & { domain: { stop(): Promise<void> } } {
-  return typeof (s.domain as { stop?: unknown }).stop === 'function';
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { API_VERSION, resolveType, type AnyDomain, type AnySource, type AnyManifest } from '@tapline/core';
+import {
+  API_VERSION,
+  isSource,
+  resolveType,
+  type AnyDomain,
+  type AnySource,
+  type AnyManifest,
+} from '@tapline/core';
 import { checkManifest } from '@tapline/host';
 import { createPluginStep, type PluginStep } from '../plugin-step.js';
 import type { TestContextOptions } from '../test-context.js';
@@ -17,7 +24,7 @@ import { expectHandled, expectThrownReported } from './handling-checks.js';
  * checked without messages unless a `driver` is given.
  */
 export function describePluginContract(manifest: AnyManifest, options: PluginContractOptions): void {
-  const isSource = manifest.kind === 'source';
+  const declaresSource = manifest.kind === 'source';
   const contextFields = (): TestContextOptions =>
     typeof options.context === 'function' ? options.context() : { ...options.context };
   const step = (): Promise<PluginStep<AnyDomain>> =>
@@ -63,11 +70,13 @@ export function describePluginContract(manifest: AnyManifest, options: PluginCon
       });
     }
 
-    const samples = isSource && options.driver === undefined ? [] : (options.sampleInputs ?? []);
+    const samples = declaresSource && options.driver === undefined ? [] : (options.sampleInputs ?? []);
     it(`creates, initializes, ${samples.length ? `handles ${samples.length} samples, ` : ''}shuts down`, async () => {
       const made = await step();
       expect(made.domain.id, 'the domain id is the step id (pass ctx to BaseDomain)').toBe(made.context.id);
-      expect(made.domain.kind, 'domain kind').toBe(manifest.kind ?? 'domain');
+      expect(isSource(made.domain), 'a SourceDomain exactly when the manifest declares kind "source"').toBe(
+        declaresSource,
+      );
       expect(typeof made.domain.handle, 'a BaseDomain').toBe('function');
       await expectHandled(made, samples, options);
     });
@@ -82,7 +91,7 @@ export function describePluginContract(manifest: AnyManifest, options: PluginCon
       await again.domain.shutdown();
     });
 
-    if ('throwingInput' in options && (!isSource || options.driver !== undefined)) {
+    if ('throwingInput' in options && (!declaresSource || options.driver !== undefined)) {
       it('reports a thrown error as an error event and forwards nothing', async () => {
         await expectThrownReported((await step()) as PluginStep<AnySource>, options);
       });
