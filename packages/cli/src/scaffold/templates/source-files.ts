@@ -57,6 +57,7 @@ export default definePlugin({
   name: '${n.packageName}',
   apiVersion: API_VERSION,
   description: 'Sets a field on every record.',
+  // A source (a domain that extends SourceDomain) also declares kind: 'source'; others leave it out.
   input: 'record',
   output: 'record',
   options: ${n.camel}Options,
