@@ -36,8 +36,8 @@ export const ERROR_CODES = {
     fix: 'Install the package next to the config (npm install NAME), or fix the path; the error lists every place tried.',
   },
   TAPLINE_ERR_PLUGIN_INVALID: {
-    when: "A step's plugin is not a Tapline plugin: no manifest as its default export, or create() did not return a BaseDomain with the step's id.",
-    fix: "Export definePlugin({...}) as the package's default, and pass the context to BaseDomain's constructor (super(ctx)).",
+    when: "A step's plugin is not a Tapline plugin: no manifest as its default export, create() did not return a BaseDomain with the step's id, or it returned a SourceDomain that the manifest does not declare with kind: 'source'.",
+    fix: "Export definePlugin({...}) as the package's default, pass the context to BaseDomain's constructor (super(ctx)), and write kind: 'source' in the manifest of a plugin whose domain is a SourceDomain.",
   },
   TAPLINE_ERR_PLUGIN_API_VERSION: {
     when: 'A plugin was written for another plugin API major than this Tapline implements.',
