@@ -20,7 +20,17 @@ const globals = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/out/**', 'bench/results/**', 'bench/.runs/**', '**/*.d.ts', 'packs/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/out/**',
+      'bench/results/**',
+      'bench/.runs/**',
+      '**/*.d.ts',
+      'packs/**',
+    ],
+  },
   js.configs.recommended,
   { languageOptions: { globals } },
   // TypeScript is linted with its types: a promise left floating or passed where a callback's
