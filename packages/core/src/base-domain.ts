@@ -103,40 +103,63 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
       return;
     }
     if (result instanceof Promise) {
-      if (result !== this.awaited) return this.await(result, message);
-      this.waiting.push(message);
-      return this.awaitedDone;
+      if (result !== this.#awaited) return this.#await(result, message);
+      (this.#joined ??= []).push(message);
+      return this.#awaitedDone;
     }
     this.complete(result, message);
   }
 
   /** The promise the latest asynchronous `execute` returned, until it settles. */
-  private awaited: Promise<TOut | Drop> | undefined;
-  /** The messages whose `execute` returned `awaited`, in the order they came. */
-  private waiting: MessageContext[] = [];
-  private awaitedDone: Promise<void> | undefined;
+  #awaited: Promise<TOut | Drop> | undefined;
+  #awaitedDone: Promise<void> | undefined;
+  /** The later messages whose `execute` returned `awaited` too, in the order they came. */
+  #joined: MessageContext[] | undefined;
 
   /**
-   * Waits on `result` for `message`, and for every later message whose `execute` returns the
-   * same promise (a batch's one receipt, say): one reaction per promise instead of one per
-   * message, so a batch of records in flight holds no promise or closure of its own.
+   * Waits on `result` for `message`. Later messages whose `execute` returns the same promise (a
+   * batch's one receipt, say) join it instead of each adding a reaction of its own: a batch of
+   * records in flight then holds no promise or closure per record.
    */
-  private await(result: Promise<TOut | Drop>, message: MessageContext): Promise<void> {
-    const waiting = [message];
-    this.awaited = result;
-    this.waiting = waiting;
-    const settle = (value: TOut | Drop | undefined, err: unknown, failed: boolean): void => {
-      // From here on, a message whose `execute` returns this settled promise waits on its own.
-      if (this.awaited === result) this.awaited = undefined;
-      for (let i = 0; i < waiting.length; i++) {
-        if (failed) this.fail(err, waiting[i]!, HANDLE_OPERATION);
-        else this.complete(value as TOut | Drop, waiting[i]!);
-      }
-    };
-    return (this.awaitedDone = result.then(
-      (value) => settle(value, undefined, false),
-      (err: unknown) => settle(undefined, err, true),
+  #await(result: Promise<TOut | Drop>, message: MessageContext): Promise<void> {
+    // The messages that joined the promise awaited so far are answered by a reaction of their
+    // own, which runs after its first message's.
+    if (this.#joined !== undefined) this.#answerJoined(this.#awaited!, this.#joined);
+    this.#awaited = result;
+    this.#joined = undefined;
+    return (this.#awaitedDone = result.then(
+      (value) => {
+        const joined = this.#takeJoined(result);
+        this.complete(value, message);
+        if (joined !== undefined) for (const m of joined) this.complete(value, m);
+      },
+      (err: unknown) => {
+        const joined = this.#takeJoined(result);
+        this.fail(err, message, HANDLE_OPERATION);
+        if (joined !== undefined) for (const m of joined) this.fail(err, m, HANDLE_OPERATION);
+      },
     ));
+  }
+
+  /** Once `result` settled, the messages that joined it, if it is still the one awaited. */
+  #takeJoined(result: Promise<TOut | Drop>): MessageContext[] | undefined {
+    if (result !== this.#awaited) return undefined;
+    // From here on, a message whose `execute` returns this settled promise waits on its own.
+    this.#awaited = undefined;
+    const joined = this.#joined;
+    this.#joined = undefined;
+    return joined;
+  }
+
+  #answerJoined(result: Promise<TOut | Drop>, joined: readonly MessageContext[]): void {
+    void result.then(
+      (value) => {
+        for (const m of joined) this.complete(value, m);
+      },
+      (err: unknown) => {
+        for (const m of joined) this.fail(err, m, HANDLE_OPERATION);
+      },
+    );
   }
 
   private complete(result: TOut | Drop, message: MessageContext): void {

@@ -188,6 +188,29 @@ describe('BaseDomain.handle', () => {
     expect(r.successes.map((e) => e.messageId)).toEqual([m1.id, m2.id, m3.id, m4.id]);
   });
 
+  it('completes the messages of an earlier shared promise once it settles, after a later promise took its place', async () => {
+    const gates: ((v: string) => void)[] = [];
+    const batches = [0, 1].map(() => new Promise<string>((resolve) => gates.push(resolve)));
+    const d = new FnDomain<number, string>('batched', (x) => batches[x < 3 ? 0 : 1]!);
+    const r = record(d);
+    const [m1, m2, m3] = [context(), context(), context()];
+    const first = d.handle(1, m1);
+    const second = d.handle(2, m2);
+    const third = d.handle(3, m3);
+    gates[1]!('later');
+    await third;
+    expect(r.successes.map((e) => e.messageId)).toEqual([m3.id]);
+    gates[0]!('earlier');
+    await second;
+    expect(r.successes.map((e) => e.messageId)).toEqual([m3.id, m1.id, m2.id]);
+    await first;
+    expect(r.seen.filter((s) => s.startsWith('handled'))).toEqual([
+      'handled:"later"',
+      'handled:"earlier"',
+      'handled:"earlier"',
+    ]);
+  });
+
   it('fails every message whose execute returned one shared promise that rejected', async () => {
     let reject!: (err: Error) => void;
     const batch = new Promise<string>((_, no) => (reject = no));
