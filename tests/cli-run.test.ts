@@ -1,6 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePrometheusText, sampleValue } from '../packages/host/test/http/prometheus-text.js';
 import { eventually } from '@tapline/testkit';
@@ -11,14 +14,17 @@ import {
   pluginPath,
   settled,
   startRun,
+  bin,
   tapline,
   type RunningPipeline,
   writeTempConfig,
 } from './cli-helpers.js';
 
 const running: RunningPipeline[] = [];
+const quiet: ChildProcess[] = [];
 afterEach(() => {
   for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+  for (const c of quiet.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
 const PROCESS_STEPS = [
@@ -121,6 +127,35 @@ describe('tapline run', { timeout: 30_000 }, () => {
     );
     return run;
   }
+
+  it('keeps running until a signal when nothing else holds the process open', async () => {
+    // A quiet source and the HTTP API off: no socket or server keeps Node's event loop alive.
+    const { file } = await writeTempConfig({
+      pipeline: [
+        { id: 'quiet', plugin: path.join(import.meta.dirname, 'fixtures/quiet-source.mjs') },
+        {
+          id: 'export',
+          plugin: pluginPath('exporter'),
+          options: { targets: [{ type: 'file', path: 'out.ndjson' }] },
+        },
+      ],
+      monitor: { http: false },
+    });
+    const child = spawn(process.execPath, [bin, 'run', '--config', file], { cwd: path.dirname(file) });
+    quiet.push(child);
+    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        if ((JSON.parse(line) as { msg: string }).msg === 'pipeline started') resolve();
+      }),
+    );
+    // A run that nothing holds open ends within a turn of its event loop (Node's code 13); one
+    // that waits for its signal is still running long after.
+    const early = await Promise.race([exit, sleep(500).then(() => 'running' as const)]);
+    expect(early).toBe('running');
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
 
   it('exits 1 when the drain times out, and says what was left', async () => {
     const run = await stuckPipeline(300);

@@ -34,16 +34,22 @@ export function waitForStop(options: {
     }
   };
   const onHup = (): void => options.hangup?.();
+  // Signal handlers do not keep Node's event loop alive: without a handle of its own, a run whose
+  // source holds none (no socket, HTTP API off) would end with Node's code 13 instead of waiting.
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
   if (options.handleSignals) {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
     process.on('SIGHUP', onHup);
+    keepAlive = setInterval(() => {}, 2 ** 30);
+    void stopped.then(() => clearInterval(keepAlive));
   }
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
   return {
     stopped,
     dispose() {
+      clearInterval(keepAlive);
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       process.off('SIGHUP', onHup);
