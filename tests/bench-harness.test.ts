@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,5 +98,30 @@ describe('bench/throughput.mjs', { timeout: 180_000 }, () => {
       expect(run.latency.steady.count, kind).toBeGreaterThan(0);
       expect(run.tail.slow, kind).toBeGreaterThan(0);
     }
+  });
+
+  it('in-memory.mjs feeds 5,000 records to tapline and to the hand-written loop, which export the same records', async () => {
+    const { code, stderr, dir } = await bench(['bench/in-memory.mjs', '--records', '5000', '--rounds', '2']);
+    // The script fails when the two exported different numbers of records.
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(await readFile(path.join(dir, 'in-memory.json'), 'utf8'));
+    expect(result.records).toBe(5000);
+    for (const kind of ['hand', 'tapline']) {
+      expect(result.runs[kind], kind).toHaveLength(2);
+      for (const cpuUs of result.runs[kind]) expect(cpuUs, kind).toBeGreaterThan(0);
+    }
+    const runs = path.join(dir, 'runs', (await readdir(path.join(dir, 'runs')))[0]!);
+    const read = async (file: string) =>
+      (await readFile(path.join(runs, file), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { level: string });
+    const [byTapline, byHand] = [await read('records.ndjson'), await read('hand.ndjson')];
+    expect(byTapline).toHaveLength(byHand.length);
+    // Two rounds of 5,000 frames, the debug records dropped by the pipeline's filter.
+    expect(byTapline.filter((r) => r.level === 'debug')).toEqual([]);
+    const dropped = 5000 - byTapline.length / 2;
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThan(1000);
   });
 });

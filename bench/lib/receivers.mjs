@@ -50,6 +50,7 @@ export async function runOnce(
     trace = false,
     nodeFlags = [],
     handArgs = [],
+    warmupMs = 1000,
   },
 ) {
   mkdirSync(dir, { recursive: true });
@@ -103,14 +104,14 @@ export async function runOnce(
     let tail;
     if (trace && existsSync(gcFile)) {
       const { pauses, usage } = JSON.parse(readFileSync(gcFile, 'utf8'));
-      tail = { ...attributeTail(result.timings, pauses), ...usage };
+      tail = { ...attributeTail(result.timings, pauses, warmupMs), ...usage };
     }
     return {
       kind,
       sent: sent.sent,
       senderLate: sent.late,
       loadAverage: loadAtStart,
-      ...measure(result.timings, count, { prefill }),
+      ...measure(result.timings, count, { prefill, warmupMs }),
       ...result.report,
       tail,
     };
