@@ -30,8 +30,10 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   protected readonly log: Logger;
 
   /**
-   * The whole extension surface, declared once. Tap while wiring, never per message: tapable
-   * recompiles a hook's dispatcher after every new tap.
+   * The step's channels, declared once. Tap them with {@link BaseDomain.onHandled},
+   * {@link BaseDomain.onSuccess}, {@link BaseDomain.onError} and {@link BaseDomain.onDropped}
+   * (the one way to tap), while wiring, never per message: tapable recompiles a hook's
+   * dispatcher after every new tap.
    */
   readonly hooks = Object.freeze({
     /** Data channel: the result of `execute`, for the next step(s). */
