@@ -76,6 +76,27 @@ describe('tapline validate', { timeout: 30_000 }, () => {
     for (const p of report.problems) expect(p.line).toBeGreaterThan(0);
   });
 
+  it("lists the problems of a plugin's create that refused its options, under the plugin's failure", async () => {
+    const config = defaultPipeline('tcp://127.0.0.1:1');
+    config.pipeline.splice(1, 0, {
+      id: 'refuse',
+      plugin: path.join(import.meta.dirname, 'fixtures/refusing-step.mjs'),
+      options: {},
+    });
+    const { file } = await writeTempConfig(config);
+    const result = await tapline(['validate', '--config', file, '--json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      code: 'TAPLINE_ERR_PLUGIN_FAILED',
+      causeCode: 'TAPLINE_ERR_OPTIONS_INVALID',
+    });
+    expect(report.problems.map((p: { message: string }) => p.message)).toEqual([
+      'the first problem',
+      'the second problem',
+    ]);
+  });
+
   it('refuses a chain whose types do not fit, naming both steps', async () => {
     const config = defaultPipeline('tcp://127.0.0.1:1');
     config.pipeline[0]!.options = { address: 'tcp://127.0.0.1:1', decode: 'raw' };

@@ -295,6 +295,15 @@ export function reportedCodes(err: unknown): ReportedCodes {
   return causeCode === undefined ? { code: err.code } : { code: err.code, causeCode };
 }
 
+/**
+ * The problems a {@link ConfigError} or {@link TestFileError} lists, also when a
+ * {@link PluginError} wraps it (a plugin's `create` refused its options); none for other errors.
+ */
+export function problemsOf(err: unknown): readonly Problem[] {
+  const e = err instanceof PluginError ? err.cause : err;
+  return e instanceof ConfigError || e instanceof TestFileError ? e.problems : [];
+}
+
 /** `[CODE]`, or `[CODE caused by CAUSE_CODE]`, to end a message for a person; '' with no code. */
 export function codeLabel({ code, causeCode }: ReportedCodes): string {
   if (code === undefined) return '';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ConfigError, TestFileError, codeLabel, messageOf, reportedCodes, type Problem } from '@tapline/core';
+import { codeLabel, messageOf, problemsOf, reportedCodes } from '@tapline/core';
 import { formatResult, formatSummary, runTests, type TestReport } from '@tapline/host';
 import type { CliIo, OptionValues } from '../command.js';
 
@@ -20,8 +20,7 @@ export async function test(values: OptionValues, files: string[], io: CliIo): Pr
     });
   } catch (err) {
     const codes = reportedCodes(err);
-    const problems: readonly Problem[] =
-      err instanceof TestFileError || err instanceof ConfigError ? err.problems : [];
+    const problems = problemsOf(err);
     if (json) {
       const file = (err as { file?: string }).file;
       io.stdout.write(

@@ -1,4 +1,4 @@
-import { ConfigError, codeLabel, messageOf, reportedCodes, silentLogger, type Problem } from '@tapline/core';
+import { ConfigError, codeLabel, messageOf, problemsOf, reportedCodes, silentLogger } from '@tapline/core';
 import { createHost, loadPipeline, type Host } from '@tapline/host';
 import type { CliIo, OptionValues } from '../command.js';
 import { describeHost } from './describe-host.js';
@@ -29,7 +29,7 @@ export async function validate(values: OptionValues, io: CliIo): Promise<number>
 
 function printProblems(io: CliIo, err: unknown, json: boolean): void {
   const codes = reportedCodes(err);
-  const problems: readonly Problem[] = err instanceof ConfigError ? err.problems : [];
+  const problems = problemsOf(err);
   if (json) {
     const file = err instanceof ConfigError ? err.file : undefined;
     io.stdout.write(
