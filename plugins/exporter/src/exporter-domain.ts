@@ -15,7 +15,7 @@ import type { ExportTarget } from './target.js';
 export interface ExporterContext extends DomainIdentity {
   /** Relative file paths resolve against it; the working directory when absent. */
   readonly configDir?: string;
-  /** Where `tapline_export_records_total` is registered, when given. */
+  /** Where `tapline_export_records_total` and `tapline_export_auth_rejected_total` are registered, when given. */
   readonly registry?: prometheus.Registry;
 }
 
@@ -144,6 +144,22 @@ function registerTargetMetrics(
           for (const t of s.targets) {
             this.inc({ step: s.step, target: t.name, result: 'written' }, t.written);
             this.inc({ step: s.step, target: t.name, result: 'failed' }, t.failed);
+          }
+        }
+      },
+    });
+    new prometheus.Counter({
+      name: 'tapline_export_auth_rejected_total',
+      help: 'Peers a CURVE server target refused: reason "key" (a client key not allowed), "handshake" (no CURVE, or a wrong server key).',
+      labelNames: ['step', 'target', 'reason'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of list) {
+          for (const t of s.targets) {
+            for (const [reason, n] of Object.entries(t.peersRefused ?? {})) {
+              this.inc({ step: s.step, target: t.name, reason }, n);
+            }
           }
         }
       },

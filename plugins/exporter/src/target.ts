@@ -6,6 +6,8 @@ export interface ExportTarget {
   readonly written: number;
   /** Records the target could not take (retries included). */
   readonly failed: number;
+  /** Peers a target that accepts connections (a CURVE server) turned away, by reason. */
+  readonly peersRefused?: Readonly<Record<string, number>>;
   /** Acquires the file, stream or socket. */
   open(): Promise<void>;
   /**

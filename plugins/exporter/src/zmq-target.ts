@@ -10,7 +10,7 @@ import {
 } from '@tapline/core';
 import { Publisher, Push } from 'zeromq';
 import { ZMQ_DEFAULTS, type ZmqTargetOptions } from './options.js';
-import { secureTarget } from './zmq-curve.js';
+import { secureTarget, type RefusalReason } from './zmq-curve.js';
 import type { ExportTarget } from './target.js';
 
 /** A queue that never empties under steady load is compacted this often, so it cannot creep. */
@@ -44,6 +44,8 @@ export class ZmqTarget implements ExportTarget {
   }
   /** Records that could not be sent (retries included) or were still queued at close. */
   failed = 0;
+  /** Peers a CURVE server target turned away, by reason. */
+  readonly peersRefused: Record<RefusalReason, number> = { key: 0, handshake: 0 };
   private socket: Push | Publisher | undefined;
   private readonly queue: Queued[] = [];
   private head = 0;
@@ -75,7 +77,10 @@ export class ZmqTarget implements ExportTarget {
     // is down times out, is retried, and the message ends up dead-lettered if it stays down.
     socket.immediate = true;
     try {
-      if (o.curve) this.unsecure = await secureTarget(socket, o.curve, this.name, this.configDir, this.log);
+      if (o.curve) {
+        const refused = (reason: RefusalReason): void => void this.peersRefused[reason]++;
+        this.unsecure = await secureTarget(socket, o.curve, this.name, this.configDir, this.log, refused);
+      }
       if (o.mode === 'bind') await socket.bind(o.address);
       else socket.connect(o.address);
     } catch (err) {

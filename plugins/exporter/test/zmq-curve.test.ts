@@ -3,7 +3,8 @@ import { curveKeyPair, Pull } from 'zeromq';
 import { validateOptions } from '@tapline/testkit';
 import plugin, { ExporterDomain, type ExporterOptions } from '../src/index.js';
 import { context } from './helpers.js';
-import { recordDomain } from '@tapline/testkit';
+import { eventually, recordDomain } from '@tapline/testkit';
+import { prometheus } from '@tapline/core';
 
 const server = curveKeyPair();
 const client = curveKeyPair();
@@ -15,12 +16,12 @@ afterEach(async () => {
   for (const s of closeLater.splice(0)) s.close();
 });
 
-function exporter(target: Record<string, unknown>): ExporterDomain {
+function exporter(target: Record<string, unknown>, registry?: prometheus.Registry): ExporterDomain {
   const { options, problems } = validateOptions(plugin, {
     targets: [{ type: 'zmq', lingerMs: 0, ...target }],
   });
   expect(problems).toEqual([]);
-  const d = new ExporterDomain(options as ExporterOptions, { id: 'export' });
+  const d = new ExporterDomain(options as ExporterOptions, { id: 'export', registry });
   shutdownLater.push(d);
   return d;
 }
@@ -68,6 +69,39 @@ describe('exporter zmq target with CURVE', () => {
     const [frame] = await taker.receive();
     await handled;
     expect(JSON.parse(frame!.toString())).toEqual({ n: 1 });
+  });
+
+  it('as a server, counts every peer it refuses: a key not allowed, and a peer without CURVE', async () => {
+    const registry = new prometheus.Registry();
+    const d = exporter(
+      {
+        address: 'tcp://127.0.0.1:*',
+        mode: 'bind',
+        curve: { secretKey: server.secretKey, allowedClients: [client.publicKey] },
+      },
+      registry,
+    );
+    await d.initialize();
+    const endpoint = (d.targets[0] as unknown as { endpoint: string }).endpoint;
+    const refusals = async (): Promise<Record<string, number>> => {
+      const { values } = await registry.getSingleMetric('tapline_export_auth_rejected_total')!.get();
+      return Object.fromEntries(values.map((v) => [v.labels.reason, v.value]));
+    };
+    expect(await refusals()).toEqual({ key: 0, handshake: 0 });
+    const intruder = curveKeyPair();
+    curvePull({
+      curveSecretKey: intruder.secretKey,
+      curvePublicKey: intruder.publicKey,
+      curveServerKey: server.publicKey,
+    }).connect(endpoint);
+    // A refused peer tries again every reconnect interval: each attempt is one more refusal.
+    await eventually(async () => (await refusals()).key! >= 1, { what: 'the refused key counted' });
+    // A refused key completes the CURVE handshake: it is not counted as a failed one.
+    expect((await refusals()).handshake).toBe(0);
+    curvePull({}).connect(endpoint);
+    await eventually(async () => (await refusals()).handshake! >= 1, {
+      what: 'the failed handshake counted',
+    });
   });
 
   it('check asks for the keys that go together, at the target path', () => {
