@@ -2,7 +2,7 @@ import { createMessageContext, isSource, messageOf, prometheus, silentLogger } f
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../runtime/chain.js';
 import { createDomain } from '../runtime/create-host.js';
-import { pluginContext } from '../runtime/host-step.js';
+import { checkKinds, hostStepOf, pluginContext } from '../runtime/host-step.js';
 import type { StepSpan } from './step-names.js';
 import type { TestInput } from './test-file-schema.js';
 import { TestTrace, snapshot } from './test-trace.js';
@@ -47,6 +47,7 @@ export class TestPipeline {
         const shared = { logger: silentLogger, registry, signal: controller.signal };
         const domain = await createDomain(p, pluginContext(p, config.dir, shared));
         steps.push({ id: p.id, plugin: p.manifest.name, output: p.output, domain, passive: false });
+        checkKinds([hostStepOf(p, domain)]);
       }
     } catch (err) {
       await Promise.allSettled(steps.map(async (s) => s.domain.shutdown()));

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs } from '../helpers.js';
+import { plugin } from '../run-helpers.js';
 import { behave, builtin, chain, filesIn, listSource, runIn, sink } from './testing-helpers.js';
 
 afterAll(removeTempDirs);
@@ -148,6 +149,20 @@ describe('runTests', () => {
     );
     expect(results[0]!.failures).toEqual([
       expect.objectContaining({ check: 'config', code: 'TAPLINE_ERR_OPTIONS_INVALID' }),
+    ]);
+  });
+
+  it("fails a test whose step's domain is a source its manifest does not declare, as run does", async () => {
+    const { results } = await runIn(
+      [listSource([]), { id: 'q', plugin: plugin('undeclared-source') }, sink],
+      [{ name: 'undeclared', input: [{ record: {} }], expect: [{ count: 1 }] }],
+    );
+    expect(results[0]!.failures).toEqual([
+      expect.objectContaining({
+        check: 'config',
+        code: 'TAPLINE_ERR_PLUGIN_INVALID',
+        message: expect.stringContaining(`Step "q" (plugin test:undeclared-source)`),
+      }),
     ]);
   });
 
