@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Push } from 'zeromq';
+import { recordTails } from './lib/record-tails.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -23,23 +24,7 @@ const { values } = parseArgs({
 const count = Number(values.count);
 const batch = Number(values.batch);
 const rate = values.rate === undefined ? 0 : Number(values.rate);
-const services = ['checkout', 'search', 'auth', 'inventory', 'gateway'];
-const levels = ['info', 'info', 'info', 'info', 'info', 'info', 'warn', 'error', 'debug', 'info'];
-// Each record's JSON after its leading sentAt and seq fields, which are prepended at send time.
-const tails = Array.from({ length: 1024 }, (_, i) => {
-  const service = services[i % services.length];
-  const rest = {
-    service,
-    level: levels[(i * 7) % levels.length],
-    message: `handled /v1/${service}/${i % 13}`,
-    latencyMs: Math.round((5 + ((i * 37) % 400)) * 10) / 10,
-    status: 200,
-    endpoint: `/v1/${service}`,
-    host: `web-0${i % 4}`,
-    region: ['eu-west-1', 'us-east-1'][i % 2],
-  };
-  return JSON.stringify(rest).slice(1);
-});
+const tails = recordTails();
 
 const line = (i) => `{"sentAt":${performance.timeOrigin + performance.now()},"seq":${i},${tails[i & 1023]}`;
 /** The frame holding records [i, i + n). */
