@@ -29,6 +29,12 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   readonly id: string;
   protected readonly log: Logger;
 
+  /** The promise the latest asynchronous `execute` returned, until it settles. */
+  #awaited: Promise<TOut | Drop> | undefined;
+  #awaitedDone: Promise<void> | undefined;
+  /** The later messages whose `execute` returned `awaited` too, in the order they came. */
+  #joined: MessageContext[] | undefined;
+
   /**
    * The step's channels, declared once. Tap them with {@link BaseDomain.onHandled},
    * {@link BaseDomain.onSuccess}, {@link BaseDomain.onError} and {@link BaseDomain.onDropped}
@@ -111,12 +117,6 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     }
     this.complete(result, message);
   }
-
-  /** The promise the latest asynchronous `execute` returned, until it settles. */
-  #awaited: Promise<TOut | Drop> | undefined;
-  #awaitedDone: Promise<void> | undefined;
-  /** The later messages whose `execute` returned `awaited` too, in the order they came. */
-  #joined: MessageContext[] | undefined;
 
   /**
    * Waits on `result` for `message`. Later messages whose `execute` returns the same promise (a
