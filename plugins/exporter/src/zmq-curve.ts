@@ -1,8 +1,5 @@
-import { loadCurveKeys, requireCurve, zapAuthority, type CurveOptions, type Logger } from '@tapline/core';
+import { secureCurveSocket, type CurveOptions, type CurveRefusal, type Logger } from '@tapline/core';
 import { capability, Router, type Socket } from 'zeromq';
-
-/** Why a CURVE server target refused a peer: a key not allowed, or a handshake that failed. */
-export type RefusalReason = 'key' | 'handshake';
 
 /**
  * Makes a target's socket a CURVE client (`serverKey` set: the usual case, connecting to a
@@ -12,39 +9,28 @@ export type RefusalReason = 'key' | 'handshake';
  *
  * @throws CurveError `TAPLINE_ERR_CURVE_UNAVAILABLE` or `TAPLINE_ERR_CURVE_KEY`
  */
-export async function secureTarget(
+export function secureTarget(
   socket: Socket,
   curve: CurveOptions,
   name: string,
   configDir: string,
   log: Logger,
-  refused: (reason: RefusalReason) => void,
+  refused: (reason: CurveRefusal) => void,
 ): Promise<() => void> {
-  requireCurve(capability.curve, `The exporter's target ${name}`);
-  const keys = await loadCurveKeys(curve, configDir);
-  socket.curveSecretKey = keys.secretKey;
-  if (keys.role === 'client') {
-    socket.curvePublicKey = keys.publicKey;
-    socket.curveServerKey = keys.serverKey;
-    return () => {};
-  }
-  socket.curveServer = true;
-  socket.zapDomain = `tapline:${name}`;
-  const unregister = await zapAuthority().register(
-    socket.zapDomain,
-    {
-      allowedClients: keys.allowedClients,
-      onRejected: ({ address, publicKey }) => {
-        refused('key');
-        log.warn({ target: name, address, publicKey }, 'refused a peer whose CURVE key is not allowed');
-      },
+  return secureCurveSocket(socket, curve, {
+    capable: capability.curve,
+    where: `The exporter's target ${name}`,
+    configDir,
+    zapDomain: `tapline:${name}`,
+    router: () => new Router({ linger: 0 }),
+    refused: (reason, peer) => {
+      refused(reason);
+      log.warn(
+        { target: name, ...peer },
+        reason === 'key'
+          ? 'refused a peer whose CURVE key is not allowed'
+          : 'refused a peer whose CURVE handshake failed',
+      );
     },
-    () => new Router({ linger: 0 }),
-  );
-  // A peer without CURVE, or with a wrong server key, never reaches ZAP: its handshake fails first.
-  socket.events.on('handshake:error:protocol', ({ address, error }) => {
-    refused('handshake');
-    log.warn({ target: name, address, reason: error.code }, 'refused a peer whose CURVE handshake failed');
   });
-  return unregister;
 }

@@ -5,12 +5,13 @@ import {
   ExportError,
   messageOf,
   withRetry,
+  type CurveRefusal,
   type Logger,
   type RetryPolicy,
 } from '@tapline/core';
 import { Publisher, Push } from 'zeromq';
 import { ZMQ_DEFAULTS, type ZmqTargetOptions } from './options.js';
-import { secureTarget, type RefusalReason } from './zmq-curve.js';
+import { secureTarget } from './zmq-curve.js';
 import type { ExportTarget } from './target.js';
 
 /** A queue that never empties under steady load is compacted this often, so it cannot creep. */
@@ -45,7 +46,7 @@ export class ZmqTarget implements ExportTarget {
   /** Records that could not be sent (retries included) or were still queued at close. */
   failed = 0;
   /** Peers a CURVE server target turned away, by reason. */
-  readonly peersRefused: Record<RefusalReason, number> = { key: 0, handshake: 0 };
+  readonly peersRefused: Record<CurveRefusal, number> = { key: 0, handshake: 0 };
   private socket: Push | Publisher | undefined;
   private readonly queue: Queued[] = [];
   private head = 0;
@@ -78,7 +79,7 @@ export class ZmqTarget implements ExportTarget {
     socket.immediate = true;
     try {
       if (o.curve) {
-        const refused = (reason: RefusalReason): void => void this.peersRefused[reason]++;
+        const refused = (reason: CurveRefusal): void => void this.peersRefused[reason]++;
         this.unsecure = await secureTarget(socket, o.curve, this.name, this.configDir, this.log, refused);
       }
       if (o.mode === 'bind') await socket.bind(o.address);

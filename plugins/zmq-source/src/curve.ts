@@ -1,11 +1,4 @@
-import {
-  loadCurveKeys,
-  prometheus,
-  requireCurve,
-  zapAuthority,
-  type CurveOptions,
-  type Logger,
-} from '@tapline/core';
+import { prometheus, secureCurveSocket, type CurveOptions, type Logger } from '@tapline/core';
 import { capability, Router, type Socket } from 'zeromq';
 
 /** What the source's CURVE set-up needs from its step. */
@@ -37,38 +30,26 @@ function rejectedCounter(registry: prometheus.Registry | undefined): prometheus.
  *
  * @throws CurveError `TAPLINE_ERR_CURVE_UNAVAILABLE` or `TAPLINE_ERR_CURVE_KEY`
  */
-export async function secureSocket(
-  socket: Socket,
-  curve: CurveOptions,
-  ctx: CurveContext,
-): Promise<() => void> {
-  requireCurve(capability.curve, `Step "${ctx.id}"`);
-  const keys = await loadCurveKeys(curve, ctx.configDir);
-  socket.curveSecretKey = keys.secretKey;
-  if (keys.role === 'client') {
-    socket.curvePublicKey = keys.publicKey;
-    socket.curveServerKey = keys.serverKey;
-    return () => {};
-  }
-  socket.curveServer = true;
-  socket.zapDomain = `tapline:${ctx.id}`;
-  const rejected = rejectedCounter(ctx.registry).labels({ step: ctx.id, reason: 'key' });
-  const unregister = await zapAuthority().register(
-    socket.zapDomain,
-    {
-      allowedClients: keys.allowedClients,
-      onRejected: ({ address, publicKey }) => {
-        rejected.inc();
-        ctx.log.warn({ address, publicKey }, 'refused a client whose CURVE key is not allowed');
-      },
+export function secureSocket(socket: Socket, curve: CurveOptions, ctx: CurveContext): Promise<() => void> {
+  const counter = rejectedCounter(ctx.registry);
+  const rejected = {
+    key: counter.labels({ step: ctx.id, reason: 'key' }),
+    handshake: counter.labels({ step: ctx.id, reason: 'handshake' }),
+  };
+  return secureCurveSocket(socket, curve, {
+    capable: capability.curve,
+    where: `Step "${ctx.id}"`,
+    configDir: ctx.configDir,
+    zapDomain: `tapline:${ctx.id}`,
+    router: () => new Router({ linger: 0 }),
+    refused: (reason, peer) => {
+      rejected[reason].inc();
+      ctx.log.warn(
+        peer,
+        reason === 'key'
+          ? 'refused a client whose CURVE key is not allowed'
+          : 'refused a connection whose CURVE handshake failed',
+      );
     },
-    () => new Router({ linger: 0 }),
-  );
-  const failed = rejectedCounter(ctx.registry).labels({ step: ctx.id, reason: 'handshake' });
-  // A peer without CURVE, or with a wrong server key, never reaches ZAP: its handshake fails first.
-  socket.events.on('handshake:error:protocol', ({ address, error }) => {
-    failed.inc();
-    ctx.log.warn({ address, reason: error.code }, 'refused a connection whose CURVE handshake failed');
   });
-  return unregister;
 }
