@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { codeLabel, messageOf, problemsOf, reportedCodes } from '@tapline/core';
 import { formatResult, formatSummary, runTests, type TestReport } from '@tapline/host';
 import type { CliIo, OptionValues } from '../command.js';
+import { printFailure } from './print-failure.js';
 
 // The command's own installation has the built-in plugins, for tests whose config's folder does not.
 const installation = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,17 +19,7 @@ export async function test(values: OptionValues, files: string[], io: CliIo): Pr
       onResult: json ? undefined : (result) => io.stdout.write(formatResult(result, io.cwd)),
     });
   } catch (err) {
-    const codes = reportedCodes(err);
-    const problems = problemsOf(err);
-    if (json) {
-      const file = (err as { file?: string }).file;
-      io.stdout.write(
-        JSON.stringify({ ok: false, ...codes, file, message: messageOf(err), problems }, null, 2) + '\n',
-      );
-    } else {
-      const label = codeLabel(codes);
-      io.stderr.write(`${messageOf(err)}${label ? `\n${label}` : ''}\n`);
-    }
+    printFailure(io, err, json);
     return 1;
   }
   if (json) io.stdout.write(JSON.stringify({ ok: report.failed === 0, ...report }, null, 2) + '\n');

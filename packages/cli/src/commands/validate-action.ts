@@ -1,7 +1,8 @@
-import { ConfigError, codeLabel, messageOf, problemsOf, reportedCodes, silentLogger } from '@tapline/core';
+import { silentLogger } from '@tapline/core';
 import { createHost, loadPipeline, type Host } from '@tapline/host';
 import type { CliIo, OptionValues } from '../command.js';
 import { describeHost } from './describe-host.js';
+import { printFailure } from './print-failure.js';
 
 /** `tapline validate`: loads the config and builds the host as `run` would, then releases it. */
 export async function validate(values: OptionValues, io: CliIo): Promise<number> {
@@ -16,7 +17,7 @@ export async function validate(values: OptionValues, io: CliIo): Promise<number>
     });
     host = await createHost(config, { logger: silentLogger, env: io.env, planned: steps });
   } catch (err) {
-    printProblems(io, err, values.json === true);
+    printFailure(io, err, values.json === true);
     return 1;
   }
   // createHost opens nothing, but a plugin may hold something from create(): release it.
@@ -25,18 +26,4 @@ export async function validate(values: OptionValues, io: CliIo): Promise<number>
   if (values.json === true) io.stdout.write(JSON.stringify({ ok: true, ...description }, null, 2) + '\n');
   else io.stdout.write(text);
   return 0;
-}
-
-function printProblems(io: CliIo, err: unknown, json: boolean): void {
-  const codes = reportedCodes(err);
-  const problems = problemsOf(err);
-  if (json) {
-    const file = err instanceof ConfigError ? err.file : undefined;
-    io.stdout.write(
-      JSON.stringify({ ok: false, ...codes, file, message: messageOf(err), problems }, null, 2) + '\n',
-    );
-    return;
-  }
-  const label = codeLabel(codes);
-  io.stderr.write(`${messageOf(err)}${label ? `\n${label}` : ''}\n`);
 }
