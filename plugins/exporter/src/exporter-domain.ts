@@ -8,6 +8,7 @@ import {
   type Receipt,
 } from '@tapline/core';
 import { createTarget } from './create-target.js';
+import { registerTargetMetrics } from './target-metrics.js';
 import type { ExporterOptions } from './options.js';
 import type { ExportTarget } from './target.js';
 
@@ -114,58 +115,6 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
       cause,
     );
   }
-}
-
-interface MeteredStep {
-  readonly step: string;
-  readonly targets: readonly ExportTarget[];
-}
-
-/** Per registry, the exporter steps whose targets its one `tapline_export_records_total` reads. */
-const metered = new WeakMap<prometheus.Registry, MeteredStep[]>();
-
-function registerTargetMetrics(
-  registry: prometheus.Registry,
-  step: string,
-  targets: readonly ExportTarget[],
-): void {
-  let steps = metered.get(registry);
-  if (steps === undefined) {
-    const list: MeteredStep[] = (steps = []);
-    metered.set(registry, list);
-    new prometheus.Counter({
-      name: 'tapline_export_records_total',
-      help: 'Records an exporter target took for good (written: in the file, on the stream, queued by ZeroMQ) or could not take (failed).',
-      labelNames: ['step', 'target', 'result'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const s of list) {
-          for (const t of s.targets) {
-            this.inc({ step: s.step, target: t.name, result: 'written' }, t.written);
-            this.inc({ step: s.step, target: t.name, result: 'failed' }, t.failed);
-          }
-        }
-      },
-    });
-    new prometheus.Counter({
-      name: 'tapline_export_auth_rejected_total',
-      help: 'Peers a CURVE server target refused: reason "key" (a client key not allowed), "handshake" (no CURVE, or a wrong server key).',
-      labelNames: ['step', 'target', 'reason'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const s of list) {
-          for (const t of s.targets) {
-            for (const [reason, n] of Object.entries(t.peersRefused ?? {})) {
-              this.inc({ step: s.step, target: t.name, reason }, n);
-            }
-          }
-        }
-      },
-    });
-  }
-  steps.push({ step, targets });
 }
 
 function serialize(input: unknown): string {
