@@ -2,8 +2,10 @@
 // source plugin (lib/memory-source.mjs), against the hand-written loop over the same frames
 // (lib/memory-hand.mjs), in alternating rounds. Reports CPU µs per record (every thread, from
 // the first frame to the last record settled), medians of the rounds.
-//   node bench/in-memory.mjs [--records 300000] [--rounds 5] [--node-flags="--cpu-prof ..."]
+//   node bench/in-memory.mjs [--records 300000] [--rounds 5] [--steps N] [--node-flags="--cpu-prof ..."]
 //                            [--results DIR] [--runs DIR]
+// --steps N also runs tapline with N pass-through steps (lib/pass-step.mjs) before the exporter
+// in each round: the difference over N is what one step costs the host per record.
 // Every run checks that both exported the same records (each settled, the debug ones dropped).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,12 +20,15 @@ const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '300000' },
     rounds: { type: 'string', default: '5' },
+    steps: { type: 'string', default: '0' },
     'node-flags': { type: 'string', default: '' },
     results: { type: 'string', default: join(here, 'results') },
     runs: { type: 'string', default: join(here, '.runs') },
   },
 });
 const count = Number(values.records);
+const extraSteps = Number(values.steps);
+if (!Number.isInteger(extraSteps) || extraSteps < 0) throw new Error('--steps takes a whole number');
 const flags = values['node-flags'].split(' ').filter((f) => f !== '');
 const dir = join(values.runs, `in-memory-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
@@ -46,17 +51,28 @@ config.deadLetter = { path: 'dead-letters.ndjson' };
 config.monitor.http = false;
 config.log = { level: 'warn' };
 writeFileSync(join(dir, 'pipeline.config.json'), JSON.stringify(config, null, 2));
+if (extraSteps > 0) {
+  const passSteps = Array.from({ length: extraSteps }, (_, i) => ({
+    id: `pass${i + 1}`,
+    plugin: join(here, 'lib/pass-step.mjs'),
+  }));
+  config.pipeline.splice(config.pipeline.indexOf(exporter), 0, ...passSteps);
+  config.pipeline[0].options.out = join(dir, 'tapline-steps.json');
+  config.pipeline.at(-1).options.targets[0].path = 'records-steps.ndjson';
+  writeFileSync(join(dir, 'pipeline-steps.config.json'), JSON.stringify(config, null, 2));
+}
 
 const timeoutMs = 60_000 + count / 10;
-async function tapline() {
+async function tapline(variant = '') {
   const child = startChild(
-    [...flags, join(root, 'packages/cli/dist/bin.js'), 'run', '--config', 'pipeline.config.json'],
+    [...flags, join(root, 'packages/cli/dist/bin.js'), 'run', '--config', `pipeline${variant}.config.json`],
     { cwd: dir, name: 'tapline run' },
   );
   const code = await child.exit(timeoutMs);
   if (code !== 0) throw new Error(`tapline run exited with ${code}`);
-  return JSON.parse(readFileSync(join(dir, 'tapline.json'), 'utf8')).cpuUs;
+  return JSON.parse(readFileSync(join(dir, `tapline${variant}.json`), 'utf8')).cpuUs;
 }
+const withSteps = () => tapline('-steps');
 async function hand() {
   const child = startChild(
     [...flags, join(here, 'lib/memory-hand.mjs'), String(count), join(dir, 'hand.ndjson')],
@@ -69,31 +85,43 @@ async function hand() {
 
 const lines = (file) => readFileSync(join(dir, file), 'utf8').split('\n').length - 1;
 const runs = { hand: [], tapline: [] };
+const kinds = [
+  ['hand', hand],
+  ['tapline', tapline],
+];
+if (extraSteps > 0) {
+  runs.withSteps = [];
+  kinds.push(['withSteps', withSteps]);
+}
 for (let round = 1; round <= Number(values.rounds); round++) {
-  for (const [kind, run] of round % 2
-    ? [
-        ['hand', hand],
-        ['tapline', tapline],
-      ]
-    : [
-        ['tapline', tapline],
-        ['hand', hand],
-      ]) {
+  // A rotating order, so that what the machine does meanwhile falls on each of them alike.
+  for (let k = 0; k < kinds.length; k++) {
+    const [kind, run] = kinds[(round - 1 + k) % kinds.length];
     runs[kind].push(await run());
-    process.stderr.write(`round ${round} ${kind.padEnd(7)} ${runs[kind].at(-1).toFixed(2)} µs per record\n`);
+    process.stderr.write(`round ${round} ${kind.padEnd(9)} ${runs[kind].at(-1).toFixed(2)} µs per record\n`);
   }
-  // Both append to their files: after each round they hold the same records, or a run lost some.
-  const [byHand, byTapline] = [lines('hand.ndjson'), lines('records.ndjson')];
-  if (byHand !== byTapline)
-    throw new Error(`tapline exported ${byTapline} records, the hand-written loop ${byHand}`);
+  // All append to their files: after each round they hold the same records, or a run lost some.
+  const exported = [lines('hand.ndjson'), lines('records.ndjson')];
+  if (extraSteps > 0) exported.push(lines('records-steps.ndjson'));
+  if (exported.some((n) => n !== exported[0]))
+    throw new Error(
+      `hand-written, tapline (and with ${extraSteps} more steps) exported ${exported.join(', ')} records`,
+    );
 }
 mkdirSync(values.results, { recursive: true });
 writeFileSync(
   join(values.results, 'in-memory.json'),
-  JSON.stringify({ records: count, runs }, null, 2) + '\n',
+  JSON.stringify({ records: count, ...(extraSteps > 0 && { steps: extraSteps }), runs }, null, 2) + '\n',
 );
 const h = median(runs.hand);
 const t = median(runs.tapline);
 process.stdout.write(
   `${count.toLocaleString('en')} records from memory, median of ${values.rounds}: hand-written ${h.toFixed(2)} µs, tapline ${t.toFixed(2)} µs of CPU per record; hand-written / tapline ${(h / t).toFixed(3)} (Node ${process.version}).\n`,
 );
+if (extraSteps > 0) {
+  // Each round's difference, so that a round's runs (back to back) are compared with each other.
+  const perStep = runs.withSteps.map((s, i) => ((s - runs.tapline[i]) * 1000) / extraSteps);
+  process.stdout.write(
+    `with ${extraSteps} pass-through steps more: ${median(runs.withSteps).toFixed(2)} µs; one step costs ${median(perStep).toFixed(0)} ns per record (median of the rounds' differences; ${Math.min(...perStep).toFixed(0)}–${Math.max(...perStep).toFixed(0)}).\n`,
+  );
+}

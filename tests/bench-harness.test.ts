@@ -100,13 +100,22 @@ describe('bench/throughput.mjs', { timeout: 180_000 }, () => {
     }
   });
 
-  it('in-memory.mjs feeds 5,000 records to tapline and to the hand-written loop, which export the same records', async () => {
-    const { code, stderr, dir } = await bench(['bench/in-memory.mjs', '--records', '5000', '--rounds', '2']);
+  it('in-memory.mjs feeds 5,000 records to tapline, to tapline with a pass-through step more and to the hand-written loop, which export the same records', async () => {
+    const { code, stderr, dir } = await bench([
+      'bench/in-memory.mjs',
+      '--records',
+      '5000',
+      '--rounds',
+      '2',
+      '--steps',
+      '1',
+    ]);
     // The script fails when the two exported different numbers of records.
     expect(code, stderr).toBe(0);
     const result = JSON.parse(await readFile(path.join(dir, 'in-memory.json'), 'utf8'));
     expect(result.records).toBe(5000);
-    for (const kind of ['hand', 'tapline']) {
+    expect(result.steps).toBe(1);
+    for (const kind of ['hand', 'tapline', 'withSteps']) {
       expect(result.runs[kind], kind).toHaveLength(2);
       for (const cpuUs of result.runs[kind]) expect(cpuUs, kind).toBeGreaterThan(0);
     }
@@ -118,6 +127,11 @@ describe('bench/throughput.mjs', { timeout: 180_000 }, () => {
         .map((line) => JSON.parse(line) as { level: string });
     const [byTapline, byHand] = [await read('records.ndjson'), await read('hand.ndjson')];
     expect(byTapline).toHaveLength(byHand.length);
+    // The pass-through step hands every record on unchanged: the same records, stamped later.
+    const withStep = await read('records-steps.ndjson');
+    const unstamped = (records: Array<{ level: string }>) =>
+      records.map(({ exportedAt: _stamp, ...rest }: { level: string; exportedAt?: number }) => rest);
+    expect(unstamped(withStep)).toEqual(unstamped(byTapline));
     // Two rounds of 5,000 frames, the debug records dropped by the pipeline's filter.
     expect(byTapline.filter((r) => r.level === 'debug')).toEqual([]);
     const dropped = 5000 - byTapline.length / 2;
