@@ -2,12 +2,15 @@
 // source plugin (lib/memory-source.mjs), against the hand-written loop over the same frames
 // (lib/memory-hand.mjs), in alternating rounds. Reports CPU µs per record (every thread, from
 // the first frame to the last record settled), medians of the rounds.
-//   node bench/in-memory.mjs [--records 300000] [--rounds 5] [--steps N] [--node-flags="--cpu-prof ..."]
-//                            [--results DIR] [--runs DIR]
-// --steps N also runs tapline with N pass-through steps (lib/pass-step.mjs) before the exporter
-// in each round: the difference over N is what one step costs the host per record.
+//   node bench/in-memory.mjs [--records 300000] [--rounds 5] [--steps N] [--step-plugin processor|pass]
+//                            [--node-flags="--cpu-prof ..."] [--name in-memory] [--results DIR] [--runs DIR]
+// --steps N also runs tapline with N pass-through steps before the exporter in each round: the
+// difference over N is what one step costs the host per record. The steps are processors with
+// no step of their own (a plugin the pipeline already runs), or with --step-plugin pass a plugin
+// of their own (lib/pass-step.mjs: one class more for V8 to tell apart in the template).
 // Every run checks that both exported the same records (each settled, the debug ones dropped).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,7 +24,9 @@ const { values } = parseArgs({
     records: { type: 'string', default: '300000' },
     rounds: { type: 'string', default: '5' },
     steps: { type: 'string', default: '0' },
+    'step-plugin': { type: 'string', default: 'processor' },
     'node-flags': { type: 'string', default: '' },
+    name: { type: 'string', default: 'in-memory' },
     results: { type: 'string', default: join(here, 'results') },
     runs: { type: 'string', default: join(here, '.runs') },
   },
@@ -29,6 +34,11 @@ const { values } = parseArgs({
 const count = Number(values.records);
 const extraSteps = Number(values.steps);
 if (!Number.isInteger(extraSteps) || extraSteps < 0) throw new Error('--steps takes a whole number');
+const passStep = {
+  processor: { plugin: join(root, 'plugins/processor/dist/index.js'), options: { steps: [] } },
+  pass: { plugin: join(here, 'lib/pass-step.mjs') },
+}[values['step-plugin']];
+if (passStep === undefined) throw new Error('--step-plugin is processor or pass');
 const flags = values['node-flags'].split(' ').filter((f) => f !== '');
 const dir = join(values.runs, `in-memory-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
@@ -54,7 +64,7 @@ writeFileSync(join(dir, 'pipeline.config.json'), JSON.stringify(config, null, 2)
 if (extraSteps > 0) {
   const passSteps = Array.from({ length: extraSteps }, (_, i) => ({
     id: `pass${i + 1}`,
-    plugin: join(here, 'lib/pass-step.mjs'),
+    ...passStep,
   }));
   config.pipeline.splice(config.pipeline.indexOf(exporter), 0, ...passSteps);
   config.pipeline[0].options.out = join(dir, 'tapline-steps.json');
@@ -110,8 +120,20 @@ for (let round = 1; round <= Number(values.rounds); round++) {
 }
 mkdirSync(values.results, { recursive: true });
 writeFileSync(
-  join(values.results, 'in-memory.json'),
-  JSON.stringify({ records: count, ...(extraSteps > 0 && { steps: extraSteps }), runs }, null, 2) + '\n',
+  join(values.results, `${values.name}.json`),
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      // The machine's 1-minute load average at the end: read the figures with it.
+      loadAverage: loadavg()[0],
+      records: count,
+      ...(extraSteps > 0 && { steps: extraSteps, stepPlugin: values['step-plugin'] }),
+      runs,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 const h = median(runs.hand);
 const t = median(runs.tapline);
@@ -122,6 +144,6 @@ if (extraSteps > 0) {
   // Each round's difference, so that a round's runs (back to back) are compared with each other.
   const perStep = runs.withSteps.map((s, i) => ((s - runs.tapline[i]) * 1000) / extraSteps);
   process.stdout.write(
-    `with ${extraSteps} pass-through steps more: ${median(runs.withSteps).toFixed(2)} µs; one step costs ${median(perStep).toFixed(0)} ns per record (median of the rounds' differences; ${Math.min(...perStep).toFixed(0)}–${Math.max(...perStep).toFixed(0)}).\n`,
+    `with ${extraSteps} pass-through steps more (${values['step-plugin']}): ${median(runs.withSteps).toFixed(2)} µs; one step costs ${median(perStep).toFixed(0)} ns per record (median of the rounds' differences; ${Math.min(...perStep).toFixed(0)}–${Math.max(...perStep).toFixed(0)}).\n`,
   );
 }

@@ -109,12 +109,14 @@ describe('bench/throughput.mjs', { timeout: 180_000 }, () => {
       '2',
       '--steps',
       '1',
+      '--step-plugin',
+      'pass',
     ]);
     // The script fails when the two exported different numbers of records.
     expect(code, stderr).toBe(0);
     const result = JSON.parse(await readFile(path.join(dir, 'in-memory.json'), 'utf8'));
     expect(result.records).toBe(5000);
-    expect(result.steps).toBe(1);
+    expect(result).toMatchObject({ steps: 1, stepPlugin: 'pass' });
     for (const kind of ['hand', 'tapline', 'withSteps']) {
       expect(result.runs[kind], kind).toHaveLength(2);
       for (const cpuUs of result.runs[kind]) expect(cpuUs, kind).toBeGreaterThan(0);

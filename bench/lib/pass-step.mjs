@@ -1,6 +1,6 @@
-// A step that hands each record on unchanged: `in-memory.mjs --steps N` adds N of them before
-// the exporter, so that what one step costs the host (the template, its event, its clock read,
-// the Monitor and the hand-on to the next step) shows as the difference per step.
+// A step that hands each record on unchanged: `in-memory.mjs --steps N --step-plugin pass` adds N
+// of them before the exporter, so that what one step of a plugin of its own costs the host (the
+// template, its event, its clock read, the Monitor, the hand-on) shows as the difference per step.
 import { API_VERSION, BaseDomain, Type, definePlugin } from '@tapline/core';
 
 class PassStep extends BaseDomain {
