@@ -5,10 +5,12 @@
 //   tapline  `tapline run` on the default pipeline
 // tapline / hand is what the host itself costs; tapline / bare is what the user gets of the ceiling.
 //   node bench/throughput.mjs [--messages 300000] [--rounds 3] [--batch 1] [--prefill]
-//                             [--profile] [--results DIR] [--runs DIR]
+//                             [--profile] [--node-flags="..."] [--name NAME] [--results DIR] [--runs DIR]
 // --batch B   frames of B records (NDJSON; the source decodes "ndjson"), figures in records/s
 // --prefill   the publisher queues everything first, then the receiver starts alone
 // --profile   a .cpuprofile of every tapline run, in its folder under --runs (bench/.runs/)
+// --node-flags  V8/Node flags for every receiver (--max-semi-space-size=1, say)
+// --name      the results' file name (default throughput, throughput-prefill, throughput-batchB)
 // Every run checks that each record sent was received and ended in one outcome, or fails.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +28,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1' },
     prefill: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
+    name: { type: 'string' },
     results: { type: 'string', default: join(here, 'results') },
     runs: { type: 'string', default: join(here, '.runs') },
   },
@@ -34,7 +38,8 @@ const N = Number(values.messages);
 const ROUNDS = Number(values.rounds);
 const batch = Number(values.batch);
 const { prefill, profile } = values;
-const name = `throughput${prefill ? '-prefill' : ''}${batch > 1 ? `-batch${batch}` : ''}`;
+const nodeFlags = values['node-flags'].split(' ').filter((f) => f !== '');
+const name = values.name ?? `throughput${prefill ? '-prefill' : ''}${batch > 1 ? `-batch${batch}` : ''}`;
 const runsDir = join(values.runs, `${name}-${Date.now()}`);
 const unit = batch > 1 ? 'records/s' : 'msg/s';
 
@@ -42,7 +47,7 @@ const runs = { bare: [], hand: [], tapline: [] };
 for (let round = 1; round <= ROUNDS; round++) {
   for (const kind of rotate(RECEIVERS, round - 1)) {
     const dir = join(runsDir, `${kind}-${round}`);
-    const result = await runOnce(kind, { count: N, batch, prefill, dir, profile });
+    const result = await runOnce(kind, { count: N, batch, prefill, dir, profile, nodeFlags });
     checkAccounted(result, N);
     runs[kind].push(result);
     process.stderr.write(
@@ -82,6 +87,7 @@ const stepMeanUs = Object.fromEntries(
 const result = {
   date: new Date().toISOString(),
   node: process.version,
+  nodeFlags,
   records: N,
   batch,
   prefill,
@@ -109,7 +115,9 @@ const table = [
   `tapline / hand-written: **${fmt(ratio.taplineOverHand, 3)}** (rounds ${fmt(ratio.taplineOverHandRange[0], 3)}–${fmt(ratio.taplineOverHandRange[1], 3)}); ` +
     `tapline / bare: ${fmt(ratio.taplineOverBare, 3)}; hand-written / bare: ${fmt(ratio.handOverBare, 3)}; ` +
     `CPU per record, hand-written / tapline: ${fmt(ratio.handCpuOverTaplineCpu, 3)} ` +
-    `(Node ${process.version}, ${result.date.slice(0, 16)}Z).`,
+    `(Node ${process.version}, ${result.date.slice(0, 16)}Z` +
+    (nodeFlags.length ? `; receivers ran with ${nodeFlags.join(' ')}` : '') +
+    ').',
   '',
   `Each step's own execute time in tapline (µs, the Monitor's mean): ${Object.entries(stepMeanUs)
     .map(([id, us]) => `${id} ${fmt(us, 2)}`)
