@@ -4,16 +4,9 @@
 //   node bench/bare-pull.mjs --address tcp://127.0.0.1:PORT --count N --out FILE [--batch B]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { bindPull, cpuMsSinceReady, eachLine, pullRecords } from './lib/pull-loop.mjs';
+import { RECEIVER_OPTIONS, bindPull, cpuMsSinceReady, eachLine, pullRecords } from './lib/pull-loop.mjs';
 
-const { values } = parseArgs({
-  options: {
-    address: { type: 'string' },
-    count: { type: 'string' },
-    out: { type: 'string' },
-    batch: { type: 'string', default: '1' },
-  },
-});
+const { values } = parseArgs({ options: RECEIVER_OPTIONS });
 const count = Number(values.count);
 const socket = await bindPull(values.address);
 

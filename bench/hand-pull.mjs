@@ -9,14 +9,11 @@
 import { TextDecoder, parseArgs } from 'node:util';
 import { createMetrics, processRecord } from './hand-written.mjs';
 import { openLineFile } from './lib/line-file.mjs';
-import { bindPull, cpuMsSinceReady, eachLine, pullRecords } from './lib/pull-loop.mjs';
+import { RECEIVER_OPTIONS, bindPull, cpuMsSinceReady, eachLine, pullRecords } from './lib/pull-loop.mjs';
 
 const { values } = parseArgs({
   options: {
-    address: { type: 'string' },
-    count: { type: 'string' },
-    out: { type: 'string' },
-    batch: { type: 'string', default: '1' },
+    ...RECEIVER_OPTIONS,
     'idle-wake': { type: 'string', default: '-1' },
     'yield-every': { type: 'string', default: '256' },
   },

@@ -9,6 +9,14 @@ import { Pull } from 'zeromq';
 
 let cpuAtReady;
 
+/** What both receivers take on the command line (`parseArgs` options). */
+export const RECEIVER_OPTIONS = {
+  address: { type: 'string' },
+  count: { type: 'string' },
+  out: { type: 'string' },
+  batch: { type: 'string', default: '1' },
+};
+
 /** Binds a PULL socket to `address`; prints `ready` once bound. */
 export async function bindPull(address) {
   const socket = new Pull({ receiveHighWaterMark: 1000, linger: 0 });
