@@ -35,13 +35,40 @@ export function parseConfigText(file: string, text: string): { value: unknown; s
   });
   const source = new ConfigSource(file, text, errors.length === 0 ? tree : undefined);
   if (errors.length > 0 || tree === undefined) {
-    const problems: Problem[] = errors.map((e) => {
-      const code = printParseErrorCode(e.error);
-      return { path: '', message: READABLE[code] ?? code, ...source.position(e.offset) };
-    });
+    const problems = syntaxProblems(text, errors, source);
     if (problems.length === 0) problems.push({ path: '', message: 'the file is empty', line: 1, column: 1 });
     // The first syntax error often causes the ones after it; the first is the one to fix.
     throw new ConfigError('TAPLINE_ERR_CONFIG_PARSE', file, problems.slice(0, 5));
   }
   return { value: getNodeValue(tree), source };
+}
+
+/**
+ * One problem per position: jsonc-parser reports each way it tried to recover (a trailing comma
+ * is both "expected a property name" and "expected a value"; a truncated file closes every open
+ * bracket at its end), which says nothing more to the reader than the first.
+ */
+function syntaxProblems(text: string, errors: readonly ParseError[], source: ConfigSource): Problem[] {
+  const seen = new Set<number>();
+  const problems: Problem[] = [];
+  for (const e of errors) {
+    const comma = trailingComma(text, e.offset);
+    const offset = comma ?? e.offset;
+    if (seen.has(offset)) continue;
+    seen.add(offset);
+    const code = printParseErrorCode(e.error);
+    const message =
+      comma === undefined ? (READABLE[code] ?? code) : 'a trailing comma is not allowed in JSON: remove it';
+    problems.push({ path: '', message, ...source.position(offset) });
+  }
+  return problems;
+}
+
+/** The offset of the comma before a closing bracket at `offset`, when that is what went wrong. */
+function trailingComma(text: string, offset: number): number | undefined {
+  const close = text[offset];
+  if (close !== '}' && close !== ']') return undefined;
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  return text[i] === ',' ? i : undefined;
 }
