@@ -7,7 +7,7 @@ import { RE2JS } from 're2js';
 // The processor runs a config's patterns on RE2 (re2js), so that no record can make a match
 // backtrack without end; the same engine here keeps the work the same.
 const TOKEN = RE2JS.compile(RE2JS.translateRegExp('token=[^&\\s]+'));
-const BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000];
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
 /** A value as a label or template text: strings as they are, objects as JSON, null/undefined as ''. */
 function text(v) {
@@ -26,7 +26,8 @@ function toNumber(v) {
   throw new Error(`Field "latencyMs" holds ${JSON.stringify(v)}, which cannot be coerced to a number`);
 }
 
-/** Counter `messages_total{service,level}` and histogram `request_latency_ms{service}`. */
+/** Counter `messages_total{service,level}` and histogram `request_latency_seconds{service}` (the field is in
+ * milliseconds). */
 export function createMetrics() {
   const counts = new Map(); // service -> level -> count
   const latency = new Map(); // service -> { count, sum, buckets }
@@ -39,8 +40,9 @@ export function createMetrics() {
       if (byLevel === undefined) counts.set(service, (byLevel = new Map()));
       const level = text(r.level);
       byLevel.set(level, (byLevel.get(level) ?? 0) + 1);
-      const v = r.latencyMs;
-      if (typeof v !== 'number' || !Number.isFinite(v)) return;
+      const ms = r.latencyMs;
+      if (typeof ms !== 'number' || !Number.isFinite(ms)) return;
+      const v = ms / 1000;
       let h = latency.get(service);
       if (h === undefined) latency.set(service, (h = { count: 0, sum: 0, buckets: new Float64Array(8) }));
       h.count++;

@@ -110,20 +110,20 @@ describe('bench/hand-pull.mjs', { timeout: 60_000 }, () => {
       ([service, byLevel]) => Object.entries(byLevel).map(([level, count]) => [service, level, count]),
     );
     expect(handCounter.sort()).toEqual(counter.sort());
-    const histogram = prom.get('app_request_latency_ms')!.samples;
+    const histogram = prom.get('app_request_latency_seconds')!.samples;
     for (const [service, h] of Object.entries(
       hand.metrics.latency as Record<string, { count: number; sum: number; buckets: number[] }>,
     )) {
       const of = (name: string, le?: string) =>
         histogram.find((s) => s.name === name && s.labels.service === service && s.labels.le === le)?.value;
-      expect([of('app_request_latency_ms_count'), of('app_request_latency_ms_sum')]).toEqual([
+      expect([of('app_request_latency_seconds_count'), of('app_request_latency_seconds_sum')]).toEqual([
         h.count,
         h.sum,
       ]);
-      expect(of('app_request_latency_ms_bucket', '5')).toBe(h.buckets[0]);
-      expect(of('app_request_latency_ms_bucket', '+Inf')).toBe(h.count);
+      expect(of('app_request_latency_seconds_bucket', '0.005')).toBe(h.buckets[0]);
+      expect(of('app_request_latency_seconds_bucket', '+Inf')).toBe(h.count);
     }
-    expect(histogram.filter((s) => s.name === 'app_request_latency_ms_count')).toHaveLength(
+    expect(histogram.filter((s) => s.name === 'app_request_latency_seconds_count')).toHaveLength(
       Object.keys(hand.metrics.latency).length,
     );
   });

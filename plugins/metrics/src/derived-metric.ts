@@ -15,6 +15,7 @@ export interface MetricSpec {
   maxLabelSets?: number;
   field?: string;
   buckets?: number[];
+  scale?: number;
 }
 
 /**
@@ -123,16 +124,27 @@ export class DerivedHistogram extends DerivedMetric {
   readonly type = 'histogram';
   /** Upper bounds, increasing (the options check refuses any other order). */
   readonly bounds: readonly number[];
+  /** What a field's value is multiplied by: its unit to the one the name states. */
+  readonly scale: number;
+  /**
+   * 1 / scale when that is a whole number: 9 / 1000 is the double nearest 0.009, as a bucket
+   * bound written 0.009 is, where 9 * 0.001 is just above it and would miss that bucket.
+   */
+  private readonly divisor: number;
 
   constructor(spec: MetricSpec, prefix: string, maxLabelSets: number, values: LabelValueRules) {
     const bounds = spec.buckets ?? DEFAULT_BUCKETS;
     super(spec, prefix, maxLabelSets, values, bounds.length);
     this.bounds = bounds;
+    this.scale = spec.scale ?? 1;
+    const inverse = 1 / this.scale;
+    this.divisor = Number.isInteger(inverse) ? inverse : 0;
   }
 
   record(record: unknown): void {
-    const v = this.numberIn(record);
-    if (v === undefined) return;
+    const field = this.numberIn(record);
+    if (field === undefined) return;
+    const v = this.divisor > 0 ? field / this.divisor : field * this.scale;
     const set = this.setFor(record);
     if (set === undefined) return;
     set.count++;

@@ -35,7 +35,14 @@ export const histogramOptions = Type.Object(
     buckets: Type.Optional(
       Type.Array(Type.Number(), {
         minItems: 1,
-        description: 'upper bounds, increasing (default: Prometheus defaults)',
+        description: 'upper bounds, increasing, in the scaled unit (default: Prometheus defaults)',
+      }),
+    ),
+    scale: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        description:
+          'each value is multiplied by this before it is observed: 0.001 turns a field in milliseconds into seconds, the base unit Prometheus names want (default 1)',
       }),
     ),
   },

@@ -151,6 +151,26 @@ describe('metrics domain', () => {
     expect(pick(samples, SKIPPED_METRIC, { metric: 'latency_ms' })[0]!.value).toBe(2);
   });
 
+  it('scales a field before observing it, each value landing on the bucket bound it equals', async () => {
+    const registry = new prometheus.Registry();
+    const buckets = [0.009, 0.013, 0.026];
+    const d = metrics(
+      { histograms: [{ name: 'latency_seconds', field: 'ms', scale: 0.001, buckets }] },
+      registry,
+    );
+    // 9 * 0.001 is just above 0.009, and so are 13 and 26 over theirs: a division is not.
+    await feed(d, [{ ms: 9 }, { ms: 13 }, { ms: 26 }, { ms: 2000 }]);
+    const { samples } = await scrape(registry);
+    const counts = pick(samples, 'latency_seconds_bucket').map((s) => [s.labels.le, s.value]);
+    expect(counts).toEqual([
+      ['0.009', 1],
+      ['0.013', 2],
+      ['0.026', 3],
+      ['+Inf', 4],
+    ]);
+    expect(pick(samples, 'latency_seconds_sum')[0]!.value).toBeCloseTo(2.048, 9);
+  });
+
   it('uses the Prometheus default buckets when a histogram names none, also in the JSON registry', async () => {
     const registry = new prometheus.Registry();
     const d = metrics({ histograms: [{ name: 'seconds', field: 's' }] }, registry);

@@ -56,10 +56,11 @@ export async function writeBuiltinConfig(): Promise<string> {
           ],
           histograms: [
             {
-              name: 'request_latency_ms',
-              help: 'Request latency reported by each service, in milliseconds',
+              name: 'request_latency_seconds',
+              help: 'Request latency reported by each service, in seconds',
               field: 'latencyMs',
-              buckets: [5, 10, 25, 50, 100, 250, 500, 1000],
+              scale: 0.001,
+              buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
               labels: { service: 'service' },
             },
           ],
