@@ -6,6 +6,10 @@ const PATTERN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
  * value: the default applies when the variable is unset or empty, as in a POSIX shell, and `$${`
  * stands for a literal `${`. A variable that is unset with no default is left as written, and
  * its name is passed to `onUnset`.
+ *
+ * The host applies it once to the whole config (and to the defaults a plugin's schema fills in),
+ * so a plugin receives its options expanded and must not expand them again: a second pass would
+ * turn the `${` that `$${` left into a real expansion.
  */
 export function expandEnv(
   value: string,

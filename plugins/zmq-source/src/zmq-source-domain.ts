@@ -2,7 +2,6 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   DecodeError,
   codeOf,
-  expandEnv,
   SourceDomain,
   type DomainIdentity,
   type MessageContext,
@@ -48,7 +47,10 @@ type Output = Decoded[ZmqSourceOptions['decode']];
  */
 export class ZmqSourceDomain extends SourceDomain<Line, Output> {
   readonly options: ZmqSourceOptions;
-  /** The address after `${VAR}` expansion. */
+  /**
+   * The address to attach to, as given: the host fills `${VAR}` in the whole config once, so
+   * expanding here again would turn an escaped `$${` into a real expansion.
+   */
   readonly address: string;
   private readonly decode: Decoder<Output>;
   private readonly frames: FramePolicy;
@@ -79,7 +81,7 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
       log: this.log,
     };
     this.options = options;
-    this.address = expandEnv(options.address);
+    this.address = options.address;
     this.decode = decoderFor(options.decode);
     this.frames = framePolicy(options);
     this.lines = options.decode === 'ndjson' ? new FrameLines() : undefined;
