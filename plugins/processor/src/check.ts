@@ -1,8 +1,7 @@
 import { pathProblem } from '@tapline/core';
 import type { Problem } from '@tapline/core';
-import { COMBINATORS, OPERATORS } from './condition.js';
-import type { Condition, ProcessorOptions } from './options.js';
-import { regexProblem } from './linear-regex.js';
+import { checkRegex, conditionProblems } from '@tapline/core/condition';
+import type { ProcessorOptions } from './options.js';
 import { parseTemplate } from './template.js';
 import { compileSchema } from './validate.js';
 
@@ -26,12 +25,6 @@ export function checkOptions(options: ProcessorOptions): Problem[] {
 function checkPath(value: unknown, at: string, problems: Problem[]): void {
   if (typeof value !== 'string') return;
   const problem = pathProblem(value);
-  if (problem !== undefined) problems.push({ path: at, message: problem });
-}
-
-function checkRegex(pattern: unknown, flags: unknown, at: string, problems: Problem[]): void {
-  if (typeof pattern !== 'string') return;
-  const problem = regexProblem(pattern, typeof flags === 'string' ? flags : '');
   if (problem !== undefined) problems.push({ path: at, message: problem });
 }
 
@@ -59,7 +52,7 @@ function checkStep(step: Loose, at: string, problems: Problem[]): void {
       return;
     case 'filter':
       if (step.where !== null && typeof step.where === 'object')
-        checkCondition(step.where as Loose, `${at}/where`, problems);
+        conditionProblems(step.where, `${at}/where`, problems);
       return;
     case 'validate':
       if (step.schema !== null && typeof step.schema === 'object') {
@@ -70,38 +63,4 @@ function checkStep(step: Loose, at: string, problems: Problem[]): void {
       }
       return;
   }
-}
-
-function checkCondition(c: Loose & Condition, at: string, problems: Problem[]): void {
-  const combinators = COMBINATORS.filter((k) => c[k] !== undefined);
-  const operators = OPERATORS.filter((k) => k in c);
-  if (combinators.length > 0) {
-    if (combinators.length > 1 || operators.length > 0 || c.field !== undefined) {
-      problems.push({ path: at, message: 'a condition combines with one of "and", "or", "not", alone' });
-    }
-    for (const k of ['and', 'or'] as const) {
-      const list = c[k];
-      if (Array.isArray(list))
-        list.forEach((sub, j) => sub && checkCondition(sub as Loose, `${at}/${k}/${j}`, problems));
-    }
-    if (c.not !== null && typeof c.not === 'object') checkCondition(c.not as Loose, `${at}/not`, problems);
-    return;
-  }
-  if (c.field === undefined) {
-    problems.push({
-      path: at,
-      message: `a condition needs "field" and one operator (${OPERATORS.join(', ')}), or "and", "or", "not"`,
-    });
-  } else if (operators.length !== 1) {
-    const found = operators.length === 0 ? 'none' : operators.join(', ');
-    problems.push({
-      path: at,
-      message: `a condition on "${c.field}" needs exactly one operator of ${OPERATORS.join(', ')} (found ${found})`,
-    });
-  }
-  checkPath(c.field, `${at}/field`, problems);
-  if (c.flags !== undefined && c.matches === undefined) {
-    problems.push({ path: `${at}/flags`, message: '"flags" only applies with "matches"' });
-  }
-  checkRegex(c.matches, c.flags, `${at}/matches`, problems);
 }

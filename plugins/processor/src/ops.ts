@@ -11,8 +11,7 @@ import {
   type Segment,
 } from '@tapline/core';
 import { coercer } from './coerce.js';
-import { compileCondition } from './condition.js';
-import { compileLinearRegex } from './linear-regex.js';
+import { compileCondition, compileLinearRegex } from '@tapline/core/condition';
 import type { Step } from './options.js';
 import { parseTemplate, renderTemplate } from './template.js';
 import { compileValidate } from './validate.js';

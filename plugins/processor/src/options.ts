@@ -1,50 +1,8 @@
 import { Type, type Static, PATH_PATTERN } from '@tapline/core';
+import { conditionRef, conditionSchema } from '@tapline/core/condition';
 
 const Path = (description: string) => Type.String({ minLength: 1, pattern: PATH_PATTERN, description });
 const Paths = (description: string) => Type.Array(Path(description), { minItems: 1 });
-const Comparable = Type.Union([Type.Number(), Type.String()]);
-
-/** A leaf compares one field; a branch combines conditions. `check` enforces one operator each. */
-export interface Condition {
-  field?: string;
-  eq?: unknown;
-  ne?: unknown;
-  in?: unknown[];
-  exists?: boolean;
-  gt?: number | string;
-  gte?: number | string;
-  lt?: number | string;
-  lte?: number | string;
-  matches?: string;
-  flags?: string;
-  and?: Condition[];
-  or?: Condition[];
-  not?: Condition;
-}
-
-// Conditions nest, so the schema refers to itself. The reference is local to the options
-// schema (no `$id`), so the host can compile several plugins' schemas with one ajv.
-const conditionRef = Type.Unsafe<Condition>({ $ref: '#/$defs/condition' });
-
-const conditionSchema = Type.Object(
-  {
-    field: Type.Optional(Path('the field the operator reads')),
-    eq: Type.Optional(Type.Unknown()),
-    ne: Type.Optional(Type.Unknown()),
-    in: Type.Optional(Type.Array(Type.Unknown())),
-    exists: Type.Optional(Type.Boolean()),
-    gt: Type.Optional(Comparable),
-    gte: Type.Optional(Comparable),
-    lt: Type.Optional(Comparable),
-    lte: Type.Optional(Comparable),
-    matches: Type.Optional(Type.String({ description: 'a regular expression tested on string values' })),
-    flags: Type.Optional(Type.String({ pattern: '^[imsu]*$' })),
-    and: Type.Optional(Type.Array(conditionRef, { minItems: 1 })),
-    or: Type.Optional(Type.Array(conditionRef, { minItems: 1 })),
-    not: Type.Optional(conditionRef),
-  },
-  { additionalProperties: false },
-);
 
 const step = <T extends string, P extends Parameters<typeof Type.Object>[0]>(type: T, props: P) =>
   Type.Object({ type: Type.Literal(type), ...props }, { additionalProperties: false });
@@ -118,4 +76,5 @@ export const processorOptions = Type.Object(
   { additionalProperties: false, $defs: { condition: conditionSchema } },
 );
 
+export type { Condition } from '@tapline/core/condition';
 export type ProcessorOptions = Static<typeof processorOptions>;

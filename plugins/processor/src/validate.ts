@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { ValidationError, type JsonRecord, type Problem } from '@tapline/core';
-import { ajvRegExp } from './linear-regex.js';
+import { ajvRegExp } from '@tapline/core/condition';
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object.
 const addFormats = ((addFormatsPlugin as { default?: unknown }).default ?? addFormatsPlugin) as (

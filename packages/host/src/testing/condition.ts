@@ -1,67 +1,37 @@
+import { ConfigError, Type } from '@tapline/core';
 import {
-  ConfigError,
-  DROP,
-  messageOf,
-  prometheus,
-  silentLogger,
-  type AnyDomain,
-  type AnyManifest,
-} from '@tapline/core';
+  compileCondition,
+  conditionProblems,
+  conditionRef,
+  conditionSchema,
+  type Condition,
+} from '@tapline/core/condition';
 import { validatePluginOptions } from '../config/plugin-options.js';
-import { loadPlugin } from '../plugins/load-plugin.js';
 import type { CompileCondition } from './check-records.js';
-import { snapshot } from './test-trace.js';
 
-const PROCESSOR = '@tapline/plugin-processor';
-
-async function loadProcessor(dirs: readonly string[]): Promise<AnyManifest | string> {
-  let last: unknown;
-  for (const dir of dirs) {
-    try {
-      return (await loadPlugin('where', PROCESSOR, dir)).manifest;
-    } catch (err) {
-      last = err;
-    }
-  }
-  return `"where" uses the processor's conditions, but ${PROCESSOR} cannot be loaded: ${messageOf(last)}`;
-}
+/** A `where` as if it were a step's options: the schema and check a config's conditions get. */
+const WHERE = {
+  name: 'where',
+  options: Type.Object(
+    { where: conditionRef },
+    { additionalProperties: false, $defs: { condition: conditionSchema } },
+  ),
+  check: (o: { where: Condition }) => conditionProblems(o.where, '/where'),
+};
 
 /**
- * Compiles `where` conditions in the processor's own filter language, by the processor itself:
- * a one-step `filter` processor, its options validated as a config's would be. A condition is
- * written once and means the same in a config and in its tests.
- *
- * @param dirs where the processor is resolved from, in order (the config's directory first)
+ * Compiles `where` conditions in the condition language of the processor's `filter` and the
+ * exporter's routes (`@tapline/core/condition`), validated as a config's would be: a condition
+ * is written once and means the same in a config and in its tests.
  */
-export function conditionCompiler(dirs: readonly string[]): CompileCondition {
-  let processor: Promise<AnyManifest | string> | undefined;
-  return async (where) => {
-    const manifest = await (processor ??= loadProcessor(dirs));
-    if (typeof manifest === 'string') return manifest;
-    let options: unknown;
-    try {
-      options = validatePluginOptions(manifest, { steps: [{ type: 'filter', where }] }, { step: 'where' });
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      const problems = err.problems.map(
-        (p) => `${p.path.replace(/^\/steps\/0\/where/, '') || '/'}: ${p.message}`,
-      );
-      return `"where" is not a condition of the processor's filter: ${problems.join('; ')}`;
-    }
-    const domain = (await manifest.create(options, {
-      id: 'where',
-      plugin: manifest.name,
-      logger: silentLogger,
-      registry: new prometheus.Registry(),
-      configDir: dirs[0] ?? process.cwd(),
-      signal: new AbortController().signal,
-    })) as AnyDomain;
-    return (record) => {
-      try {
-        return (domain.execute(snapshot(record), undefined as never) as unknown) !== DROP;
-      } catch {
-        return false; // not a record: it matches no condition
-      }
-    };
-  };
-}
+export const compileWhere: CompileCondition = (where) => {
+  let options: { where: Condition };
+  try {
+    options = validatePluginOptions(WHERE, { where }, { step: 'where' });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const problems = err.problems.map((p) => `${p.path.replace(/^\/where/, '') || '/'}: ${p.message}`);
+    return Promise.resolve(`"where" is not a condition: ${problems.join('; ')}`);
+  }
+  return Promise.resolve(compileCondition(options.where));
+};

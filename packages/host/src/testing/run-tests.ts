@@ -1,4 +1,4 @@
-import { conditionCompiler } from './condition.js';
+import { compileWhere } from './condition.js';
 import { findTests, type FindTestsOptions } from './read-tests.js';
 import { runTest } from './run-test.js';
 import type { TestReport, TestResult } from './test-result.js';
@@ -26,16 +26,11 @@ export interface RunTestsOptions extends FindTestsOptions {
 export async function runTests(opts: RunTestsOptions = {}): Promise<TestReport> {
   const started = performance.now();
   const tests = await findTests(opts);
-  const compilers = new Map<string, ReturnType<typeof conditionCompiler>>();
   const results: TestResult[] = [];
   // Plugin packages resolve as from a module: one in each of those folders.
   const installation = (opts.resolveFrom ?? []).map((dir) => path.join(dir, 'package.json'));
   for (const loaded of tests) {
-    const dir = path.dirname(loaded.config);
-    let compile = compilers.get(dir);
-    if (compile === undefined)
-      compilers.set(dir, (compile = conditionCompiler([dir, ...(opts.resolveFrom ?? [])])));
-    const result = await runTest(loaded, compile, installation);
+    const result = await runTest(loaded, compileWhere, installation);
     results.push(result);
     opts.onResult?.(result);
   }

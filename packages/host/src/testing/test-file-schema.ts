@@ -78,7 +78,9 @@ export const Expectation = Type.Object(
       }),
     ),
     where: Type.Optional(
-      AnyObject("A condition every record matches, in the processor's filter language: { field, eq }…"),
+      AnyObject(
+        "A condition every record matches, in the condition language of the processor's filter and the exporter's routes: { field, eq }…",
+      ),
     ),
     count: Type.Optional(Type.Integer({ minimum: 0, description: 'How many records.' })),
     dropped: Type.Optional(

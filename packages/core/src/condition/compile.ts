@@ -1,15 +1,11 @@
-import { getPath, parsePath, type Segment } from '@tapline/core';
+import { getPath, parsePath, type Segment } from '../field-path.js';
 import { compileLinearRegex } from './linear-regex.js';
-import type { Condition } from './options.js';
+import type { Condition } from './schema.js';
 
 /** A compiled condition: reads a record, allocates nothing. */
 export type Predicate = (record: unknown) => boolean;
 
-/** The operators of a leaf condition, in the order `check` reports them. */
-export const OPERATORS = ['eq', 'ne', 'in', 'exists', 'gt', 'gte', 'lt', 'lte', 'matches'] as const;
-export const COMBINATORS = ['and', 'or', 'not'] as const;
-
-/** Compiles a condition `check` has accepted (one operator or one combinator per object). */
+/** Compiles a condition `conditionProblems` has accepted (one operator or one combinator per object). */
 export function compileCondition(c: Condition): Predicate {
   if (c.and !== undefined) {
     const all = c.and.map(compileCondition);
