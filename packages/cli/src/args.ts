@@ -1,6 +1,7 @@
 import { codeOf } from '@tapline/core';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command, type OptionSpecs, type OptionValues } from './command.js';
+import { valueName } from './help.js';
 
 /**
  * Parses a command's arguments strictly: an unknown flag, a missing value or an extra
@@ -16,7 +17,7 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (err) {
-    throw new UsageError(`${describe(err)}\nSee "tapline ${command.name} --help".`, { cause: err });
+    throw new UsageError(`${describe(err, command)}\nSee "tapline ${command.name} --help".`, { cause: err });
   }
   const values = parsed.values as OptionValues;
   const help = values.help === true;
@@ -32,13 +33,21 @@ export function parseCommandArgs(
   return { values, positionals: parsed.positionals, help };
 }
 
-/** node:util's messages are good but long; keep their first sentence and say which flag. */
-function describe(err: unknown): string {
+/** node:util's wording names its own syntax (`<value>`, "argument"); say it as the help does. */
+function describe(err: unknown, command: Command): string {
   const code = codeOf(err);
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /'([^']+)'/.exec(message)?.[1] ?? message;
     return `Unknown option ${flag}.`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const long = /--([\w-]+)/.exec(message)?.[1];
+    const flag = long === undefined ? undefined : command.flags[long];
+    if (long !== undefined && flag?.spec.type === 'string') {
+      return `--${long} needs a value: --${long} ${valueName(long)}.`;
+    }
+    if (long !== undefined) return `--${long} is a switch and takes no value; write --${long} alone.`;
   }
   return message.split('. ')[0]!.replace(/\.?$/, '.');
 }

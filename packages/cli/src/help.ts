@@ -17,21 +17,26 @@ export function commandHelp(command: Command): string {
 
 /** `tapline --help`. */
 export function mainHelp(commands: readonly Command[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return [
-    'Usage: tapline <command> [options]',
-    '',
-    'Tapline runs a pipeline of domain plugins fed by ZeroMQ, as pipeline.config.json lists them.',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Run "tapline <command> --help" for the options of a command.',
-    '',
-  ].join('\n');
+  const width = Math.max('-v, --version'.length, ...commands.map((c) => c.name.length));
+  return (
+    [
+      'Usage: tapline <command> [options]',
+      '',
+      'Tapline runs a pipeline of domain plugins, fed by a ZeroMQ or NATS JetStream source, as',
+      'pipeline.config.json (or .yaml) lists them. "tapline init" writes a starter pipeline.',
+      '',
+      'Commands:',
+      ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+      '',
+      'Options:',
+      `  ${'-h, --help'.padEnd(width)}  this help; "tapline <command> --help" for a command's options`,
+      `  ${'-v, --version'.padEnd(width)}  the version of Tapline`,
+    ].join('\n') + '\n'
+  );
 }
 
-function valueName(flag: string): string {
+/** The placeholder of a flag's value in help and in usage errors: `--config FILE`. */
+export function valueName(flag: string): string {
   const names: Record<string, string> = {
     config: 'FILE',
     file: 'NDJSON',

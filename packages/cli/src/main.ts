@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { parseCommandArgs } from './args.js';
 import { UsageError, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
+import { cliVersion } from './commands/version.js';
 import { commandHelp, mainHelp } from './help.js';
 import { codeLabel, messageOf, reportedCodes } from '@tapline/core';
 
@@ -22,7 +22,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return 0;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout.write(`${version()}\n`);
+    io.stdout.write(`${cliVersion()}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);
@@ -49,11 +49,4 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.stderr.write(`tapline: ${messageOf(err)}${label ? ` ${label}` : ''}\n`);
     return 1;
   }
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }

@@ -43,10 +43,4 @@ describe('tapline', () => {
       expect(io.err()).toMatch(/--(count|rate|socket|topic)/);
     }
   });
-
-  it('refuses publish without --address', async () => {
-    const io = bufferIo();
-    expect(await main(['publish'], io)).toBe(2);
-    expect(io.err()).toContain('--address');
-  });
 });

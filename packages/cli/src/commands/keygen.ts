@@ -6,13 +6,15 @@ import { UsageError, type Command } from '../command.js';
 export const keygenCommand: Command = {
   name: 'keygen',
   summary: 'write a CURVE key pair (Z85) for the ZeroMQ source, exporter or publish',
-  usage: 'keygen [--name NAME] [--dir DIR]',
+  usage: 'keygen [--name NAME] [--dir DIR] [--json]',
   flags: {
+    // No short flag: -n is --count in publish, and one short flag means one thing everywhere.
     name: {
-      spec: { type: 'string', short: 'n' },
+      spec: { type: 'string' },
       help: 'the files are NAME.public and NAME.secret (default tapline)',
     },
     dir: { spec: { type: 'string', short: 'd' }, help: 'where to write them (default: here)' },
+    json: { spec: { type: 'boolean' }, help: 'print the files and the public key as JSON' },
   },
   details: [
     'NAME.secret is written readable by its owner only; it never leaves this machine. Hand',
@@ -50,7 +52,11 @@ export const keygenCommand: Command = {
       );
       return 1;
     }
-    io.stdout.write(`Wrote ${secretFile} (keep it secret) and ${publicFile}.\nPublic key: ${publicKey}\n`);
+    io.stdout.write(
+      values.json === true
+        ? `${JSON.stringify({ secretKeyFile: secretFile, publicKeyFile: publicFile, publicKey })}\n`
+        : `Wrote ${secretFile} (keep it secret) and ${publicFile}.\nPublic key: ${publicKey}\n`,
+    );
     return 0;
   },
 };

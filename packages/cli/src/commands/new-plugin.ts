@@ -4,13 +4,14 @@ import { UsageError, type Command } from '../command.js';
 export const newPluginCommand: Command = {
   name: 'new-plugin',
   summary: 'create a plugin package that builds and passes its tests as written',
-  usage: 'new-plugin NAME [--dir DIR]',
+  usage: 'new-plugin NAME [--dir DIR] [--json]',
   positionals: ['NAME'],
   flags: {
     dir: {
       spec: { type: 'string', short: 'd' },
       help: 'where to create it (default: plugins/<name> in a Tapline workspace, else ./<package name>)',
     },
+    json: { spec: { type: 'boolean' }, help: 'print what was created as JSON' },
   },
   details: [
     'NAME is "enrich" (package tapline-plugin-enrich), "tapline-plugin-enrich" or',
@@ -37,6 +38,19 @@ export const newPluginCommand: Command = {
     }
     const result = await scaffoldPlugin({ name, dir: path.resolve(io.cwd, dir) });
     const shown = path.relative(io.cwd, result.dir) || '.';
+    if (values.json === true) {
+      const { dir: created, files, inWorkspace, taplinePackages, nextSteps } = result;
+      const report = {
+        package: result.names.packageName,
+        dir: created,
+        files,
+        inWorkspace,
+        taplinePackages,
+        nextSteps,
+      };
+      io.stdout.write(`${JSON.stringify(report)}\n`);
+      return 0;
+    }
     io.stdout.write(
       [
         `Created ${result.names.packageName} in ${shown}${result.inWorkspace ? ' (a workspace package)' : ''}:`,

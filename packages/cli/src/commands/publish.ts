@@ -6,16 +6,18 @@ import { clientKeys } from '../publish/client-keys.js';
 import { publish } from '../publish/publisher.js';
 
 const DEFAULT_COUNT = 1000;
+/** Where the default pipeline's source binds: `${ZMQ_ADDRESS:-tcp://127.0.0.1:5555}`. */
+const DEFAULT_ADDRESS = 'tcp://127.0.0.1:5555';
 
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'send sample JSON messages (or an NDJSON file) to a pipeline over ZeroMQ',
   usage:
-    'publish --address ADDR [--socket push|pub] [--topic T] [--count N] [--rate R] [--file NDJSON] [--batch B] [--server-key=KEY --keys NAME]',
+    'publish [--address ADDR] [--socket push|pub] [--topic T] [--count N] [--rate R] [--file NDJSON] [--batch B] [--server-key=KEY --keys NAME] [--json]',
   flags: {
     address: {
       spec: { type: 'string', short: 'a' },
-      help: 'where the source listens, e.g. tcp://127.0.0.1:5555',
+      help: `where the source listens (default: ZMQ_ADDRESS, else ${DEFAULT_ADDRESS}, as the default config)`,
     },
     socket: { spec: { type: 'string' }, help: 'push (default) for a PULL source, pub for a SUB source' },
     topic: { spec: { type: 'string' }, help: 'with --socket pub: the topic frame sent before each message' },
@@ -43,25 +45,23 @@ export const publishCommand: Command = {
       spec: { type: 'string', short: 'b' },
       help: 'send B messages per frame, one per line (for a source with decode "ndjson")',
     },
+    json: { spec: { type: 'boolean' }, help: 'print what was sent as JSON' },
   },
   details: [
     'Sample messages are JSON records with service, level, message, latencyMs, status,',
     'endpoint, host and region fields, and sentAt: the send time in epoch milliseconds.',
     '',
     'Examples:',
-    '  tapline publish --address tcp://127.0.0.1:5555 --count 10000 --rate 2000',
+    '  tapline publish --count 10000 --rate 2000',
     '  tapline publish --address tcp://127.0.0.1:5556 --socket pub --topic logs --file events.ndjson',
     '  tapline publish --address tcp://127.0.0.1:5555 --count 100000 --batch 64',
     '',
     'With --batch, --count and --rate count messages (lines), not frames.',
   ],
   async run(values, _positionals, io) {
-    const address = values.address;
-    if (typeof address !== 'string' || address === '') {
-      throw new UsageError(
-        'publish needs --address ADDR (e.g. tcp://127.0.0.1:5555).\nSee "tapline publish --help".',
-      );
-    }
+    const address =
+      typeof values.address === 'string' ? values.address : io.env.ZMQ_ADDRESS || DEFAULT_ADDRESS;
+    if (address === '') throw new UsageError('--address needs a value, e.g. tcp://127.0.0.1:5555.');
     const socket = oneOf(values, 'socket', ['push', 'pub'] as const) ?? 'push';
     const topic = typeof values.topic === 'string' ? values.topic : undefined;
     if (topic !== undefined && socket !== 'pub') {
@@ -96,7 +96,12 @@ export const publishCommand: Command = {
         onProgress: bar ? (sent, ms) => bar.update(recordsSent(sent), ms) : undefined,
       });
       bar?.end();
-      report(io, recordsSent(result.sent), result.elapsedMs, address, batch > 1 ? result.sent : undefined);
+      report(io, values.json === true, {
+        sent: recordsSent(result.sent),
+        frames: batch > 1 ? result.sent : undefined,
+        address,
+        elapsedMs: result.elapsedMs,
+      });
       return controller.signal.aborted ? 130 : 0;
     } finally {
       bar?.end();
@@ -105,9 +110,22 @@ export const publishCommand: Command = {
   },
 };
 
-function report(io: CliIo, sent: number, elapsedMs: number, address: string, frames?: number): void {
-  const seconds = elapsedMs / 1000;
-  const rate = seconds > 0 ? Math.round(sent / seconds) : sent;
+interface Sent {
+  readonly sent: number;
+  /** With --batch: the frames that carried them. */
+  readonly frames: number | undefined;
+  readonly address: string;
+  readonly elapsedMs: number;
+}
+
+function report(io: CliIo, json: boolean, r: Sent): void {
+  const seconds = r.elapsedMs / 1000;
+  const rate = seconds > 0 ? Math.round(r.sent / seconds) : r.sent;
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ ...r, elapsedMs: Math.round(r.elapsedMs), rate })}\n`);
+    return;
+  }
+  const { sent, frames, address } = r;
   const inFrames = frames === undefined ? '' : ` in ${frames} frame${frames === 1 ? '' : 's'}`;
   io.stdout.write(
     `Sent ${sent} message${sent === 1 ? '' : 's'}${inFrames} to ${address} in ${seconds.toFixed(2)} s (${rate} msg/s)\n`,
