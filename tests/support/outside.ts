@@ -39,8 +39,13 @@ export class Outside {
   }
 
   /** Runs a command to its end; never rejects. */
-  exec(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-    const child = this.spawn(cmd, args, cwd);
+  exec(
+    cmd: string,
+    args: string[],
+    cwd: string,
+    env?: NodeJS.ProcessEnv,
+  ): Promise<{ code: number | null; output: string }> {
+    const child = this.spawn(cmd, args, cwd, env);
     let output = '';
     child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
     child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -51,8 +56,8 @@ export class Outside {
   }
 
   /** `npx tapline run` (or any command printing tapline's JSON logs) until "pipeline started". */
-  async startRun(cmd: string, args: string[], cwd: string) {
-    const child = this.spawn(cmd, args, cwd);
+  async startRun(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv) {
+    const child = this.spawn(cmd, args, cwd, env);
     const logs: Array<Record<string, any>> = [];
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
@@ -87,9 +92,9 @@ export class Outside {
     await Promise.all(this.dirs.map((d) => rm(d, { recursive: true, force: true })));
   }
 
-  private spawn(cmd: string, args: string[], cwd: string): ChildProcess {
+  private spawn(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): ChildProcess {
     // Its own process group, so that signal() reaches what npx starts.
-    const child = spawn(cmd, args, { cwd, env: userEnv(), detached: true });
+    const child = spawn(cmd, args, { cwd, env: { ...userEnv(), ...env }, detached: true });
     this.children.add(child);
     child.on('exit', () => this.children.delete(child));
     return child;

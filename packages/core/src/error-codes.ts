@@ -13,10 +13,10 @@ export interface ErrorCodeInfo {
 export const ERROR_CODES = {
   TAPLINE_ERR_CONFIG_NOT_FOUND: {
     when: 'No pipeline config was found from the working directory, or the file named does not exist.',
-    fix: 'Create pipeline.config.json, or pass --config FILE.',
+    fix: 'Run "tapline init" to write a starter pipeline.config.json (or --yaml), or pass --config FILE.',
   },
   TAPLINE_ERR_CONFIG_PARSE: {
-    when: 'The config file is not valid JSON (or has a duplicate key).',
+    when: 'The config file is not valid JSON or YAML (or has a duplicate key).',
     fix: 'Fix the file at the line and column the error names.',
   },
   TAPLINE_ERR_CONFIG_INVALID: {

@@ -38,7 +38,12 @@ export class ConfigNotFoundError extends TaplineError {
   ) {
     super(
       'TAPLINE_ERR_CONFIG_NOT_FOUND',
-      `No pipeline config found from ${searchedFrom}. Create pipeline.config.json or pass --config FILE.`,
+      cause === undefined
+        ? `No pipeline config found from ${searchedFrom} (pipeline.config.json, .yaml or .yml, here or ` +
+            'in a folder above, up to the project root). Run "tapline init" to write a starter ' +
+            'pipeline here, or pass --config FILE.'
+        : `Cannot read the config file ${searchedFrom}: ${messageOf(cause)}. Check the path, or run ` +
+            '"tapline init" to write a starter pipeline.',
       { cause },
     );
   }

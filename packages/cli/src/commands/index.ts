@@ -1,14 +1,17 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
+import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { newPluginCommand } from './new-plugin.js';
 import { publishCommand } from './publish.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
+import { versionCommand } from './version.js';
 
 /** Every `tapline` command, in the order `tapline --help` lists them. */
 export const commands: readonly Command[] = [
+  initCommand,
   runCommand,
   validateCommand,
   testCommand,
@@ -16,4 +19,5 @@ export const commands: readonly Command[] = [
   keygenCommand,
   demoCommand,
   newPluginCommand,
+  versionCommand,
 ];

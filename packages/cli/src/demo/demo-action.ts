@@ -5,6 +5,7 @@ import { UsageError } from '../command.js';
 import { publish } from '../publish/publisher.js';
 import { writeBuiltinConfig } from './builtin-config.js';
 import { demoTraffic } from './demo-traffic.js';
+import { describeOutputs } from './output-files.js';
 
 /**
  * `tapline demo`: runs the default pipeline (the one found from the working directory, or a
@@ -51,7 +52,7 @@ export async function demo(values: OptionValues, rate: number, io: CliIo): Promi
       const where = http ? `Dashboard: ${http.url}` : 'The monitoring API is off (monitor.http is false).';
       io.stderr.write(
         `\n  ${where}\n  Sending about ${rate} sample messages a second to ${address}, a few malformed.` +
-          '\n  Press Ctrl-C to stop.\n\n',
+          `\n${describeOutputs(config)}\n  Press Ctrl-C to stop.\n\n`,
       );
       publishing = publish(demoTraffic(rate, traffic.signal), {
         address,
@@ -69,5 +70,6 @@ export async function demo(values: OptionValues, rate: number, io: CliIo): Promi
   process.off('SIGINT', stopTraffic);
   process.off('SIGTERM', stopTraffic);
   await publishing;
+  io.stderr.write(`\nThe demo's output:\n${describeOutputs(config)}\n`);
   return code;
 }

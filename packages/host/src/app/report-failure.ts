@@ -1,4 +1,4 @@
-import { ConfigError, codeLabel, messageOf, reportedCodes } from '@tapline/core';
+import { ConfigError, ConfigNotFoundError, codeLabel, messageOf, reportedCodes } from '@tapline/core';
 import type { Logger } from 'pino';
 
 /**
@@ -16,7 +16,9 @@ export function reportFailure(
   stderr.write(`tapline: ${what}: ${messageOf(err)}${label ? ` ${label}` : ''}\n`);
   if (logger === undefined) return;
   const problems = err instanceof ConfigError ? err.problems : undefined;
-  logger.fatal({ err, ...codes, problems }, `${what}: ${firstLine(messageOf(err))}`);
+  // A missing config is the user's next step to take, not a fault: no stack trace for it.
+  const detail = err instanceof ConfigNotFoundError ? {} : { err };
+  logger.fatal({ ...detail, ...codes, problems }, `${what}: ${firstLine(messageOf(err))}`);
 }
 
 function firstLine(text: string): string {

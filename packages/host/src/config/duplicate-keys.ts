@@ -32,7 +32,7 @@ function visit(node: Node, pointer: string, source: ConfigSource, problems: Prob
         path: at,
         message:
           `duplicate key "${key.value}" at line ${is.line}, column ${is.column} and line ${was.line}, ` +
-          `column ${was.column}: JSON keeps only the last one, so remove or rename one of them`,
+          `column ${was.column}: only the last one would count, so remove or rename one of them`,
         ...is,
       });
     }

@@ -11,14 +11,18 @@ import type { ValidConfigData } from './config-schema.js';
 import { configOf } from './config-of.js';
 import type { LoadedConfig, StepConfig } from './loaded-config.js';
 import { duplicateKeyProblems } from './duplicate-keys.js';
-import { parseConfigText } from './parse-json.js';
+import { parseConfigFile } from './parse-config.js';
 import { configValidator } from './schema.js';
 import { readSteps } from './read-steps.js';
 
 /** Where a config is looked for in each directory, from the working directory up. */
 export const CONFIG_SEARCH_PLACES: readonly string[] = [
   'pipeline.config.json',
+  'pipeline.config.yaml',
+  'pipeline.config.yml',
   '.config/pipeline.config.json',
+  '.config/pipeline.config.yaml',
+  '.config/pipeline.config.yml',
 ];
 
 /** Options of {@link loadConfig}. */
@@ -56,7 +60,7 @@ export interface ReadConfig {
 export async function readConfig(opts: LoadConfigOptions = {}): Promise<ReadConfig> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const { file, text } = await readConfigFile(cwd, opts.config);
-  const { value, source } = parseConfigText(file, text);
+  const { value, source } = parseConfigFile(file, text);
   const unset: UnsetVariable[] = [];
   // A config's own tests hold records as they are: `${...}` in them is data, not a variable.
   const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -111,11 +115,16 @@ export async function readConfigFile(
     // An empty file found is an error to report, not a reason to look further up.
     ignoreEmptySearchPlaces: false,
     cache: false,
-    loaders: { '.json': (_file: string, content: string) => content },
+    // The text only: it is parsed here, with positions, whatever its format.
+    loaders: { '.json': raw, '.yaml': raw, '.yml': raw },
   });
   const found = await explorer.search(cwd);
   if (found === null) throw new ConfigNotFoundError(cwd);
   return { file: found.filepath, text: typeof found.config === 'string' ? found.config : '' };
+}
+
+function raw(_file: string, content: string): string {
+  return content;
 }
 
 function httpProblems(http: MonitorHttpConfig | false, problems: Problem[], source: ConfigSource): void {

@@ -4,7 +4,7 @@ import { ConfigError, TestFileError, type Problem } from '@tapline/core';
 import type { ValidateFunction } from 'ajv';
 import { ajvProblems } from '../config/ajv-problems.js';
 import { readConfigFile } from '../config/load-config.js';
-import { parseConfigText } from '../config/parse-json.js';
+import { parseConfigFile } from '../config/parse-config.js';
 import { createAjv } from '../config/schema.js';
 import { testFileJsonSchema } from './test-file-json-schema.js';
 import type { TestCase } from './test-file-schema.js';
@@ -39,6 +39,9 @@ function validate(file: string, value: unknown, source: Parameters<typeof ajvPro
   }
 }
 
+/** Test files found beside a config: `NAME.test.json`, `.yaml` or `.yml`. */
+const TEST_FILE = /\.test\.(json|ya?ml)$/;
+
 /** A parsed JSON file: its fields are read as the schema (checked next) says they are. */
 type Parsed = Record<string, unknown> | null;
 
@@ -51,7 +54,7 @@ async function parse(file: string): Promise<{ value: Parsed; source: Parameters<
     throw new TestFileError('TAPLINE_ERR_TEST_NOT_FOUND', file, [problem]);
   }
   try {
-    const { value, source } = parseConfigText(file, text);
+    const { value, source } = parseConfigFile(file, text);
     return {
       value: value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null,
       source,
@@ -104,7 +107,7 @@ export async function readConfigTests(configFile: string): Promise<LoadedTest[]>
 
 /**
  * Finds and reads the tests to run: the files named, or else the config's own `tests` and every
- * `*.test.json` in its directory.
+ * `*.test.json` (or `.yaml`, `.yml`) in its directory.
  *
  * @throws TestFileError (`TAPLINE_ERR_TEST_NOT_FOUND` when there is no test), ConfigNotFoundError
  */
@@ -121,14 +124,14 @@ export async function findTests(opts: FindTestsOptions = {}): Promise<LoadedTest
   const config = (await readConfigFile(cwd, opts.config)).file;
   tests.push(...(await readConfigTests(config)));
   const dir = path.dirname(config);
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.test.json')).sort();
+  const names = (await readdir(dir)).filter((n) => TEST_FILE.test(n)).sort();
   for (const name of names) tests.push(...(await readTestFile(path.join(dir, name), config)));
   if (tests.length === 0) {
     throw new TestFileError(
       'TAPLINE_ERR_TEST_NOT_FOUND',
       config,
       [],
-      `No tests found for ${config}: write NAME.test.json beside it (see the "$schema" ` +
+      `No tests found for ${config}: write NAME.test.json (or .yaml) beside it (see the "$schema" ` +
         'pipeline.test.schema.json of @tapline/host), or name test files: tapline test FILE…',
     );
   }
