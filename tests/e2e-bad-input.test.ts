@@ -184,4 +184,47 @@ describe('bad input, end to end', { timeout: 30_000 }, () => {
     });
     expect(letter.message).toContain('2 frames (6, 8 bytes)');
   });
+
+  it('refuses a multipart message over maxFrames or maxMessageBytes in total: dead-lettered without its payload, and the next message is taken', async () => {
+    const { config, address } = await defaultConfig();
+    // "join" would make either message one valid record: only the limits refuse them.
+    stepOf(config, 'ingest').options!.frames = 'join';
+    const run = await pipelines.start(config);
+    const push = pusher(address);
+    const manyFrames = [
+      bytes('{"id":"many","pad":"'),
+      ...Array.from({ length: 38 }, () => bytes('p')),
+      bytes('"}'),
+    ];
+    const part = 'q'.repeat(600 * 1024); // each frame under the default 1 MiB, the three over it
+    const bigFrames = [bytes(`{"id":"big","a":"${part}",`), bytes(`"b":"${part}",`), bytes(`"c":"${part}"}`)];
+    try {
+      await push.send(manyFrames);
+      await push.send(bigFrames);
+      expect(await sendAll(push, [bytes(good(1))])).toBe(1);
+    } finally {
+      push.close();
+    }
+    const metrics = await settled(run, 3);
+    expect(metrics.accounting).toMatchObject({ received: 3, completed: 1, failed: 2, lost: 0 });
+    expect(metrics.operations['ingest.handle'].errorTypes).toEqual({ TAPLINE_ERR_MESSAGE_TOO_LARGE: 2 });
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    const exported = await readNdjson(path.join(run.dir, 'out/records.ndjson'));
+    expect(exported.map((r) => r.id)).toEqual(['good-1']);
+    const letters = await readNdjson(path.join(run.dir, 'out/dead-letters.ndjson'));
+    const total = (frames: Buffer[]) => frames.reduce((n, f) => n + f.length, 0);
+    expect(letters.map((l) => [l.step, l.errorType])).toEqual([
+      ['ingest', 'TAPLINE_ERR_MESSAGE_TOO_LARGE'],
+      ['ingest', 'TAPLINE_ERR_MESSAGE_TOO_LARGE'],
+    ]);
+    // What came is named in the message; no byte of it is kept.
+    expect(letters[0].message).toContain(`${manyFrames.length} frames`);
+    expect(letters[1].message).toContain(`${total(bigFrames)} bytes`);
+    for (const letter of letters) {
+      expect(letter.payload).toBeUndefined();
+      expect(letter.payloadTruncated).toBeUndefined();
+      expect(letter.payloadBase64).toBe('');
+    }
+  });
 });

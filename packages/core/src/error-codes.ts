@@ -87,6 +87,10 @@ export const ERROR_CODES = {
     when: 'A message could not be decoded: not UTF-8, not JSON, or not the shape the step expects.',
     fix: 'The message is in the dead-letter file with its bytes; fix the sender, or choose another decode mode.',
   },
+  TAPLINE_ERR_MESSAGE_TOO_LARGE: {
+    when: "A multipart message had more frames than the source's maxFrames, or more bytes, all frames together, than its maxMessageBytes. It is dead-lettered without its payload; attributes.frames and attributes.bytes say what came.",
+    fix: 'Send smaller messages, or raise maxFrames or maxMessageBytes on the source step; a sender you do not know is best kept out with curve.',
+  },
   TAPLINE_ERR_VALIDATION: {
     when: 'A record did not match a schema it was required to match.',
     fix: 'The record is in the dead-letter file with the reason; fix the sender or the validate step.',

@@ -161,6 +161,30 @@ export class DecodeError extends TaplineError {
   }
 }
 
+/**
+ * A message larger than a source takes: too many frames, or too many bytes all frames together.
+ * `frames` and `bytes` say what came; `maxFrames` and `maxBytes` what the source allows.
+ */
+export class MessageTooLargeError extends TaplineError {
+  override name = 'MessageTooLargeError';
+  constructor(
+    readonly frames: number,
+    readonly bytes: number,
+    readonly maxFrames: number,
+    readonly maxBytes: number,
+  ) {
+    const what =
+      frames > maxFrames
+        ? `${frames} frames, more than maxFrames (${maxFrames})`
+        : `${bytes} bytes in its ${frames} frames, more than maxMessageBytes (${maxBytes})`;
+    super(
+      'TAPLINE_ERR_MESSAGE_TOO_LARGE',
+      `A message of ${what} was refused; it is dead-lettered without its payload. ` +
+        "Send smaller messages, or raise the source step's maxFrames or maxMessageBytes.",
+    );
+  }
+}
+
 /** A record did not match a schema it was required to match. */
 export class ValidationError extends TaplineError {
   override name = 'ValidationError';

@@ -41,3 +41,25 @@ export function shapeFrames(frames: Buffer[], body: number, policy: FramePolicy)
     },
   };
 }
+
+/** What a message may hold: at most `frames` frames and `bytes` bytes, all frames together. */
+export interface MessageLimits {
+  readonly frames: number;
+  /** Infinity for no limit. */
+  readonly bytes: number;
+}
+
+/** Handed on in place of a message too large to keep: its dead letter holds no payload. */
+export const NO_PAYLOAD: Buffer = Buffer.alloc(0);
+
+/**
+ * The attributes of a multipart message over `limits`, or undefined when it is within them.
+ * Checked before anything is joined or decoded, so an oversized message costs no copy; ZeroMQ
+ * has already refused any single frame over the limit (maxMessageSize).
+ */
+export function oversize(frames: Buffer[], limits: MessageLimits): Record<string, unknown> | undefined {
+  let bytes = 0;
+  for (let i = 0; i < frames.length; i++) bytes += frames[i]!.length;
+  if (frames.length <= limits.frames && bytes <= limits.bytes) return undefined;
+  return { frames: frames.length, bytes, tooLarge: true };
+}

@@ -44,7 +44,13 @@ export const zmqSourceOptions = Type.Object(
       minimum: 0,
       default: 1024 * 1024,
       description:
-        'The largest frame ZeroMQ accepts (its maxMessageSize); a peer that sends a larger one is disconnected. 0: no limit.',
+        'The largest message, all its frames together. ZeroMQ refuses a larger frame before allocating it (its maxMessageSize) and disconnects the peer that sent it; a multipart message larger in total is refused with TAPLINE_ERR_MESSAGE_TOO_LARGE and dead-lettered without its payload. 0: no limit.',
+    }),
+    maxFrames: Type.Integer({
+      minimum: 1,
+      default: 16,
+      description:
+        'The most frames one message may have (a SUB topic frame included); a message of more is refused with TAPLINE_ERR_MESSAGE_TOO_LARGE and dead-lettered without its payload.',
     }),
     curve: Type.Optional(CurveOptions),
     frames: Type.Optional(

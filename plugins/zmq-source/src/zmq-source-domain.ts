@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   DecodeError,
+  MessageTooLargeError,
   codeOf,
   SourceDomain,
   type DomainIdentity,
@@ -12,7 +13,14 @@ import { attach, detach } from './address.js';
 import { secureSocket, type CurveContext } from './curve.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
 import { FrameLines, type Line } from './frame-lines.js';
-import { framePolicy, shapeFrames, type FramePolicy } from './frames.js';
+import {
+  NO_PAYLOAD,
+  framePolicy,
+  oversize,
+  shapeFrames,
+  type FramePolicy,
+  type MessageLimits,
+} from './frames.js';
 import type { ZmqSourceOptions } from './options.js';
 
 /** While running, an idle receive wakes this often so that `stop()` is never kept waiting longer. */
@@ -41,6 +49,11 @@ type Output = Decoded[ZmqSourceOptions['decode']];
  * `attributes.topic`. Several payload frames follow the `frames` policy (see frames.ts); their
  * count shows in `attributes.frames`.
  *
+ * Limits: ZeroMQ refuses a frame over `maxMessageBytes` before allocating it, but gathers every
+ * frame of a multipart message before `receive` returns one; a message over `maxFrames` or
+ * `maxMessageBytes` in total is then refused here, before any copy, and handed on without its
+ * payload to fail as `TAPLINE_ERR_MESSAGE_TOO_LARGE`.
+ *
  * Batched frames (decode `ndjson`): each line of the payload is its own message, accounted,
  * decoded and dead-lettered on its own, with `attributes.frame` (the frame's number, counted
  * from 1 by this source) and `attributes.line` (its line number in the frame).
@@ -54,6 +67,7 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
   readonly address: string;
   private readonly decode: Decoder<Output>;
   private readonly frames: FramePolicy;
+  private readonly limits: MessageLimits;
   private readonly curve: CurveContext;
   /** Undoes the socket's CURVE set-up (its ZAP registration). */
   private unsecure: (() => void) | undefined;
@@ -84,6 +98,10 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
     this.address = options.address;
     this.decode = decoderFor(options.decode);
     this.frames = framePolicy(options);
+    this.limits = {
+      frames: options.maxFrames,
+      bytes: options.maxMessageBytes === 0 ? Infinity : options.maxMessageBytes,
+    };
     this.lines = options.decode === 'ndjson' ? new FrameLines() : undefined;
   }
 
@@ -109,9 +127,13 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
   }
 
   execute(payload: Line, message?: MessageContext): Output {
-    // Set only on a multipart message the `frames` policy refuses (see shapeFrames).
-    const refused = message?.attributes?.refused;
-    if (refused !== undefined) throw new DecodeError(refused as string);
+    // Set only on a multipart message refused for its frames (see shapeFrames) or its size.
+    const attributes = message?.attributes;
+    if (attributes?.refused !== undefined) throw new DecodeError(attributes.refused as string);
+    if (attributes?.tooLarge === true) {
+      const { frames, bytes } = attributes as { frames: number; bytes: number };
+      throw new MessageTooLargeError(frames, bytes, this.limits.frames, this.options.maxMessageBytes);
+    }
     if (this.lines === undefined) return this.decode(payload);
     try {
       return this.decode(payload);
@@ -188,12 +210,13 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
         if (!socket.closed) socket.receiveTimeout = FLOWING;
         waiting = false;
       }
-      if (this.lines !== undefined) {
+      // ingest() never rejects (handle reports failures as events): nothing to wait for here.
+      const tooLarge = frames.length > 1 ? oversize(frames, this.limits) : undefined;
+      if (tooLarge !== undefined) void this.ingest(NO_PAYLOAD, tooLarge);
+      else if (this.lines !== undefined) {
         taken = await this.ingestBatch(frames, sub, taken);
         continue;
-      }
-      // ingest() never rejects (handle reports failures as events): nothing to wait for here.
-      if (frames.length === 1) void this.ingest(frames[0]!);
+      } else if (frames.length === 1) void this.ingest(frames[0]!);
       else this.ingestFrames(frames, sub);
       if (++taken === YIELD_EVERY) {
         taken = 0;

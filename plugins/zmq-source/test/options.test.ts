@@ -13,6 +13,7 @@ describe('zmq-source options', () => {
         topics: [''],
         receiveHighWaterMark: 1000,
         maxMessageBytes: 1024 * 1024,
+        maxFrames: 16,
         decode: 'record',
       },
       problems: [],
@@ -31,6 +32,7 @@ describe('zmq-source options', () => {
     [{ receiveHighWaterMark: -1 }, '/receiveHighWaterMark'],
     [{ receiveHighWaterMark: 1.5 }, '/receiveHighWaterMark'],
     [{ topics: 'a' }, '/topics'],
+    [{ maxFrames: 0 }, '/maxFrames'],
     [{ address: '' }, '/address'],
     [{ adress: 'tcp://127.0.0.1:1' }, '/adress'],
   ])('rejects %j with one problem, at %s', (raw, path) => {

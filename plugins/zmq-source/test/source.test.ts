@@ -14,6 +14,7 @@ function source(options: Partial<ZmqSourceOptions> = {}): ZmqSourceDomain {
       topics: [''],
       receiveHighWaterMark: 1000,
       maxMessageBytes: 16 * 1024 * 1024,
+      maxFrames: 16,
       decode: 'record',
       ...options,
     },
@@ -158,6 +159,42 @@ describe('zmq-source on a PULL socket', () => {
     await recording.waitForSettled(2);
     expect(recording.outputs).toEqual([{ n: 1 }, { n: 2 }]);
     expect(recording.events.error).toEqual([]);
+  });
+
+  it('refuses a message over maxFrames or over maxMessageBytes in total, without its payload, and takes the next', async () => {
+    // "join" would make each of them one valid record: only the limits refuse them.
+    const d = source({ frames: 'join', maxFrames: 4, maxMessageBytes: 4096 });
+    const recording = recordDomain(d);
+    await d.start();
+    const p = pusher(d.endpoint!);
+    const part = 'x'.repeat(3000); // each frame under 4096 bytes, the two together over it
+    await p.send(['{"a":', '"', 'b', '"', '}']);
+    await p.send([`{"a":"${part}`, `${part}"}`]);
+    await p.send(['{"n":', '1}']);
+    await recording.waitForSettled(3);
+    expect(recording.outputs).toEqual([{ n: 1 }]);
+    expect(recording.events.error.map((e) => e.errorType)).toEqual([
+      'TAPLINE_ERR_MESSAGE_TOO_LARGE',
+      'TAPLINE_ERR_MESSAGE_TOO_LARGE',
+    ]);
+    const failed = recording.messages('failed');
+    expect(failed.map((m) => (m.raw as Buffer).length)).toEqual([0, 0]);
+    expect(failed.map((m) => m.attributes)).toEqual([
+      { frames: 5, bytes: 9, tooLarge: true },
+      { frames: 2, bytes: 6008, tooLarge: true },
+    ]);
+  });
+
+  it('applies the limits to batched frames (decode ndjson) before splitting them into lines', async () => {
+    const d = source({ decode: 'ndjson', frames: 'join', maxFrames: 2 });
+    const recording = recordDomain(d);
+    await d.start();
+    const p = pusher(d.endpoint!);
+    await p.send(['{"a":1}\n', '{"a":2}\n', '{"a":3}\n']);
+    await p.send(['{"b":1}\n', '{"b":2}\n']);
+    await recording.waitForSettled(3);
+    expect(recording.outputs).toEqual([{ b: 1 }, { b: 2 }]);
+    expect(recording.events.error.map((e) => e.errorType)).toEqual(['TAPLINE_ERR_MESSAGE_TOO_LARGE']);
   });
 
   it('refuses an address in use, naming it', async () => {
