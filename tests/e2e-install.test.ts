@@ -21,6 +21,8 @@ beforeAll(async () => {
   await writeFile(path.join(app, 'package.json'), '{ "name": "my-pipeline", "private": true }\n');
   const installed = await outside.exec('npm', ['install', ...tarballs.map((t) => path.join(packs, t))], app);
   expect(installed.code, installed.output).toBe(0);
+  // The README promises Node 20.19: no dependency may demand a newer engine.
+  expect(installed.output).not.toContain('EBADENGINE');
 }, 240_000);
 
 afterAll(() => outside.cleanup());
@@ -79,6 +81,20 @@ describe(
       expect(run.logs.find((l) => l.msg?.startsWith('loaded'))?.config).toBe(
         path.join(app, 'pipeline.config.json'),
       );
+    });
+
+    it('init there writes a starter whose $schema resolves in that installation, and which validates and passes its tests', async () => {
+      const inited = await outside.exec('npx', ['--no-install', 'tapline', 'init', 'starter'], app);
+      expect(inited.code, inited.output).toBe(0);
+      const starter = path.join(app, 'starter');
+      const { $schema } = JSON.parse(await readFile(path.join(starter, 'pipeline.config.json'), 'utf8'));
+      expect(path.resolve(starter, $schema)).toBe(
+        path.join(app, 'node_modules', '@tapline', 'host', 'schema', 'pipeline.config.schema.json'),
+      );
+      for (const command of ['validate', 'test']) {
+        const done = await outside.exec('npx', ['--no-install', 'tapline', command], starter);
+        expect(done.code, `tapline ${command}\n${done.output}`).toBe(0);
+      }
     });
 
     it('new-plugin there writes a package whose @tapline packages are packed from that installation', async () => {
