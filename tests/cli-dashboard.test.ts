@@ -85,7 +85,7 @@ describe('the dashboard in Chromium', { timeout: 30_000 }, () => {
     const api = await settled(run, 602);
     const seen = await revision(page);
     await eventually(async () => ((await revision(page)) >= seen + 2 ? true : undefined));
-    for (const key of ['received', 'completed', 'dropped', 'failed', 'inFlight']) {
+    for (const key of ['received', 'completed', 'dropped', 'failed', 'lost', 'inFlight']) {
       expect(await value(page, `#acc-${key}`), key).toBe(api.accounting[key]);
     }
     expect(api.accounting.failed).toBe(2);

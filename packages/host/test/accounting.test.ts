@@ -62,7 +62,32 @@ describe('Accounting', () => {
       [m3.id, 'lost'],
       [m4.id, 'failed'],
     ]);
-    expect(a.snapshot()).toEqual({ received: 4, completed: 1, dropped: 1, failed: 2, lost: 1, inFlight: 0 });
+    expect(a.snapshot()).toEqual({ received: 4, completed: 1, dropped: 1, failed: 1, lost: 1, inFlight: 0 });
+  });
+
+  it('counts a failure as failed once its dead letter is written and as lost when it could not be, never both', async () => {
+    const a = new Accounting(3, 10);
+    const balanced = () => {
+      const { received, completed, dropped, failed, lost, inFlight } = a.snapshot();
+      expect(received).toBe(completed + dropped + failed + lost + inFlight);
+      expect(inFlight).toBe(a.inFlight);
+    };
+    const [m1, m2, m3] = [a.accept('in'), a.accept('in'), a.accept('in')];
+    expect(a.hasCapacity).toBe(false);
+    const room = a.waitForCapacity();
+    a.failing(m1);
+    a.failing(m2);
+    balanced();
+    a.fail(m1, true);
+    expect(a.snapshot()).toEqual({ received: 3, completed: 0, dropped: 0, failed: 0, lost: 1, inFlight: 2 });
+    balanced();
+    await room; // a lost message is done with: it frees its place like any other outcome
+    const drained = a.drained();
+    a.fail(m2, false);
+    a.complete(m3);
+    await drained;
+    expect(a.snapshot()).toEqual({ received: 3, completed: 1, dropped: 0, failed: 1, lost: 1, inFlight: 0 });
+    balanced();
   });
 });
 

@@ -52,13 +52,13 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
     ),
     new ScrapedMetric(
       'tapline_messages_failed_total',
-      'Messages a step failed on, once their dead letter was written (or lost).',
+      'Messages a step failed on, once their dead letter was written.',
       'counter',
       account('failed'),
     ),
     new ScrapedMetric(
       'tapline_dead_letters_lost_total',
-      'Failed messages whose dead letter could not be written (counted in failed too).',
+      'Messages a step failed on whose dead letter could not be written (never counted in failed).',
       'counter',
       account('lost'),
     ),

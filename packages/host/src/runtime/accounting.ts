@@ -8,11 +8,11 @@ export interface AccountingSnapshot {
   /** The last step handled it and its targets took the record. */
   readonly completed: number;
   readonly dropped: number;
-  /** A step raised; the dead letter was written, or could not be (`lost`). */
+  /** A step raised and its dead letter was written: as many as the dead letters on disk. */
   readonly failed: number;
-  /** Failed messages whose dead letter could not be written: counted in `failed` too. */
+  /** A step raised and its dead letter could not be written; never counted in `failed`. */
   readonly lost: number;
-  /** `received - completed - dropped - failed`. */
+  /** `received - completed - dropped - failed - lost`. */
   readonly inFlight: number;
 }
 
@@ -21,11 +21,12 @@ const RESOLVED = Promise.resolve();
 /**
  * The host's intake and ledger. Sources take messages in through it (`accept`); each message
  * then settles exactly once: `complete`, `drop`, or `failing` followed by `fail` once its dead
- * letter was written (or lost). A message settles only once its outcome is durable, so
- * `inFlight` counts what is not yet safe, and `received = completed + dropped + failed +
- * inFlight` holds at every moment. A second outcome for a message (one given up on at a stop
- * deadline, say) is ignored. Backpressure: `hasCapacity` is `inFlight < maxInFlight`; every
- * waiting source shares one promise, resolved when capacity comes back.
+ * letter was written (`failed`) or could not be (`lost`). A message settles only once its
+ * outcome is durable, so `inFlight` counts what is not yet safe, and `received = completed +
+ * dropped + failed + lost + inFlight` holds at every moment. A second outcome for a message
+ * (one given up on at a stop deadline, say) is ignored. Backpressure: `hasCapacity` is
+ * `inFlight < maxInFlight`; every waiting source shares one promise, resolved when capacity
+ * comes back.
  */
 export class Accounting implements Intake {
   received = 0;
@@ -56,11 +57,11 @@ export class Accounting implements Intake {
   }
 
   get inFlight(): number {
-    return this.received - this.completed - this.dropped - this.failed;
+    return this.received - this.completed - this.dropped - this.failed - this.lost;
   }
 
   get hasCapacity(): boolean {
-    return this.received - this.completed - this.dropped - this.failed < this.maxInFlight;
+    return this.inFlight < this.maxInFlight;
   }
 
   waitForCapacity(): Promise<void> {
@@ -103,8 +104,8 @@ export class Accounting implements Intake {
   /** The dead letter of a failing message was written (`lost`: it could not be). */
   fail(message: MessageContext, lost: boolean): void {
     if (!this.deadLettering.delete(message)) return;
-    this.failed++;
     if (lost) this.lost++;
+    else this.failed++;
     this.notify?.(message, lost ? 'lost' : 'failed');
     this.settled();
   }
@@ -134,7 +135,7 @@ export class Accounting implements Intake {
 
   snapshot(): AccountingSnapshot {
     const { received, completed, dropped, failed, lost } = this;
-    return { received, completed, dropped, failed, lost, inFlight: received - completed - dropped - failed };
+    return { received, completed, dropped, failed, lost, inFlight: this.inFlight };
   }
 
   private settled(): void {

@@ -47,7 +47,7 @@ export function dashboardPage(): string {
   <section><h2>Accounting</h2><div class="cards">${cards}</div></section>
   <section class="charts">
     <div class="chart">
-      <header><h2>Throughput</h2><div class="legend"><span><i style="background:var(--accent)"></i>received</span><span><i style="background:var(--ok)"></i>completed</span><span><i style="background:var(--bad)"></i>failed</span></div>
+      <header><h2>Throughput</h2><div class="legend"><span><i style="background:var(--accent)"></i>received</span><span><i style="background:var(--ok)"></i>completed</span><span><i style="background:var(--bad)"></i>failed or lost</span></div>
       <span class="now" id="throughput-now" data-value="">–</span></header>
       <svg class="plot" id="chart-throughput" role="img" aria-label="messages per second over the last minutes"></svg>
     </div>

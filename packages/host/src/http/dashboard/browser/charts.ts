@@ -3,7 +3,10 @@ import { fmtMs, fmtRate } from './format.js';
 import { history } from './samples.js';
 import { drawChart } from './svg-chart.js';
 
-/** Throughput (received, completed, failed per second) and end-to-end latency (p50, p99). */
+/**
+ * Throughput (received, completed, and failed or lost per second: every failure, whether its
+ * dead letter was written or not) and end-to-end latency (p50, p99).
+ */
 export function renderCharts(): void {
   const times: number[] = [];
   const rec: number[] = [];
@@ -18,7 +21,7 @@ export function renderCharts(): void {
     times.push(b.t);
     rec.push(dt > 0 ? (b.acc.received - a.acc.received) / dt : 0);
     done.push(dt > 0 ? (b.acc.completed - a.acc.completed) / dt : 0);
-    fail.push(dt > 0 ? (b.acc.failed - a.acc.failed) / dt : 0);
+    fail.push(dt > 0 ? (b.acc.failed + b.acc.lost - a.acc.failed - a.acc.lost) / dt : 0);
     p50.push(b.latency.count ? b.latency.p50 : null);
     p99.push(b.latency.count ? b.latency.p99 : null);
   }
