@@ -48,6 +48,12 @@ export { withRetry, type RetryPolicy } from './io/retry.js';
 /** CURVE keys and the process's ZAP handler, for plugins with ZeroMQ sockets. */
 export * from './curve/index.js';
 export { silentLogger, type LogFn, type Logger } from './logger.js';
+export {
+  ThrottledReport,
+  reportIntervalMs,
+  type ReportChannel,
+  type ReportWriter,
+} from './throttled-report.js';
 /** TypeBox, for plugin options schemas: `Type.Object({ ... })`. */
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
 /** prom-client, for plugins that register metrics in `ctx.registry`. */

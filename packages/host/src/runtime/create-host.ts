@@ -3,6 +3,7 @@ import {
   PluginError,
   PluginLoadError,
   prometheus,
+  reportIntervalMs,
   silentLogger,
   type PluginContext,
   type AnyDomain,
@@ -12,6 +13,7 @@ import { planPipeline } from '../plan/plan-pipeline.js';
 import { Accounting } from './accounting.js';
 import type { PlannedStep } from './chain.js';
 import { DeadLetters } from './dead-letters.js';
+import { FailureLog } from './failure-log.js';
 import { Host } from './host.js';
 import type { HostParts } from './host-parts.js';
 import { checkKinds, hostStepOf, pluginContext } from './host-step.js';
@@ -86,7 +88,8 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
   }
   const accounting = new Accounting(config.runtime.maxInFlight, config.monitor.durationsWindow);
   const deadLetters = new DeadLetters(config.deadLetter, logger);
-  const wiring: Wiring = { monitor, accounting, deadLetters, routers: new Map() };
+  const failures = new FailureLog(logger, reportIntervalMs(env));
+  const wiring: Wiring = { monitor, accounting, deadLetters, failures, routers: new Map() };
   wire(
     steps.map((s) => s.domain),
     wiring,

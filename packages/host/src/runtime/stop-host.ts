@@ -23,7 +23,9 @@ export interface StopPlan {
 }
 
 /** What the stop sequence uses of a host. */
-export type StopParts = Pick<HostParts, 'accounting' | 'deadLetters' | 'controller' | 'config'>;
+export type StopParts = Pick<HostParts, 'accounting' | 'deadLetters' | 'controller' | 'config'> & {
+  readonly wiring: Pick<HostParts['wiring'], 'failures'>;
+};
 
 /** The part of the budget kept, after the drain, for flushing and dead-lettering what is left. */
 function reserveOf(timeout: number): number {
@@ -81,6 +83,7 @@ export async function stopHost(parts: StopParts, plan: StopPlan): Promise<StopRe
       errors.push(new PluginError(s.id, s.plugin, 'shutdown', err));
     }
   }
+  parts.wiring.failures.close();
   try {
     await deadLetters.close();
   } catch (err) {

@@ -1,6 +1,7 @@
 import type { ErrorEvent, MessageContext, Monitor, AnyDomain } from '@tapline/core';
 import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';
+import type { FailureLog } from './failure-log.js';
 import { StepRouter } from './step-router.js';
 
 /** What every step is wired to. */
@@ -8,18 +9,19 @@ export interface Wiring {
   readonly monitor: Monitor;
   readonly accounting: Accounting;
   readonly deadLetters: DeadLetters;
+  readonly failures: FailureLog;
   /** Each wired step's `handled` router, by domain. */
   readonly routers: Map<AnyDomain, StepRouter>;
 }
 
 /**
  * Taps one step once, at wiring time (never per message): its monitoring channel to the
- * Monitor, drops to the accounting, errors to the dead letters and, once the dead letter is
+ * Monitor, drops to the accounting, errors to the log and the dead letters and, once the dead letter is
  * written (or lost), to the accounting, and `handled` to a router that hands each message to
  * `next` (or, for the last step, completes it).
  */
 export function wireStep(domain: AnyDomain, next: AnyDomain | undefined, wiring: Wiring): StepRouter {
-  const { monitor, accounting, deadLetters } = wiring;
+  const { monitor, accounting, deadLetters, failures } = wiring;
   monitor.attach(domain);
   domain.onDropped(
     (_event: unknown, message: MessageContext) => accounting.drop(message),
@@ -27,6 +29,7 @@ export function wireStep(domain: AnyDomain, next: AnyDomain | undefined, wiring:
   );
   domain.onError((event: ErrorEvent, message: MessageContext) => {
     if (!accounting.failing(message)) return; // already given up on at a stop deadline
+    failures.add(event);
     deadLetters.write(event, message).then(
       () => accounting.fail(message, false),
       () => accounting.fail(message, true),
