@@ -4,7 +4,7 @@ import { ConfigError, TestFileError, type Problem } from '@tapline/core';
 import type { ValidateFunction } from 'ajv';
 import { ajvProblems } from '../config/ajv-problems.js';
 import { readConfigFile } from '../config/load-config.js';
-import { parseConfigFile } from '../config/parse-config.js';
+import { isYamlFile, parseConfigFile } from '../config/parse-config.js';
 import { createAjv } from '../config/schema.js';
 import { testFileJsonSchema } from './test-file-json-schema.js';
 import type { TestCase } from './test-file-schema.js';
@@ -31,11 +31,19 @@ export interface FindTestsOptions {
 
 let validator: ValidateFunction | undefined;
 
-function validate(file: string, value: unknown, source: Parameters<typeof ajvProblems>[2]): void {
+/** A test file's value, and its text, for positions once there is a problem to place. */
+interface Read {
+  readonly file: string;
+  readonly text: string;
+  readonly value: Parsed;
+}
+
+function validate(read: Read, value: unknown): void {
   // The test schema has no `${VAR}` and no defaults worth filling; compiled on first use.
   validator ??= createAjv(true).compile(testFileJsonSchema());
   if (!validator(value)) {
-    throw new TestFileError('TAPLINE_ERR_TEST_INVALID', file, ajvProblems(validator.errors, '', source));
+    const { source } = parseConfigFile(read.file, read.text);
+    throw new TestFileError('TAPLINE_ERR_TEST_INVALID', read.file, ajvProblems(validator.errors, '', source));
   }
 }
 
@@ -45,7 +53,7 @@ const TEST_FILE = /\.test\.(json|ya?ml)$/;
 /** A parsed JSON file: its fields are read as the schema (checked next) says they are. */
 type Parsed = Record<string, unknown> | null;
 
-async function parse(file: string): Promise<{ value: Parsed; source: Parameters<typeof ajvProblems>[2] }> {
+async function parse(file: string): Promise<Read> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -53,15 +61,28 @@ async function parse(file: string): Promise<{ value: Parsed; source: Parameters<
     const problem: Problem = { path: '', message: `cannot read it (${(err as Error).message})` };
     throw new TestFileError('TAPLINE_ERR_TEST_NOT_FOUND', file, [problem]);
   }
+  let value = isYamlFile(file) ? undefined : plainJson(text);
+  if (value === undefined) {
+    try {
+      value = { of: parseConfigFile(file, text).value };
+    } catch (err) {
+      if (err instanceof ConfigError) throw new TestFileError('TAPLINE_ERR_TEST_PARSE', file, err.problems);
+      throw err;
+    }
+  }
+  const { of } = value;
+  return { file, text, value: of !== null && typeof of === 'object' ? (of as Parsed) : null };
+}
+
+/**
+ * A JSON file's value without its syntax tree, which costs tens of times the text (seconds for a
+ * test of many inputs) and is built only to place a problem; undefined when the text is not JSON.
+ */
+function plainJson(text: string): { of: unknown } | undefined {
   try {
-    const { value, source } = parseConfigFile(file, text);
-    return {
-      value: value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null,
-      source,
-    };
-  } catch (err) {
-    if (err instanceof ConfigError) throw new TestFileError('TAPLINE_ERR_TEST_PARSE', file, err.problems);
-    throw err;
+    return { of: JSON.parse(text) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -72,10 +93,11 @@ async function parse(file: string): Promise<{ value: Parsed; source: Parameters<
  * @throws TestFileError
  */
 export async function readTestFile(file: string, config: string | undefined): Promise<LoadedTest[]> {
-  const { value, source } = await parse(file);
+  const read = await parse(file);
+  const { value } = read;
   // A config named as a test file: its own tests.
   if (Array.isArray(value?.pipeline)) return readConfigTests(file);
-  validate(file, value, source);
+  validate(read, value);
   if (value === null) return []; // the schema refused it already
   const dir = path.dirname(file);
   const fileConfig = typeof value.config === 'string' ? path.resolve(dir, value.config) : config;
@@ -94,9 +116,10 @@ export async function readTestFile(file: string, config: string | undefined): Pr
 
 /** Reads the `tests` a config file holds itself (none when it has no `tests`). */
 export async function readConfigTests(configFile: string): Promise<LoadedTest[]> {
-  const { value, source } = await parse(configFile);
+  const read = await parse(configFile);
+  const { value } = read;
   if (value === null || value.tests === undefined) return [];
-  validate(configFile, { tests: value.tests }, source);
+  validate(read, { tests: value.tests });
   return (value.tests as TestCase[]).map((test, i) => ({
     file: configFile,
     pointer: `/tests/${i}`,
