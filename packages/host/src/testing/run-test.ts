@@ -6,6 +6,7 @@ import type { PlannedStep } from '../runtime/chain.js';
 import { checkMetrics, readSamples } from './check-metrics.js';
 import { checkOutcomes } from './check-outcomes.js';
 import { checkRecords, type CompileCondition } from './check-records.js';
+import { feedInputs } from './feed-inputs.js';
 import type { LoadedTest } from './read-tests.js';
 import { resolveSteps } from './step-names.js';
 import { TestPipeline } from './test-pipeline.js';
@@ -15,15 +16,15 @@ function stopped(check: string, err: unknown, step?: string): TestFailure {
   return { check, message: messageOf(err), ...(step === undefined ? {} : { step }), ...reportedCodes(err) };
 }
 
-/** Waits for every input to end, at most `ms`; false when some did not. */
-async function settle(pipeline: TestPipeline, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([pipeline.trace.whenSettled().then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Inputs named in a timeout's message; the count says how many more. */
+const SHOWN = 10;
+
+/** Which inputs did not end, as numbers from 1: the first few, and how many in all. */
+function unended(pending: readonly number[], inputs: number): string {
+  const shown = pending.slice(0, SHOWN).map((i) => i + 1);
+  if (pending.length === 1) return `input ${shown[0]} did not end`;
+  const more = pending.length > SHOWN ? ', …' : '';
+  return `inputs ${shown.join(', ')}${more} (${pending.length} of ${inputs}) did not end`;
 }
 
 /** Feeds the test's inputs, waits for them to end, and checks every expectation. */
@@ -37,15 +38,18 @@ async function exercise(
   if (refused !== undefined) return [{ check: 'input', message: refused }];
   const init = await pipeline.initialize();
   if (init !== undefined) return [stopped('initialize', init.error, init.step)];
-  test.input.forEach((input, i) => pipeline.feed(input, i));
   const failures: TestFailure[] = [];
   const timeoutMs = test.timeoutMs ?? 5000;
-  if (!(await settle(pipeline, timeoutMs))) {
-    const pending = pipeline.trace.pending().map((i) => i + 1);
+  const { maxInFlight } = pipeline;
+  const { fed, ended } = await feedInputs(pipeline, test.input, { timeoutMs, maxInFlight });
+  if (!ended) {
+    const pending = unended(pipeline.trace.pending(), test.input.length);
     failures.push({
       check: 'timeout',
-      message: `input ${pending.join(', ')} did not end within ${timeoutMs} ms; raise "timeoutMs" if a step is slow on purpose`,
+      message: `timed out after ${timeoutMs} ms: ${pending}; raise "timeoutMs" if a step is slow on purpose`,
     });
+    // What came out of a part of the inputs says nothing about the expectations.
+    if (fed < test.input.length) return failures;
   }
   const samples = await readSamples(pipeline.registry);
   const { trace, steps } = pipeline;
@@ -81,7 +85,8 @@ async function build(
   );
   if ('failures' in resolved) return resolved.failures;
   try {
-    return await TestPipeline.build(config, planned, resolved.span, test.input.length);
+    const kept = new Set(test.expect.flatMap((e) => (e.step === undefined ? [] : [e.step])));
+    return await TestPipeline.build(config, planned, resolved.span, { inputs: test.input.length, kept });
   } catch (err) {
     return [stopped('config', err)];
   }

@@ -15,7 +15,6 @@ import { wireTrace, type Cursor, type TestStep } from './wire-trace.js';
  * them are initialized, as `tapline run` would.
  */
 export class TestPipeline {
-  readonly trace: TestTrace;
   /** The message being handed on: what the exporter's captured writes belong to. */
   private readonly cursor: Cursor = { message: undefined };
 
@@ -27,17 +26,20 @@ export class TestPipeline {
     readonly startsAtSource: boolean,
     readonly registry: prometheus.Registry,
     private readonly controller: AbortController,
-    inputs: number,
-  ) {
-    this.trace = new TestTrace(inputs);
-  }
+    readonly trace: TestTrace,
+    /** The config's `runtime.maxInFlight`: how many inputs may be in flight at once, as in a run. */
+    readonly maxInFlight: number,
+  ) {}
 
-  /** Creates the domains of the steps in `span` with their plugins' real `create` and wires them. */
+  /**
+   * Creates the domains of the steps in `span` with their plugins' real `create` and wires them
+   * to a trace of `inputs` inputs that keeps the output of the steps in `kept`.
+   */
   static async build(
     config: LoadedConfig,
     planned: readonly PlannedStep[],
     span: StepSpan,
-    inputs: number,
+    { inputs, kept }: { readonly inputs: number; readonly kept: ReadonlySet<string> },
   ): Promise<TestPipeline> {
     const registry = new prometheus.Registry();
     const controller = new AbortController();
@@ -53,8 +55,18 @@ export class TestPipeline {
       await Promise.allSettled(steps.map(async (s) => s.domain.shutdown()));
       throw err;
     }
-    const pipeline = new TestPipeline(steps, planned[0]!.id, span.from === 0, registry, controller, inputs);
-    wireTrace(steps, pipeline.trace, pipeline.cursor);
+    const trace = new TestTrace(inputs, kept);
+    const { maxInFlight } = config.runtime;
+    const pipeline = new TestPipeline(
+      steps,
+      planned[0]!.id,
+      span.from === 0,
+      registry,
+      controller,
+      trace,
+      maxInFlight,
+    );
+    wireTrace(steps, trace, pipeline.cursor);
     return pipeline;
   }
 

@@ -35,8 +35,9 @@ export function snapshot(value: unknown): unknown {
 }
 
 /**
- * What happened to every input of one test run: what each step emitted, the records that reached
- * the end, and each input's outcome. Runs of tests are small, so everything is kept.
+ * What happened to every input of one test run: the records that reached the end, what each step
+ * an expectation names emitted, and each input's outcome. A record is copied at each step only
+ * until its message ends, so that a long test holds its outputs, not every step's.
  */
 export class TestTrace {
   readonly emitted = new Map<string, Emitted[]>();
@@ -46,13 +47,31 @@ export class TestTrace {
   private readonly inputOf = new Map<number, number>();
   /** The last record each message was forwarded with: what a dropping or failing step received. */
   private readonly received = new Map<number, unknown>();
+  private begun = 0;
   private settled = 0;
-  private onSettled: (() => void) | undefined;
+  private waiting: { readonly ready: () => boolean; readonly wake: () => void } | undefined;
 
-  constructor(readonly inputs: number) {}
+  constructor(
+    readonly inputs: number,
+    /** The steps whose output an expectation checks; only theirs is kept. */
+    private readonly kept: ReadonlySet<string>,
+  ) {
+    for (const step of kept) this.emitted.set(step, []);
+  }
+
+  /** Messages begun and not ended yet. */
+  get inFlight(): number {
+    return this.begun - this.settled;
+  }
+
+  /** Whether every input has an outcome. */
+  get allSettled(): boolean {
+    return this.settled >= this.inputs;
+  }
 
   /** Registers a message made for input `index`, with what its first step receives. */
   begin(message: MessageContext, index: number, record: unknown): void {
+    this.begun++;
     this.inputOf.set(message.id, index);
     this.received.set(message.id, snapshot(record));
   }
@@ -63,9 +82,7 @@ export class TestTrace {
 
   emit(step: string, output: unknown, message: MessageContext): void {
     const record = snapshot(output);
-    let list = this.emitted.get(step);
-    if (list === undefined) this.emitted.set(step, (list = []));
-    list.push({ input: this.indexOf(message), record });
+    this.emitted.get(step)?.push({ input: this.indexOf(message), record });
     this.received.set(message.id, record);
   }
 
@@ -74,12 +91,12 @@ export class TestTrace {
   }
 
   complete(message: MessageContext): void {
-    this.settle({ kind: 'completed', input: this.indexOf(message) });
+    this.settle({ kind: 'completed', input: this.indexOf(message) }, message);
   }
 
   drop(step: string, message: MessageContext): void {
     const record = this.received.get(message.id);
-    this.settle({ kind: 'dropped', input: this.indexOf(message), step, record });
+    this.settle({ kind: 'dropped', input: this.indexOf(message), step, record }, message);
   }
 
   fail(event: ErrorEvent, message: MessageContext): void {
@@ -90,21 +107,31 @@ export class TestTrace {
       errorType: event.errorType,
       message: event.message,
     });
-    this.settle({
-      kind: 'failed',
-      input: this.indexOf(message),
-      step: event.domain,
-      record: this.received.get(message.id),
-      errorType: event.errorType,
-      message: event.message,
-      deadLetter: JSON.parse(`${head.slice(0, -1)}${payloadField(message.raw)}}`) as Record<string, unknown>,
-    });
+    this.settle(
+      {
+        kind: 'failed',
+        input: this.indexOf(message),
+        step: event.domain,
+        record: this.received.get(message.id),
+        errorType: event.errorType,
+        message: event.message,
+        deadLetter: JSON.parse(`${head.slice(0, -1)}${payloadField(message.raw)}}`) as Record<
+          string,
+          unknown
+        >,
+      },
+      message,
+    );
   }
 
   /** Resolves once every input has an outcome. */
   whenSettled(): Promise<void> {
-    if (this.settled >= this.inputs) return Promise.resolve();
-    return new Promise((resolve) => (this.onSettled = resolve));
+    return this.until(() => this.allSettled);
+  }
+
+  /** Resolves once fewer than `limit` messages are in flight. */
+  whenInFlightBelow(limit: number): Promise<void> {
+    return this.until(() => this.inFlight < limit);
   }
 
   /** The inputs without an outcome yet. */
@@ -113,8 +140,19 @@ export class TestTrace {
     return Array.from({ length: this.inputs }, (_, i) => i).filter((i) => !ended.has(i));
   }
 
-  private settle(outcome: Outcome): void {
+  private until(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((wake) => (this.waiting = { ready, wake }));
+  }
+
+  private settle(outcome: Outcome, message: MessageContext): void {
     this.outcomes.push(outcome);
-    if (++this.settled >= this.inputs) this.onSettled?.();
+    this.received.delete(message.id);
+    this.settled++;
+    if (this.waiting?.ready()) {
+      const { wake } = this.waiting;
+      this.waiting = undefined;
+      wake();
+    }
   }
 }

@@ -118,13 +118,23 @@ describe('runTests', () => {
     ]);
   });
 
+  it('holds at most runtime.maxInFlight inputs in flight at once, as a run does', async () => {
+    const input = Array.from({ length: 300 }, (_, n) => ({ record: { n, delayMs: 1 } }));
+    const { results } = await runIn(
+      [listSource([]), behave('a', { stamp: true }), sink],
+      [{ name: 'many', input, expect: [{ count: 300, where: { field: 'heldWith', lte: 100 } }] }],
+      { runtime: { maxInFlight: 100 } },
+    );
+    expect(results[0]!.failures).toEqual([]);
+  });
+
   it('fails when inputs do not end in time, when a step cannot initialize and when one cannot flush', async () => {
     const { results } = await runIn(
       [listSource([]), behave('a', { hold: true }), sink],
       [{ name: 'held', timeoutMs: 50, input: [{ record: { n: 1 } }], expect: [{ count: 1 }] }],
     );
     expect(results[0]!.failures.map((f) => f.check)).toEqual(['timeout', 'count']);
-    expect(results[0]!.failures[0]!.message).toMatch(/^input 1 did not end within 50 ms/);
+    expect(results[0]!.failures[0]!.message).toMatch(/^timed out after 50 ms: input 1 did not end/);
 
     const init = await runIn(
       [listSource([]), behave('a', { failIn: 'initialize' }), sink],

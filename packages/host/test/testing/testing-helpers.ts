@@ -22,13 +22,14 @@ export const chain = () => [
   sink,
 ];
 
-/** Writes `config` and `tests` (as pipeline.test.json) in a fresh temp dir and runs them. */
+/** Writes a config of `pipeline` (and `rest`) and `tests` (as pipeline.test.json) in a fresh temp dir and runs them. */
 export async function runIn(
   pipeline: unknown[],
   tests: unknown[],
+  rest: Record<string, unknown> = {},
 ): Promise<{ report: TestReport; dir: string; results: TestResult[] }> {
   const dir = await tempDir();
-  await writeConfig(dir, { pipeline, deadLetter: { path: 'dead.ndjson' } });
+  await writeConfig(dir, { pipeline, deadLetter: { path: 'dead.ndjson' }, ...rest });
   await writeFile(path.join(dir, 'pipeline.test.json'), JSON.stringify({ tests }, null, 2));
   const report = await runTests({ cwd: dir, resolveFrom: [path.join(repo, 'packages/cli')] });
   return { report, dir, results: [...report.tests] };
