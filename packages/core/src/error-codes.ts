@@ -137,7 +137,7 @@ export const ERROR_CODES = {
   },
   TAPLINE_ERR_MAX_DELIVERIES: {
     when: "A message was delivered more often than the source's maxDeliveries: its earlier deliveries never settled (the process died, or the ack came too late).",
-    fix: 'The message is in the dead-letter file and was acked; find why it never settled (a crash on it, a step slower than the ack wait).',
+    fix: 'The message is in the dead-letter file and was acked; find why it never settled (a crash on it, an event loop blocked for longer than the ack wait).',
   },
   TAPLINE_ERR_LOG_LEVEL: {
     when: "The log level given (--log-level, LOG_LEVEL or log.level) is not one of pino's.",

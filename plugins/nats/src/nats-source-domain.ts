@@ -5,10 +5,12 @@ import {
   type MessageContext,
   type Outcome,
 } from '@tapline/core';
-import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, ConsumerMessages } from '@nats-io/jetstream';
+import { millis } from '@nats-io/transport-node';
 import { connectNats, type WatchedConnection } from './connection.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
 import { ensureConsumer } from './ensure-consumer.js';
+import { HeldMessages } from './held-messages.js';
 import type { NatsSourceOptions } from './options.js';
 
 type Output = Decoded[NatsSourceOptions['decode']];
@@ -23,8 +25,10 @@ export interface NatsSourceContext extends DomainIdentity {
  * Takes messages in from a JetStream durable pull consumer, at least once: each message is acked
  * only when the host says its outcome is durable (`settled`): exported, dropped, or
  * dead-lettered. One whose dead letter could not be written is nak'd, so it comes back. Until
- * then the message is held here, and a process that dies leaves it to the server to deliver
- * again, to this process or another on the same consumer.
+ * then the message is held here, reported in progress so that its ack wait does not run out
+ * however long it takes; a process that dies leaves it to the server to deliver again, to this
+ * process or another on the same consumer. A redelivery of a message still held here is not
+ * taken in a second time.
  *
  * At most `maxInFlight` messages are in flight and at most one `batch` waits in the client: the
  * client asks for more only once the loop has taken in what it had.
@@ -32,6 +36,7 @@ export interface NatsSourceContext extends DomainIdentity {
 export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   readonly options: NatsSourceOptions;
   private redeliveries = 0;
+  private ignoredRedeliveries = 0;
   private readonly decode: Decoder<Output>;
   private readonly configDir: string;
   private connection: WatchedConnection | undefined;
@@ -41,7 +46,9 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   private stopped: Promise<void> | undefined;
   private stopping = false;
   /** Taken in, not settled yet: what is acked (or left for redelivery) once it settles. */
-  private readonly held = new Map<MessageContext, JsMsg>();
+  private readonly held = new HeldMessages((err) =>
+    this.log.warn({ err }, 'could not report messages in progress; they will be redelivered'),
+  );
 
   constructor(options: NatsSourceOptions, ctx: NatsSourceContext = {}) {
     super(ctx);
@@ -108,12 +115,15 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   async start(): Promise<void> {
     if (this.connection === undefined) await this.initialize();
     if (this.loop !== undefined || this.stopping) return;
+    // The consumer's own ack wait: one made elsewhere need not have ackWaitMs.
+    const { ack_wait } = (await this.consumer!.info(true)).config;
     const messages = await this.consumer!.consume({ max_messages: this.options.batch });
     if (this.stopping) {
       void messages.close(); // stopped while the pull was being set up; nothing iterates it
       return;
     }
     this.messages = messages;
+    this.held.keepInProgress(ack_wait === undefined ? this.options.ackWaitMs : millis(ack_wait));
     void this.watch(messages);
     this.loop = this.run(messages);
   }
@@ -131,9 +141,8 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   }
 
   override settled(message: MessageContext, outcome: Outcome): void {
-    const msg = this.held.get(message);
+    const msg = this.held.release(message);
     if (msg === undefined) return;
-    this.held.delete(message);
     try {
       if (outcome === 'lost') msg.nak();
       else msg.ack();
@@ -174,16 +183,31 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
     }
   }
 
+  /** Warns on the first only: one stall past the ack wait redelivers every held message at once. */
+  private ignoredRedelivery(seq: number): void {
+    const level = this.ignoredRedeliveries++ === 0 ? 'warn' : 'debug';
+    this.log[level](
+      { seq, ignored: this.ignoredRedeliveries },
+      'the server redelivered a message still in progress here (its in-progress report came later than the ack wait: the event loop was blocked or the connection down); the redelivery is ignored',
+    );
+  }
+
   private async run(messages: ConsumerMessages): Promise<void> {
     try {
       for await (const msg of messages) {
+        if (msg.redelivered) {
+          if (this.held.takeRedelivery(msg)) {
+            this.ignoredRedelivery(msg.seq);
+            continue;
+          }
+          this.redeliveries++;
+        }
         if (!this.intake.hasCapacity) await this.intake.waitForCapacity();
-        if (msg.redelivered) this.redeliveries++;
         // A copy: msg.data is a view into the socket chunk it arrived in, and the payload lives
         // until the message settles (a dead letter is written from it), pinning the whole chunk.
         const payload = Buffer.from(msg.data);
         const message = this.intake.accept(this.id, payload);
-        this.held.set(message, msg);
+        this.held.hold(message, msg);
         void this.handle(payload, message);
       }
     } catch (err) {
