@@ -1,6 +1,7 @@
 import {
   DeliveryError,
   SourceDomain,
+  ThrottledReport,
   type DomainIdentity,
   type MessageContext,
   type Outcome,
@@ -36,7 +37,16 @@ export interface NatsSourceContext extends DomainIdentity {
 export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   readonly options: NatsSourceOptions;
   private redeliveries = 0;
-  private ignoredRedeliveries = 0;
+  /** One stall past the ack wait redelivers every held message at once: the first is logged, then a count. */
+  private readonly reports = new ThrottledReport();
+  private readonly ignoredRedeliveries = this.reports.channel<number>((seq, count, first) =>
+    this.log.warn(
+      { seq, count },
+      first
+        ? 'the server redelivered a message still in progress here (its in-progress report came later than the ack wait: the event loop was blocked or the connection down); the redelivery is ignored'
+        : 'more redeliveries of messages still in progress here were ignored',
+    ),
+  );
   private readonly decode: Decoder<Output>;
   private readonly configDir: string;
   private connection: WatchedConnection | undefined;
@@ -165,6 +175,7 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
     const connection = this.connection;
     this.connection = undefined;
     this.held.clear();
+    this.reports.close();
     await connection?.close();
   }
 
@@ -183,21 +194,12 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
     }
   }
 
-  /** Warns on the first only: one stall past the ack wait redelivers every held message at once. */
-  private ignoredRedelivery(seq: number): void {
-    const level = this.ignoredRedeliveries++ === 0 ? 'warn' : 'debug';
-    this.log[level](
-      { seq, ignored: this.ignoredRedeliveries },
-      'the server redelivered a message still in progress here (its in-progress report came later than the ack wait: the event loop was blocked or the connection down); the redelivery is ignored',
-    );
-  }
-
   private async run(messages: ConsumerMessages): Promise<void> {
     try {
       for await (const msg of messages) {
         if (msg.redelivered) {
           if (this.held.takeRedelivery(msg)) {
-            this.ignoredRedelivery(msg.seq);
+            this.ignoredRedeliveries.add(msg.seq);
             continue;
           }
           this.redeliveries++;
