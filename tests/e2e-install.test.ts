@@ -97,27 +97,40 @@ describe(
       }
     });
 
-    it('new-plugin there writes a package whose @tapline packages are packed from that installation', async () => {
-      const created = await outside.exec(
-        'npx',
-        ['--no-install', 'tapline', 'new-plugin', 'shout', '--dir', 'shout'],
-        app,
-      );
-      expect(created.code, created.output).toBe(0);
-      const plugin = path.join(app, 'shout');
-      const pkg = JSON.parse(await readFile(path.join(plugin, 'package.json'), 'utf8'));
-      expect(pkg.devDependencies).toMatchObject({
-        '@tapline/core': 'file:tapline-packages/tapline-core-0.1.0.tgz',
-        '@tapline/host': 'file:tapline-packages/tapline-host-0.1.0.tgz',
-        '@tapline/testkit': 'file:tapline-packages/tapline-testkit-0.1.0.tgz',
-      });
-      expect(await readFile(path.join(plugin, 'README.md'), 'utf8')).toContain(
-        'npm install --save-dev @tapline/core@^0.1.0 @tapline/testkit@^0.1.0',
-      );
-      for (const step of [['install'], ['run', 'build'], ['test']]) {
-        const done = await outside.exec('npm', step, plugin);
-        expect(done.code, `npm ${step.join(' ')}\n${done.output}`).toBe(0);
-      }
-    });
+    it.each(['npm', 'pnpm'])(
+      "new-plugin there writes a package that installs with %s from that installation, builds, and passes its tests and its sample pipeline's",
+      async (pm) => {
+        const created = await outside.exec(
+          'npx',
+          ['--no-install', 'tapline', 'new-plugin', `shout-${pm}`, '--dir', `shout-${pm}`],
+          app,
+        );
+        expect(created.code, created.output).toBe(0);
+        const plugin = path.join(app, `shout-${pm}`);
+        const pkg = JSON.parse(await readFile(path.join(plugin, 'package.json'), 'utf8'));
+        expect(pkg.devDependencies).toMatchObject({
+          '@tapline/cli': 'file:tapline-packages/tapline-cli-0.1.0.tgz',
+          '@tapline/core': 'file:tapline-packages/tapline-core-0.1.0.tgz',
+          '@tapline/host': 'file:tapline-packages/tapline-host-0.1.0.tgz',
+          '@tapline/testkit': 'file:tapline-packages/tapline-testkit-0.1.0.tgz',
+        });
+        expect(pkg.overrides).toMatchObject({
+          '@tapline/plugin-zmq-source': 'file:tapline-packages/tapline-plugin-zmq-source-0.1.0.tgz',
+        });
+        expect(await readFile(path.join(plugin, 'README.md'), 'utf8')).toContain(
+          'npm install --save-dev @tapline/core@^0.1.0 @tapline/testkit@^0.1.0',
+        );
+        let tested = '';
+        for (const step of [['install'], ['run', 'build'], ['test']]) {
+          const done = await outside.exec(pm, step, plugin);
+          expect(done.code, `${pm} ${step.join(' ')}\n${done.output}`).toBe(0);
+          tested = done.output;
+        }
+        // npm test ran the contract suite, then the sample pipeline's tests with tapline test.
+        expect(tested).toMatch(/Tests\s+10 passed/);
+        expect(tested).toMatch(/^3 passed, 0 failed$/m);
+      },
+      180_000,
+    );
   },
 );

@@ -84,9 +84,9 @@ describe('scaffoldPlugin', () => {
     const pkgA = await readJson(path.join(inside, 'package.json'));
     expect(pkgA).toMatchObject({
       name: 'tapline-plugin-enrich',
-      scripts: { build: 'tsc -b', test: 'vitest run' },
+      scripts: { build: 'tsc -b', test: 'vitest run && tapline test --config test/pipeline.config.json' },
       dependencies: { '@tapline/core': 'workspace:*' },
-      devDependencies: { '@tapline/testkit': 'workspace:*' },
+      devDependencies: { '@tapline/testkit': 'workspace:*', '@tapline/cli': 'workspace:*' },
     });
     expect((await readJson(path.join(inside, 'tsconfig.json'))).references).toEqual([
       { path: '../../packages/core' },
@@ -104,7 +104,23 @@ describe('scaffoldPlugin', () => {
     expect(pkgB.peerDependencies['@tapline/core']).toMatch(/^\^\d+\.\d+\.\d+$/);
     expect(pkgB.devDependencies['@tapline/testkit']).toMatch(/^\^\d+\.\d+\.\d+$/);
     expect((await readJson(path.join(outside, 'tsconfig.json'))).references).toBeUndefined();
+    expect(pkgB.devDependencies['@tapline/cli']).toMatch(/^\^\d+\.\d+\.\d+$/);
+    expect(b.files).toContain('pnpm-workspace.yaml');
+    expect(await readFile(path.join(outside, 'pnpm-workspace.yaml'), 'utf8')).toMatch(
+      /allowBuilds:\n {2}zeromq: false/,
+    );
     expect(b.nextSteps).toEqual(['npm install', 'npm run build', 'npm test']);
+    // Every link of the README resolves: a relative one in the package, the guide in this repository.
+    const readme = await readFile(path.join(outside, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) {
+      const project = 'https://github.com/tapline/tapline/blob/main/';
+      const file = link.startsWith(project)
+        ? path.join(workspaceRoot, link.slice(project.length))
+        : path.join(outside, link);
+      expect(existsSync(file), link).toBe(true);
+    }
 
     await linkModules(inside, workspaceModules(false));
     await linkModules(outside, workspaceModules(true));

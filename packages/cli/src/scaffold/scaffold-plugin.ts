@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TaplineError } from '@tapline/core';
 import { pluginNames, type PluginNames } from './plugin-names.js';
-import { packageJson, type DependencyPlan } from './templates/package-json.js';
+import { packageJson, pnpmWorkspace, type DependencyPlan } from './templates/package-json.js';
 import { gitignore, tsconfigJson, vitestConfig } from './templates/config-files.js';
 import { domainSource, indexSource, optionsSource, testSource } from './templates/source-files.js';
 import { pipelineConfig, pipelineTests } from './templates/pipeline-test-files.js';
@@ -68,7 +68,9 @@ export async function scaffoldPlugin(options: ScaffoldOptions): Promise<Scaffold
     [`test/${names.short}.test.ts`]: testSource(names),
     'test/pipeline.config.json': pipelineConfig(names),
     'test/pipeline.test.json': pipelineTests(names),
-    ...(workspace === undefined ? { '.gitignore': gitignore() } : {}),
+    ...(workspace === undefined
+      ? { '.gitignore': gitignore(), 'pnpm-workspace.yaml': pnpmWorkspace(plan) }
+      : {}),
   };
   for (const [file, text] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });

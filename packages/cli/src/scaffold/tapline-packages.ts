@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -7,8 +8,20 @@ import { TaplineError, messageOf } from '@tapline/core';
 
 const run = promisify(execFile);
 
-/** What a plugin package needs of Tapline to build and test: the testkit needs the host. */
-export const PLUGIN_NEEDS = ['@tapline/core', '@tapline/host', '@tapline/testkit'] as const;
+/**
+ * What a plugin package needs of Tapline to build and test: the testkit needs the host, and the
+ * sample pipeline's `tapline test` the CLI and the built-in plugins it depends on.
+ */
+export function pluginNeeds(): string[] {
+  const require = createRequire(import.meta.url);
+  const cli = JSON.parse(readFileSync(require.resolve('@tapline/cli/package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  const fromCli = Object.keys(cli.dependencies ?? {}).filter((name) => name.startsWith('@tapline/'));
+  return [
+    ...new Set(['@tapline/cli', '@tapline/core', '@tapline/host', '@tapline/testkit', ...fromCli]),
+  ].sort();
+}
 
 /** Where the plugin's copies of the Tapline packages live until they are on the registry. */
 export const LOCAL_FOLDER = 'tapline-packages';
@@ -41,7 +54,7 @@ export async function packLocal(dir: string): Promise<Record<string, string>> {
   await mkdir(destination, { recursive: true });
   const require = createRequire(import.meta.url);
   const ranges: Record<string, string> = {};
-  for (const name of PLUGIN_NEEDS) {
+  for (const name of pluginNeeds()) {
     try {
       const manifest = require.resolve(`${name}/package.json`);
       const text = await readFile(manifest, 'utf8');

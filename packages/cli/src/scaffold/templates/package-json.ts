@@ -9,6 +9,7 @@ export interface DependencyPlan {
   readonly vitestRange: string;
   readonly typescriptRange: string;
   readonly typesNodeRange: string;
+
   /**
    * Outside the workspace, while `@tapline/*` are not on the registry: `file:` ranges of copies
    * packed from the Tapline installation, by package name.
@@ -31,7 +32,12 @@ export function packageJson(names: PluginNames, plan: DependencyPlan): string {
     exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
     files: ['dist', 'src'],
     engines: { node: '>=20.19' },
-    scripts: { build: 'tsc -b', test: 'vitest run', prepublishOnly: 'tsc -b && vitest run' },
+    scripts: {
+      build: 'tsc -b',
+      // The sample pipeline's tests run through the Tapline the package was scaffolded from.
+      test: `vitest run && ${PIPELINE_TEST}`,
+      prepublishOnly: `tsc -b && vitest run && ${PIPELINE_TEST}`,
+    },
     // A published plugin uses the host's copy of core (peer); inside the workspace it links it.
     ...(plan.inWorkspace
       ? { dependencies: { '@tapline/core': tapline } }
@@ -40,14 +46,43 @@ export function packageJson(names: PluginNames, plan: DependencyPlan): string {
       ...(plan.inWorkspace
         ? {}
         : { '@tapline/core': plan.local?.['@tapline/core'] ?? tapline, '@types/node': plan.typesNodeRange }),
+      // `tapline test` of the sample pipeline, with its built-in plugins.
+      '@tapline/cli': plan.local?.['@tapline/cli'] ?? tapline,
       // The testkit needs the host; from the registry it comes along, local copies are named.
       ...(plan.local ? { '@tapline/host': plan.local['@tapline/host'] } : {}),
       '@tapline/testkit': plan.local?.['@tapline/testkit'] ?? tapline,
       typescript: plan.typescriptRange,
       vitest: plan.vitestRange,
     }),
+    // Local copies depend on each other by version, which no registry has yet: npm takes them
+    // from the copies through overrides (pnpm through pnpm-workspace.yaml's).
+    ...(plan.local ? { overrides: sorted(plan.local) } : {}),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+/** How `npm test` runs the sample pipeline's tests. */
+export const PIPELINE_TEST = 'tapline test --config test/pipeline.config.json';
+
+/**
+ * pnpm-workspace.yaml of a package outside the Tapline workspace: zeromq's prebuilt binary
+ * works without its build script, which pnpm would otherwise stop on; local copies are
+ * overridden as npm's `overrides` does.
+ */
+export function pnpmWorkspace(plan: DependencyPlan): string {
+  const overrides = plan.local
+    ? `\noverrides:\n${Object.entries(sorted(plan.local))
+        .map(([name, range]) => `  "${name}": "${range}"\n`)
+        .join('')}`
+    : '';
+  return `# zeromq (a dependency of @tapline/cli) ships a prebuilt binary; its build script is not needed.
+allowBuilds:
+  zeromq: false
+  esbuild: false
+# A flat node_modules, as npm's: the declarations tsc writes name TypeBox's types through
+# @tapline/core, which pnpm's isolated layout would make unportable (TS2742).
+nodeLinker: hoisted
+${overrides}`;
 }
 
 const sorted = (deps: Record<string, string>) =>

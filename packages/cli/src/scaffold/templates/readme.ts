@@ -1,6 +1,9 @@
 import type { PluginNames } from '../plugin-names.js';
 import type { DependencyPlan } from './package-json.js';
 
+/** The plugin guide, where the project keeps it. */
+export const GUIDE = 'https://github.com/tapline/tapline/blob/main/docs/plugins.md';
+
 /** README.md: what the plugin does, its options and a pipeline step using it. */
 export function readme(n: PluginNames, plan: DependencyPlan): string {
   const run = plan.inWorkspace ? 'pnpm' : 'npm';
@@ -37,9 +40,11 @@ ${run} install
 ${run} run build && ${run} test
 \`\`\`
 
-\`test/${n.short}.test.ts\` runs the Tapline plugin contract (\`describePluginContract\` from
-\`@tapline/testkit\`) and a test of the plugin's own behaviour. See the Tapline plugin guide
-(docs/plugins.md) for the contract, type names, lifecycle, errors and publishing.
+\`${run} test\` runs \`test/${n.short}.test.ts\` (the Tapline plugin contract, \`describePluginContract\`
+from \`@tapline/testkit\`, and a test of the plugin's own behaviour), then the sample pipeline's
+tests in \`test/pipeline.test.json\` with \`tapline test\`: the plugin between the built-in ZeroMQ
+source and exporter, run in process. See the [Tapline plugin guide](${GUIDE}) for the contract,
+type names, lifecycle, errors and publishing.
 `;
 }
 
@@ -56,12 +61,15 @@ function localPackages(plan: DependencyPlan): string {
 ## Tapline packages
 
 \`@tapline/core\`, \`@tapline/host\` and \`@tapline/testkit\` are not on the npm registry yet, so
-this package installs copies of them from \`tapline-packages/\`, packed from the Tapline
-installation that created it. Once they are published, this one line moves the package to the
-registry's (then delete \`tapline-packages/\`):
+this package installs copies of them (and of \`@tapline/cli\` with the built-in plugins, for the
+sample pipeline's tests) from \`tapline-packages/\`, packed from the Tapline installation that
+created it; \`overrides\` in package.json (and in pnpm-workspace.yaml, for pnpm) make their
+dependencies on one another use those copies too. Once they are published, remove \`overrides\`
+(and its pnpm-workspace.yaml section), then this one line moves the package to the registry's
+(then delete \`tapline-packages/\`):
 
 \`\`\`sh
-npm install --save-dev @tapline/core@${plan.taplineRange} @tapline/testkit@${plan.taplineRange} && npm uninstall @tapline/host
+npm install --save-dev @tapline/core@${plan.taplineRange} @tapline/testkit@${plan.taplineRange} @tapline/cli@${plan.taplineRange} && npm uninstall @tapline/host
 \`\`\`
 `;
 }
