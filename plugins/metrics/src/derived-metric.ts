@@ -1,4 +1,5 @@
-import { prometheus, getPath, parsePath, type Segment } from '@tapline/core';
+import { prometheus, getPath, parsePath, type ReportChannel, type Segment } from '@tapline/core';
+import { kindOf } from './skip-log.js';
 import { LabelSets, type LabelSet, type LabelValueRules } from './label-sets.js';
 
 type Registry = prometheus.Registry;
@@ -31,6 +32,10 @@ export abstract class DerivedMetric {
   overflow = 0;
   /** Records whose field was missing or not a finite number (gauges and histograms). */
   skipped = 0;
+  /** Told of each skip, with what the field held instead: `missing`, `string`, `null` … */
+  skips: ReportChannel<string> | undefined;
+  /** The field path as the options wrote it, for the log. */
+  readonly fieldPath: string | undefined;
   protected readonly field: readonly Segment[];
 
   constructor(
@@ -44,6 +49,7 @@ export abstract class DerivedMetric {
     this.help = spec.help ?? `${this.name}, derived from records`;
     this.sets = new LabelSets(spec.labels ?? {}, spec.maxLabelSets ?? maxLabelSets, values, bucketCount);
     this.field = spec.field === undefined ? [] : parsePath(spec.field);
+    this.fieldPath = spec.field;
   }
 
   /** Adds one record. Never throws on the record's content. */
@@ -56,6 +62,7 @@ export abstract class DerivedMetric {
     const v = getPath(record, this.field);
     if (typeof v === 'number' && Number.isFinite(v)) return v;
     this.skipped++;
+    this.skips?.add(kindOf(v));
     return undefined;
   }
 

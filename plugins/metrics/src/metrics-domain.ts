@@ -1,6 +1,7 @@
 import {
   BaseDomain,
   ConfigError,
+  ThrottledReport,
   messageOf,
   type DomainIdentity,
   type JsonRecord,
@@ -15,6 +16,7 @@ import {
 } from './derived-metric.js';
 import type { MetricsOptions } from './options.js';
 import { attachShared, detachShared, type CounterSource } from './shared-counters.js';
+import { skipChannel } from './skip-log.js';
 
 /** What the domain needs from its plugin context: the registry the host exposes. */
 export interface MetricsContext extends DomainIdentity {
@@ -47,6 +49,7 @@ export class MetricsDomain<T = JsonRecord> extends BaseDomain<T, T> {
   /** The JSON pointer of each metric's name in the options, for registration errors. */
   private readonly pointers: readonly string[];
   private readonly source: CounterSource;
+  private readonly skips = new ThrottledReport();
   private registered: string[] = [];
   private attached = false;
 
@@ -66,6 +69,8 @@ export class MetricsDomain<T = JsonRecord> extends BaseDomain<T, T> {
       ...histograms.map((_, i) => `/histograms/${i}/name`),
     ];
     this.source = { step: this.id, metrics: this.metrics };
+    for (const m of this.metrics)
+      if (m.fieldPath !== undefined) m.skips = skipChannel(this.skips, this.log, m);
   }
 
   override initialize(): void {
@@ -114,6 +119,7 @@ export class MetricsDomain<T = JsonRecord> extends BaseDomain<T, T> {
   }
 
   override shutdown(): void {
+    this.skips.close();
     for (const name of this.registered) this.registry.removeSingleMetric(name);
     this.registered = [];
     if (this.attached) detachShared(this.registry, this.source);
