@@ -69,6 +69,13 @@ const zmqTarget = Type.Object(
       }),
     ),
     lingerMs: Type.Optional(Type.Integer({ minimum: 0, default: ZMQ_DEFAULTS.lingerMs })),
+    sendBufferSize: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          "The kernel's send buffer for each connection, in bytes (ZeroMQ's sendBufferSize, SO_SNDBUF; Linux doubles it). Unset: the OS's default, which grows by itself up to a few MiB. Smaller bounds what a next hop that dies can take with it.",
+      }),
+    ),
     curve: Type.Optional(CurveOptions),
   },
   { additionalProperties: false },

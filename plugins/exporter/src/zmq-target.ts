@@ -73,6 +73,7 @@ export class ZmqTarget implements ExportTarget {
     socket.linger = o.lingerMs;
     socket.sendHighWaterMark = o.sendHighWaterMark;
     socket.sendTimeout = o.sendTimeoutMs;
+    if (o.sendBufferSize !== undefined) socket.sendBufferSize = o.sendBufferSize;
     // Queue only on live connections: otherwise a connecting PUSH takes messages for a next hop
     // that is down, acknowledges them, and loses them at close. This way a send to a hop that
     // is down times out, is retried, and the message ends up dead-lettered if it stays down.

@@ -26,6 +26,13 @@ export const zmqSourceOptions = Type.Object(
       default: 1000,
       description: 'How many messages ZeroMQ queues locally before it pushes back on senders (0: no limit).',
     }),
+    receiveBufferSize: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          "The kernel's receive buffer for each connection, in bytes (ZeroMQ's receiveBufferSize, SO_RCVBUF; Linux doubles it). Unset: the OS's default, which grows by itself up to a few MiB. Smaller bounds what a sender loses when this process dies.",
+      }),
+    ),
     decode: Type.Union(
       [
         Type.Literal('record'),

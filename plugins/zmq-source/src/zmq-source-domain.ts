@@ -110,6 +110,9 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
     const { socket: kind, receiveHighWaterMark } = this.options;
     const socket = kind === 'sub' ? new Subscriber({ linger: LINGER_MS }) : new Pull({ linger: LINGER_MS });
     socket.receiveHighWaterMark = receiveHighWaterMark;
+    // Before bind: an accepted connection takes its kernel buffer from the listening socket.
+    if (this.options.receiveBufferSize !== undefined)
+      socket.receiveBufferSize = this.options.receiveBufferSize;
     // ZeroMQ refuses a larger frame before allocating it, and disconnects the peer that sent it.
     socket.maxMessageSize = this.options.maxMessageBytes === 0 ? -1 : this.options.maxMessageBytes;
     socket.receiveTimeout = FLOWING;

@@ -197,6 +197,16 @@ describe('zmq-source on a PULL socket', () => {
     expect(recording.events.error.map((e) => e.errorType)).toEqual(['TAPLINE_ERR_MESSAGE_TOO_LARGE']);
   });
 
+  it('receiveBufferSize sets the kernel receive buffer of the socket (ZeroMQ reads it back)', async () => {
+    const d = source({ receiveBufferSize: 16 * 1024 });
+    const plain = source();
+    await d.initialize();
+    await plain.initialize();
+    const bufferOf = (s: ZmqSourceDomain) => (s as unknown as { socket: Pull }).socket.receiveBufferSize;
+    expect(bufferOf(d)).toBe(16 * 1024);
+    expect(bufferOf(plain)).toBe(-1); // the OS's own
+  });
+
   it('refuses an address in use, naming it', async () => {
     const taken = new Pull({ linger: 0 });
     opened.push(taken);
