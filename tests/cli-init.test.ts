@@ -70,6 +70,26 @@ describe('tapline init, then the starter pipeline as a new user runs it', { time
     },
   );
 
+  it('reloads a YAML config on save with --watch, as it does a JSON one', async () => {
+    const dir = await outside.dir('tapline-watch-');
+    expect((await tapline(['init', '--yaml'], dir)).code).toBe(0);
+    const file = path.join(dir, 'pipeline.config.yaml');
+    await anyHttpPort(file);
+    const run = await outside.startRun(node, [bin, 'run', '--watch'], dir, {
+      ZMQ_ADDRESS: await freeZmqAddress(),
+    });
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('value: unknown', 'value: anonymous'));
+    const reloaded = await eventually(() => run.logs.find((l) => l.msg?.startsWith('config reloaded')));
+    expect(reloaded).toMatchObject({ reason: 'watch' });
+    // A broken save is refused with its line and the pipeline runs on.
+    await writeFile(file, `${text}runtime: [oops\n`);
+    const refused = await eventually(() => run.logs.find((l) => l.msg?.startsWith('reload failed')));
+    expect(JSON.stringify(refused)).toMatch(/pipeline\.config\.yaml:\d+:\d+/);
+    outside.signal(run.child, 'SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
   it('never replaces a config, and adds out/ to a .gitignore that is there', async () => {
     const dir = await outside.dir('tapline-init-');
     await writeFile(path.join(dir, '.gitignore'), 'node_modules/');
