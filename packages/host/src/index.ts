@@ -54,3 +54,14 @@ export {
   type TestResult,
   type TestFailure,
 } from './testing/index.js';
+export {
+  readDeadLetters,
+  withRotated,
+  type DeadLetter,
+  type ReadLine,
+} from './dead-letters/read-dead-letters.js';
+export {
+  summarizeDeadLetters,
+  type DeadLetterGroup,
+  type DeadLetterSummary,
+} from './dead-letters/summarize.js';

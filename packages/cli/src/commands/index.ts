@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { deadLettersCommand } from './dead-letters.js';
 import { demoCommand } from './demo.js';
 import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   publishCommand,
   keygenCommand,
   demoCommand,
+  deadLettersCommand,
   newPluginCommand,
   versionCommand,
 ];

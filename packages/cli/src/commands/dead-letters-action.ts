@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { compileCondition, conditionProblems, type Condition } from '@tapline/core/condition';
+import {
+  loadConfig,
+  readDeadLetters,
+  summarizeDeadLetters,
+  withRotated,
+  type DeadLetterSummary,
+} from '@tapline/host';
+import { UsageError, type CliIo, type OptionValues } from '../command.js';
+import { printFailure } from './print-failure.js';
+
+/** `tapline dead-letters`: reads the letters and prints what failed, where and when. */
+export async function deadLetters(values: OptionValues, positionals: string[], io: CliIo): Promise<number> {
+  const where = whereOf(values.where);
+  let named: string[];
+  try {
+    named =
+      positionals.length > 0
+        ? positionals.map((f) => path.resolve(io.cwd, f))
+        : [await configured(values, io)];
+  } catch (err) {
+    printFailure(io, err, values.json === true);
+    return 1;
+  }
+  const files: string[] = [];
+  for (const file of named) files.push(...(await withRotated(file)));
+  const summary = await summarizeDeadLetters(files, readDeadLetters(files), where);
+  if (values.json === true) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else io.stdout.write(render(summary, named, io.cwd));
+  return 0;
+}
+
+async function configured(values: OptionValues, io: CliIo): Promise<string> {
+  const config = await loadConfig({ config: values.config as string | undefined, cwd: io.cwd, env: io.env });
+  if (config.deadLetter === false) {
+    throw new UsageError(
+      `${config.file} keeps no dead letters (deadLetter is false); name the files: tapline dead-letters FILE…`,
+    );
+  }
+  return config.deadLetter.path;
+}
+
+function whereOf(raw: unknown): ((letter: unknown) => boolean) | undefined {
+  if (typeof raw !== 'string') return undefined;
+  let condition: unknown;
+  try {
+    condition = JSON.parse(raw);
+  } catch {
+    throw new UsageError(
+      `--where takes a condition as JSON, e.g. '{"field":"step","eq":"normalize"}', not ${raw}.`,
+    );
+  }
+  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) {
+    throw new UsageError(
+      '--where takes a condition object, e.g. \'{"field":"errorType","eq":"TAPLINE_ERR_EXPORT"}\'.',
+    );
+  }
+  const problems = conditionProblems(condition, '');
+  if (problems.length > 0) throw new UsageError(`--where: ${problems.map((p) => p.message).join('; ')}.`);
+  return compileCondition(condition);
+}
+
+function render(s: DeadLetterSummary, named: readonly string[], cwd: string): string {
+  const shown = (f: string) => path.relative(cwd, f) || f;
+  if (s.files.length === 0) return `No dead letters: ${named.map(shown).join(', ')} does not exist.\n`;
+  const first = s.groups.reduce((t, g) => (t === '' || (g.first !== '' && g.first < t) ? g.first : t), '');
+  const last = s.groups.reduce((t, g) => (g.last > t ? g.last : t), '');
+  const lines = [
+    `${s.letters} dead letter${s.letters === 1 ? '' : 's'} in ${s.files.map(shown).join(', ')}` +
+      (s.letters > 0 ? `, ${first} to ${last}` : ''),
+  ];
+  if (s.groups.length > 0) {
+    const rows = [
+      ['count', 'step', 'error', 'targets', 'first', 'last', 'sample'],
+      ...s.groups.map((g) => [
+        String(g.count),
+        g.step,
+        g.errorType,
+        g.targets || '-',
+        g.first,
+        g.last,
+        `${oneLine(g.sample.message)}${g.sample.messageId === undefined ? '' : ` (message ${g.sample.messageId})`}`,
+      ]),
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    lines.push(
+      '',
+      ...rows.map(
+        (r) =>
+          `  ${r.map((cell, c) => (c === 0 ? cell.padStart(widths[c]!) : c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}`,
+      ),
+    );
+    lines.push('', 'By hour (UTC):', ...Object.entries(s.byHour).map(([h, n]) => `  ${h}  ${n}`));
+  }
+  if (s.prefixOnly.length > 0) {
+    lines.push(
+      '',
+      `${s.prefixOnly.length} letter${s.prefixOnly.length === 1 ? ' holds' : 's hold'} only the first bytes of the payload ` +
+        '(larger than deadLetter.maxPayloadBytes) and cannot be replayed:',
+      ...s.prefixOnly.slice(0, 10).map((at) => `  ${shown(at)}`),
+      ...(s.prefixOnly.length > 10 ? [`  … and ${s.prefixOnly.length - 10} more (--json lists all)`] : []),
+    );
+  }
+  if (s.unreadable.length > 0) {
+    lines.push(
+      '',
+      `${s.unreadable.length} line${s.unreadable.length === 1 ? ' is' : 's are'} not a dead letter:`,
+      ...s.unreadable.slice(0, 10).map((u) => `  ${shown(u.file)}:${u.line}: ${u.problem}`),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+}

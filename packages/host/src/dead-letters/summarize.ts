@@ -1,0 +1,94 @@
+import type { DeadLetter, ReadLine } from './read-dead-letters.js';
+
+/** Letters of one step, error code and set of missing targets. */
+export interface DeadLetterGroup {
+  readonly step: string;
+  readonly errorType: string;
+  /** The exporter targets that lack these records, joined; empty for a step's own failure. */
+  readonly targets: string;
+  count: number;
+  first: string;
+  last: string;
+  /** The first letter's message and id, as an example. */
+  readonly sample: {
+    readonly message: string;
+    readonly messageId?: number;
+    readonly file: string;
+    readonly line: number;
+  };
+  /** Letters whose payload was cut to its first bytes: they cannot be replayed. */
+  prefixOnly: number;
+}
+
+export interface DeadLetterSummary {
+  readonly files: readonly string[];
+  letters: number;
+  /** Letters whose payload holds only a prefix, where they are: `file:line`. */
+  readonly prefixOnly: string[];
+  /** Lines that are not dead letters, with why. */
+  readonly unreadable: { file: string; line: number; problem: string }[];
+  readonly groups: DeadLetterGroup[];
+  /** Letters per hour (`2026-12-07T03`, UTC), in time order. */
+  readonly byHour: Record<string, number>;
+}
+
+/**
+ * Counts letters by step, error code and missing targets, with the first and last time and one
+ * sample of each group, and per hour. `where` selects the letters counted.
+ */
+export async function summarizeDeadLetters(
+  files: readonly string[],
+  lines: AsyncIterable<ReadLine>,
+  where: (letter: DeadLetter) => boolean = () => true,
+): Promise<DeadLetterSummary> {
+  const summary: DeadLetterSummary = {
+    files,
+    letters: 0,
+    prefixOnly: [],
+    unreadable: [],
+    groups: [],
+    byHour: {},
+  };
+  const groups = new Map<string, DeadLetterGroup>();
+  const hours = new Map<string, number>();
+  for await (const read of lines) {
+    if ('problem' in read) {
+      summary.unreadable.push({ file: read.file, line: read.line, problem: read.problem });
+      continue;
+    }
+    const { letter } = read;
+    if (!where(letter)) continue;
+    summary.letters++;
+    const targets = (letter.targets ?? []).join(',');
+    const key = `${letter.step}\u0000${letter.errorType}\u0000${targets}`;
+    const time = typeof letter.time === 'string' ? letter.time : '';
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = {
+        step: letter.step,
+        errorType: letter.errorType,
+        targets,
+        count: 0,
+        first: time,
+        last: time,
+        sample: { message: letter.message, messageId: letter.messageId, file: read.file, line: read.line },
+        prefixOnly: 0,
+      };
+      groups.set(key, group);
+    }
+    group.count++;
+    if (time !== '' && (group.first === '' || time < group.first)) group.first = time;
+    if (time > group.last) group.last = time;
+    if (letter.payloadTruncated !== undefined) {
+      group.prefixOnly++;
+      summary.prefixOnly.push(`${read.file}:${read.line}`);
+    }
+    const hour = time.slice(0, 13);
+    if (hour !== '') hours.set(hour, (hours.get(hour) ?? 0) + 1);
+  }
+  summary.groups.push(
+    ...[...groups.values()].sort((a, b) => b.count - a.count || (a.first < b.first ? -1 : 1)),
+  );
+  for (const hour of [...hours.keys()].sort()) summary.byHour[hour] = hours.get(hour)!;
+  return summary;
+}
