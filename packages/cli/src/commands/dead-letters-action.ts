@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { compileCondition, conditionProblems, type Condition } from '@tapline/core/condition';
+import { compileCondition, conditionProblems } from '@tapline/core/condition';
 import {
   loadConfig,
   readDeadLetters,
