@@ -33,7 +33,7 @@ export const ERROR_CODES = {
   },
   TAPLINE_ERR_PLUGIN_NOT_FOUND: {
     when: "A step's plugin cannot be resolved: not from the config's folder, nor from the Tapline installation.",
-    fix: 'Install the package next to the config (npm install NAME), or fix the path; the error lists every place tried.',
+    fix: 'Fix the name where the error places it (it names the installed plugin nearest to it, or lists those installed), install a published package next to the config (npm install NAME), or fix the path.',
   },
   TAPLINE_ERR_PLUGIN_INVALID: {
     when: "A step's plugin is not a Tapline plugin: no manifest as its default export, create() did not return a BaseDomain with the step's id, or it returned a SourceDomain that the manifest does not declare with kind: 'source'.",

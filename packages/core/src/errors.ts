@@ -96,17 +96,55 @@ export class TestFileError extends TaplineError {
   }
 }
 
+/** Where a config file writes what an error is about: the file, a JSON pointer, its line and column. */
+export interface ConfigPosition {
+  readonly file: string;
+  readonly path: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** `file:line:column: ` to start a message, or '' when the error has no position. */
+function placeOf(at: ConfigPosition | undefined): string {
+  if (at === undefined) return '';
+  return at.line === undefined ? `${at.file}: ` : `${at.file}:${at.line}:${at.column ?? 1}: `;
+}
+
+/** The one problem of an error about one place in a config: none until the place is known. */
+function problemAt(code: ErrorCode, message: string, at: ConfigPosition | undefined): Problem[] {
+  if (at === undefined) return [];
+  const { path, line, column } = at;
+  return [{ path, message, ...(line === undefined ? {} : { line, column }), code }];
+}
+
 /** A step's plugin could not be loaded or is not a Tapline plugin. */
 export class PluginLoadError extends TaplineError {
   override name = 'PluginLoadError';
+  /** The config file that names the plugin, once the host placed the error (`at`). */
+  readonly file: string | undefined;
+  /** The error as a problem at its place in the config; empty when it has none. */
+  readonly problems: readonly Problem[];
+  declare readonly code:
+    'TAPLINE_ERR_PLUGIN_NOT_FOUND' | 'TAPLINE_ERR_PLUGIN_INVALID' | 'TAPLINE_ERR_PLUGIN_API_VERSION';
   constructor(
-    code: 'TAPLINE_ERR_PLUGIN_NOT_FOUND' | 'TAPLINE_ERR_PLUGIN_INVALID' | 'TAPLINE_ERR_PLUGIN_API_VERSION',
+    code: PluginLoadError['code'],
     readonly step: string,
     readonly plugin: string,
-    message: string,
+    /** What is wrong, without the step: the message's last part. */
+    readonly reason: string,
     cause?: unknown,
+    /** Where the config names the plugin. */
+    readonly at?: ConfigPosition,
   ) {
-    super(code, `Step "${step}" (plugin ${plugin}): ${message}`, { cause });
+    const message = `Step "${step}" (plugin ${plugin}): ${reason}`;
+    super(code, placeOf(at) + message, { cause });
+    this.file = at?.file;
+    this.problems = problemAt(code, message, at);
+  }
+
+  /** This error, placed at `at` in the config. */
+  placedAt(at: ConfigPosition): PluginLoadError {
+    return new PluginLoadError(this.code, this.step, this.plugin, this.reason, this.cause, at);
   }
 }
 
@@ -116,16 +154,31 @@ export class PluginLoadError extends TaplineError {
  */
 export class ChainError extends TaplineError {
   override name = 'ChainError';
+  /** The config file, once the host placed the error (`at`). */
+  readonly file: string | undefined;
+  /** The error as a problem at its place in the config; empty when it has none. */
+  readonly problems: readonly Problem[];
+  declare readonly code:
+    | 'TAPLINE_ERR_TYPE_MISMATCH'
+    | 'TAPLINE_ERR_NOT_A_SOURCE'
+    | 'TAPLINE_ERR_SOURCE_NOT_FIRST'
+    | 'TAPLINE_ERR_EMPTY_PIPELINE';
   constructor(
-    code:
-      | 'TAPLINE_ERR_TYPE_MISMATCH'
-      | 'TAPLINE_ERR_NOT_A_SOURCE'
-      | 'TAPLINE_ERR_SOURCE_NOT_FIRST'
-      | 'TAPLINE_ERR_EMPTY_PIPELINE',
-    message: string,
+    code: ChainError['code'],
+    /** What is wrong, without the position: the message's last part. */
+    readonly reason: string,
     readonly details: Readonly<Record<string, string>> = {},
+    /** Where the config writes the step it is about. */
+    readonly at?: ConfigPosition,
   ) {
-    super(code, message);
+    super(code, placeOf(at) + reason);
+    this.file = at?.file;
+    this.problems = problemAt(code, reason, at);
+  }
+
+  /** This error, placed at `at` in the config. */
+  placedAt(at: ConfigPosition): ChainError {
+    return new ChainError(this.code, this.reason, this.details, at);
   }
 }
 
@@ -326,11 +379,17 @@ export function reportedCodes(err: unknown): ReportedCodes {
 
 /**
  * The problems a {@link ConfigError} or {@link TestFileError} lists, also when a
- * {@link PluginError} wraps it (a plugin's `create` refused its options); none for other errors.
+ * {@link PluginError} wraps it (a plugin's `create` refused its options), or the one of a
+ * {@link PluginLoadError} or {@link ChainError} placed in its config; none for other errors.
  */
 export function problemsOf(err: unknown): readonly Problem[] {
   const e = err instanceof PluginError ? err.cause : err;
-  return e instanceof ConfigError || e instanceof TestFileError ? e.problems : [];
+  const listed =
+    e instanceof ConfigError ||
+    e instanceof TestFileError ||
+    e instanceof PluginLoadError ||
+    e instanceof ChainError;
+  return listed ? e.problems : [];
 }
 
 /** `[CODE]`, or `[CODE caused by CAUSE_CODE]`, to end a message for a person; '' with no code. */

@@ -1,4 +1,4 @@
-import { ConfigError, ConfigNotFoundError, codeLabel, messageOf, reportedCodes } from '@tapline/core';
+import { ConfigNotFoundError, codeLabel, messageOf, problemsOf, reportedCodes } from '@tapline/core';
 import type { Logger } from 'pino';
 
 /**
@@ -15,7 +15,8 @@ export function reportFailure(
   const label = codeLabel(codes);
   stderr.write(`tapline: ${what}: ${messageOf(err)}${label ? ` ${label}` : ''}\n`);
   if (logger === undefined) return;
-  const problems = err instanceof ConfigError ? err.problems : undefined;
+  const listed = problemsOf(err);
+  const problems = listed.length > 0 ? listed : undefined;
   // A missing config is the user's next step to take, not a fault: no stack trace for it.
   const detail = err instanceof ConfigNotFoundError ? {} : { err };
   logger.fatal({ ...detail, ...codes, problems }, `${what}: ${firstLine(messageOf(err))}`);

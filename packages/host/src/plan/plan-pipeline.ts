@@ -1,9 +1,10 @@
-import type { Logger } from '@tapline/core';
+import { ChainError, type Logger } from '@tapline/core';
+import type { ConfigSource } from '../config/config-source.js';
 import { didYouMean } from '../config/ajv-problems.js';
 import type { LoadConfigOptions, ReadConfig } from '../config/load-config.js';
 import { configOf } from '../config/config-of.js';
 import { readConfig } from '../config/load-config.js';
-import type { LoadedConfig } from '../config/loaded-config.js';
+import type { LoadedConfig, StepConfig } from '../config/loaded-config.js';
 import { checkChain, type PlannedStep } from '../runtime/chain.js';
 import { planSteps } from './plan-steps.js';
 import { throwReport } from './report.js';
@@ -38,7 +39,7 @@ export async function planPipeline(config: LoadedConfig, opts: PlanOptions = {})
   const { file, dir, source, pipeline } = config;
   const { planned, failures } = await planSteps(pipeline, { file, dir, source, ...opts });
   throwReport(file, [], failures, pipeline, source);
-  checkChain(planned);
+  checkPlacedChain(planned, pipeline, file, source);
   return planned;
 }
 
@@ -73,8 +74,26 @@ export async function loadPipeline(
   });
   throwReport(file, problems, plan.failures, steps, source);
   const config = configOf(read);
-  checkChain(plan.planned);
+  checkPlacedChain(plan.planned, steps, file, source);
   return { config, steps: plan.planned };
+}
+
+/** {@link checkChain}, its error placed at the step it is about (the pipeline, when it has none). */
+function checkPlacedChain(
+  planned: PlannedStep[],
+  steps: readonly StepConfig[],
+  file: string,
+  source: ConfigSource | undefined,
+): void {
+  try {
+    checkChain(planned);
+  } catch (err) {
+    if (!(err instanceof ChainError) || err.at !== undefined) throw err;
+    const id = err.details.to ?? err.details.step;
+    const step = steps.find((s) => s.enabled && s.id === id);
+    const path = step?.pointer ?? '/pipeline';
+    throw err.placedAt({ file, path, ...source?.locate(path) });
+  }
 }
 
 /**

@@ -58,9 +58,18 @@ export async function planSteps(steps: readonly StepConfig[], ctx: PlanContext):
         output: 'any',
       });
     } catch (err) {
-      if (!(err instanceof ConfigError) && !(err instanceof PluginLoadError)) throw err;
-      failures.push(err);
+      if (err instanceof PluginLoadError) failures.push(placed(err, step, ctx));
+      else if (err instanceof ConfigError) failures.push(err);
+      else throw err;
     }
   }
   return { planned, failures };
+}
+
+/** A plugin's load error at the place that names the plugin: the step's `plugin` key. */
+function placed(err: PluginLoadError, step: StepConfig, ctx: PlanContext): PluginLoadError {
+  if (err.at !== undefined) return err;
+  const path = `${step.pointer}/plugin`;
+  const at = { file: ctx.file, path, ...ctx.source?.locate(path) };
+  return err.placedAt(at);
 }

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PluginLoadError, messageOf } from '@tapline/core';
 import { resolve } from 'import-meta-resolve';
 import { isPathSpecifier } from '../config/step-ids.js';
+import { knownPlugins, nearestPlugin } from './known-plugins.js';
 import { findPluginPackage, packageNameOf, type PluginPackage } from './plugin-package.js';
 
 /** Where a step's plugin was found. */
@@ -85,13 +86,21 @@ export async function resolvePlugin(
     return { url, file, from, package: await findPluginPackage(file, packageNameOf(plugin)) };
   }
   const tried = [...new Set(places.slice(1).map((p) => installationDir(p.parent)))];
-  throw new PluginLoadError(
-    'TAPLINE_ERR_PLUGIN_NOT_FOUND',
-    step,
-    plugin,
-    `the package cannot be resolved from the config's folder ${configDir} nor from the Tapline ` +
-      `installation (${tried.join(', ')}), each with the node_modules folders above it; ` +
-      `install it next to the config: \`npm install ${plugin}\``,
+  const known = await knownPlugins(places.map((p) => path.dirname(fileURLToPath(p.parent))));
+  const looked =
+    `from the config's folder ${configDir} or from the Tapline installation (${tried.join(', ')}), ` +
+    'each with the node_modules folders above it';
+  throw new PluginLoadError('TAPLINE_ERR_PLUGIN_NOT_FOUND', step, plugin, notFound(plugin, known, looked));
+}
+
+/** Why a package name was not found, and what to do: the name meant, or what to install. */
+function notFound(plugin: string, known: readonly string[], looked: string): string {
+  const meant = nearestPlugin(plugin, known);
+  if (meant !== undefined) return `no package of that name can be resolved ${looked}; did you mean ${meant}?`;
+  const installed = known.length > 0 ? `; the plugins installed are ${known.join(', ')}` : '';
+  return (
+    `the package cannot be resolved ${looked}${installed}. Check the name; if ${plugin} is a ` +
+    `published package, install it next to the config: \`npm install ${plugin}\``
   );
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, TaplineError, formatProblems, messageOf, reportedCodes } from '@tapline/core';
+import { TaplineError, formatProblems, messageOf, problemsOf, reportedCodes } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { loadPipeline } from '../plan/plan-pipeline.js';
 import type { Host } from '../runtime/host.js';
@@ -111,9 +111,11 @@ export class Reloader {
     } catch (err) {
       const codes = reportedCodes(err);
       reloads.record('failure', performance.now() - started, { message: messageOf(err), ...codes });
+      const listed = problemsOf(err);
+      const file = (err as { file?: string }).file ?? this.host.config.file;
       const problems =
-        err instanceof ConfigError
-          ? formatProblems(err.file, err.problems)
+        listed.length > 0
+          ? formatProblems(file, listed)
               .split('\n')
               .slice(1)
               .map((l) => l.trim())
