@@ -54,6 +54,11 @@ export interface PluginManifest<S extends object = TSchema, D extends AnyDomain 
   readonly output: TypeSpec<OptionsOf<S>>;
   /** JSON Schema of the step's `options`; its defaults are applied before `create`. */
   readonly options: S;
+  /**
+   * Whether the step writes records to the process's stdout with these options (the exporter's
+   * `stdout` target): the host then logs to stderr, so that stdout carries records only.
+   */
+  readonly writesStdout?: (options: OptionsOf<S>) => boolean;
   /** Checks beyond the schema (a pattern that does not compile, say), each with its JSON pointer. */
   readonly check?: (options: OptionsOf<S>) => Problem[];
   /** Makes the step's domain. Construct only: acquire resources in `initialize`. */

@@ -25,5 +25,6 @@ export default definePlugin({
   output: 'receipt',
   options: exporterOptions,
   check: checkOptions,
+  writesStdout: (options) => options.targets.some((t) => t.type === 'stdout'),
   create: (options, ctx) => new ExporterDomain(options, ctx),
 });

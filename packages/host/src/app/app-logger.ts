@@ -1,10 +1,15 @@
 import { TaplineError } from '@tapline/core';
 import { pino, type Logger as PinoLogger } from 'pino';
-import pretty from 'pino-pretty';
 import { LOG_LEVELS } from '../config/config-sections.js';
+import { LogSink, type LogTarget } from './log-sink.js';
 
 export interface AppLogger {
   readonly logger: PinoLogger;
+  /**
+   * Sends the log to `where` from now on, with what was logged before: called once the config
+   * says where; until then lines are held. A second call changes nothing.
+   */
+  settle(where: LogTarget): void;
   /** Writes out everything logged so far; resolves when it is written. */
   flush(): Promise<void>;
   /** Writes out everything logged so far before returning: for a forced exit. */
@@ -12,46 +17,24 @@ export interface AppLogger {
 }
 
 /**
- * The application's pino logger: JSON lines, or pino-pretty when `pretty` (stdout is a
- * terminal). Both write from this thread: pino transports use worker threads, and a worker
- * ending beside open zeromq sockets aborts the process.
+ * The application's pino logger: JSON lines, or pino-pretty on a terminal. Both write from this
+ * thread: pino transports use worker threads, and a worker ending beside open zeromq sockets
+ * aborts the process.
  */
 export function createAppLogger(options: {
   level: string;
-  pretty: boolean;
-  /** Where JSON lines go: a file descriptor (default 1, stdout) or a stream. */
+  /** A stream or file descriptor that takes the log whatever the config says. */
   destination?: number | NodeJS.WritableStream;
 }): AppLogger {
   checkLevel(options.level, 'log level');
-  const base = { level: options.level, base: { pid: process.pid } };
-  if (options.pretty) {
-    // Synchronous, so nothing is pending at exit.
-    const stream = pretty({
-      colorize: true,
-      sync: true,
-      translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname',
-    });
-    return { logger: pino(base, stream), flush: () => Promise.resolve(), flushSync: () => {} };
-  }
-  const dest = options.destination ?? 1;
-  if (typeof dest !== 'number') {
-    return { logger: pino(base, dest), flush: () => Promise.resolve(), flushSync: () => {} };
-  }
-  // Asynchronous while running (logging never waits on the pipe); flushed before exit, since
-  // pino's buffered output is otherwise lost when the process ends.
-  const boom = pino.destination({ dest, sync: false, minLength: 0 });
-  const logger = pino(base, boom);
+  const sink = options.destination === undefined ? new LogSink() : LogSink.of(options.destination);
+  const logger = pino({ level: options.level, base: { pid: process.pid } }, sink);
   return {
     logger,
-    flush: () => new Promise<void>((resolve) => logger.flush(() => resolve())),
-    flushSync: () => {
-      try {
-        boom.flushSync();
-      } catch {
-        // Nothing buffered, or a write in progress that will finish on its own.
-      }
-    },
+    settle: (where) => sink.settle(where),
+    // A log never settled (the config could not be read) goes where it always went: stdout.
+    flush: () => (sink.settle('stdout'), sink.flush()),
+    flushSync: () => (sink.settle('stdout'), sink.flushSync()),
   };
 }
 

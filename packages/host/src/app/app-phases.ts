@@ -4,7 +4,10 @@ import { loadPipeline } from '../plan/plan-pipeline.js';
 import type { Reloader } from '../reload/reloader.js';
 import { createHost } from '../runtime/create-host.js';
 import type { Host } from '../runtime/host.js';
+import { logPath } from '../config/config-of.js';
+import type { PlannedStep } from '../runtime/chain.js';
 import { checkLevel, createAppLogger, resolveLogLevel, type AppLogger } from './app-logger.js';
+import type { LogTarget } from './log-sink.js';
 import { logFinalReport } from './final-report.js';
 import type { RunApplicationOptions } from './run-application.js';
 
@@ -13,16 +16,23 @@ export function openLogger(options: RunApplicationOptions, env: NodeJS.ProcessEn
   const level = resolveLogLevel(options.logLevel, env);
   if (options.logLevel) checkLevel(options.logLevel, '--log-level');
   else if (env.LOG_LEVEL) checkLevel(env.LOG_LEVEL, 'LOG_LEVEL');
-  const pretty = options.logDestination === undefined && process.stdout.isTTY === true;
-  return createAppLogger({ level, pretty, destination: options.logDestination });
+  return createAppLogger({ level, destination: options.logDestination });
+}
+
+/** `log.destination`, else stderr when a step writes records to stdout, else stdout. */
+function logTarget(destination: string | undefined, steps: readonly PlannedStep[]): LogTarget {
+  if (destination === 'stdout' || destination === 'stderr') return destination;
+  if (destination !== undefined) return { file: destination };
+  return steps.some((s) => s.manifest.writesStdout?.(s.options) === true) ? 'stderr' : 'stdout';
 }
 
 /** Loads the config and its plugins (every problem at once) and builds the host. */
 export async function buildHost(
   options: RunApplicationOptions,
   env: NodeJS.ProcessEnv,
-  logger: AppLogger['logger'],
+  app: AppLogger,
 ): Promise<Host> {
+  const { logger } = app;
   const { config, steps } = await loadPipeline({
     config: options.config,
     cwd: options.cwd,
@@ -30,12 +40,17 @@ export async function buildHost(
     installation: options.installation,
     log: logger,
     // The config's log level applies before its plugins load (which may log).
-    onRead: ({ file, valid, problems }) => {
+    onRead: (read) => {
+      const { file, valid, problems } = read;
       if (problems.length > 0 || valid === undefined) return;
+      // A destination the file names is known now; one the steps decide waits for them.
+      const destination = valid.log.destination;
+      if (destination !== undefined) app.settle(logTarget(logPath(read.dir, destination), []));
       logger.level = resolveLogLevel(options.logLevel, env, valid.log.level);
       logger.info({ config: file }, `loaded ${file}`);
     },
   });
+  app.settle(logTarget(config.log.destination, steps));
   logger.level = resolveLogLevel(options.logLevel, env, config.log.level);
   return createHost(config, { logger, env, planned: steps });
 }

@@ -21,7 +21,7 @@ export interface RunApplicationOptions {
   signal?: AbortSignal;
   /** Whether SIGINT and SIGTERM stop the application (default true). */
   handleSignals?: boolean;
-  /** Where JSON log lines go (default: stdout, pretty when it is a terminal). */
+  /** Where JSON log lines go, whatever the config says (default: the config's `log.destination`). */
   logDestination?: number | NodeJS.WritableStream;
   /** Where a failure's full text goes (default: stderr). */
   stderr?: NodeJS.WritableStream;
@@ -80,7 +80,7 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
     }
     const { logger } = app;
     try {
-      host = await buildHost(options, env, logger);
+      host = await buildHost(options, env, app);
     } catch (err) {
       reportFailure(logger, stderr, err, 'invalid pipeline');
       return 1;

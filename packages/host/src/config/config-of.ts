@@ -33,8 +33,16 @@ export function configOf({ file, dir, source, valid: data, steps, problems }: Re
               ...(http.token === undefined ? {} : { token: http.token }),
             },
     },
-    log: { level: data.log.level },
+    log: {
+      level: data.log.level,
+      ...(data.log.destination === undefined ? {} : { destination: logPath(dir, data.log.destination) }),
+    },
   };
   Object.defineProperty(config, 'source', { value: source, enumerable: false });
   return config;
+}
+
+/** `stdout` and `stderr` as they are; a file relative to the config's directory. */
+export function logPath(dir: string, destination: string): string {
+  return destination === 'stdout' || destination === 'stderr' ? destination : path.resolve(dir, destination);
 }

@@ -98,7 +98,16 @@ export const MonitorSchema = Type.Object(
 );
 
 export const LogSchema = Type.Object(
-  { level: Defaulted(StringEnum(LOG_LEVELS), 'info') },
+  {
+    level: Defaulted(StringEnum(LOG_LEVELS), 'info'),
+    destination: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Where log lines go: "stdout", "stderr", or a file path (relative to the config file). Default: stdout, or stderr when a step writes records to stdout.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 

@@ -33,7 +33,8 @@ export interface LoadedConfig {
     readonly durationsWindow: number;
     readonly http: MonitorHttpConfig | false;
   };
-  readonly log: { readonly level: LogLevel };
+  /** `destination`: `stdout`, `stderr`, or a file's absolute path; left out, the host chooses. */
+  readonly log: { readonly level: LogLevel; readonly destination?: string };
   /**
    * The file's text and syntax tree, so that problems found later (a step's options) carry a
    * line and column. Not enumerable: `JSON.stringify(config)` leaves it out.

@@ -4,7 +4,7 @@ import { sameJson } from './diff-steps.js';
 /**
  * The settings a reload cannot apply to a running process, by their path in the file, where
  * the new config differs from the one in force: the intake limit and stop budget, the
- * dead-letter file, and the monitor (its window and the HTTP listener).
+ * dead-letter file, the monitor (its window and the HTTP listener) and where the log goes.
  */
 export function restartNeeded(running: LoadedConfig, next: LoadedConfig): string[] {
   const changed: string[] = [];
@@ -16,5 +16,6 @@ export function restartNeeded(running: LoadedConfig, next: LoadedConfig): string
   check('/deadLetter', running.deadLetter, next.deadLetter);
   check('/monitor/durationsWindow', running.monitor.durationsWindow, next.monitor.durationsWindow);
   check('/monitor/http', running.monitor.http, next.monitor.http);
+  check('/log/destination', running.log.destination, next.log.destination);
   return changed;
 }
