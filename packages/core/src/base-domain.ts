@@ -1,13 +1,14 @@
 import { SyncHook } from 'tapable';
-import { DROP, type Drop } from './drop.js';
+import { isDrop, type Drop, type DropWith } from './drop.js';
 import { errorTypeOf, messageOf } from './errors.js';
 import { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { endStage, type MessageContext } from './message-context.js';
+import type { OutputBooks } from './types.js';
 
-/** What `execute` may return: a value, the {@link DROP} marker, or a promise of either. */
-export type ExecuteResult<TOut> = TOut | Drop | Promise<TOut | Drop>;
+/** What `execute` may return: a value, the {@link DROP} marker (or a {@link DropWith}), or a promise of either. */
+export type ExecuteResult<TOut> = TOut | Drop | DropWith | Promise<TOut | Drop | DropWith>;
 
 /** What a domain needs from its context when constructed; a `PluginContext` satisfies it. */
 export interface DomainIdentity {
@@ -30,7 +31,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   protected readonly log: Logger;
 
   /** The promise the latest asynchronous `execute` returned, until it settles. */
-  #awaited: Promise<TOut | Drop> | undefined;
+  #awaited: Promise<TOut | Drop | DropWith> | undefined;
   #awaitedDone: Promise<void> | undefined;
   /** The later messages whose `execute` returned `awaited` too, in the order they came. */
   #joined: MessageContext[] | undefined;
@@ -46,6 +47,11 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     handled: new SyncHook<[output: TOut, message: MessageContext]>(['output', 'message']),
     /** Data channel: `execute` returned `DROP`; the message ends here on purpose. */
     dropped: new SyncHook<[event: SuccessEvent, message: MessageContext]>(['event', 'message']),
+    /**
+     * Flow control: `count` more messages (fewer, when negative) wait in this domain's own
+     * bounded buffer (see {@link BaseDomain.bufferHeld}).
+     */
+    held: new SyncHook<[count: number]>(['count']),
     /** Monitoring channel: the message was handled (forwarded or dropped). */
     success: new SyncHook<[event: SuccessEvent, message: MessageContext]>(['event', 'message']),
     /** Monitoring channel: `execute` threw or rejected; nothing was forwarded. */
@@ -72,6 +78,12 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
    */
   reopen?(): void | Promise<void>;
 
+  /**
+   * Define this when the domain writes to named outputs of its own (an exporter's targets):
+   * their books, for the host's metrics and dashboard. Read per scrape, never per message.
+   */
+  outputBooks?(): readonly OutputBooks[];
+
   /** Registers the next step (or any consumer) on the data channel. Call while wiring. */
   onHandled(fn: (output: TOut, message: MessageContext) => unknown, name = 'tapline'): this {
     this.hooks.handled.tap(name, fn);
@@ -94,6 +106,24 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   onDropped(fn: (event: SuccessEvent, message: MessageContext) => void, name = 'tapline'): this {
     this.hooks.dropped.tap(name, fn);
     return this;
+  }
+
+  /** Registers an observer of {@link BaseDomain.bufferHeld}. Call while wiring. It must not throw. */
+  onHeld(fn: (count: number) => void, name = 'tapline'): this {
+    this.hooks.held.tap(name, fn);
+    return this;
+  }
+
+  /**
+   * Tells the host that `count` messages whose `execute` has not settled now wait in a buffer
+   * of this domain's own, bounded by its options (an exporter's per-output queue), or, with a
+   * negative `count`, no longer do. The host's `maxInFlight` then counts them as in flight but
+   * not against its intake: a domain that holds messages bounds them itself, and holds back
+   * (does not call this) when its buffer is full, so that backpressure reaches the source.
+   * Call it with `-count` before the held messages' `execute` settles.
+   */
+  protected bufferHeld(count: number): void {
+    this.hooks.held.call(count);
   }
 
   /**
@@ -123,7 +153,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
    * batch's one receipt, say) join it instead of each adding a reaction of its own: a batch of
    * records in flight then holds no promise or closure per record.
    */
-  #await(result: Promise<TOut | Drop>, message: MessageContext): Promise<void> {
+  #await(result: Promise<TOut | Drop | DropWith>, message: MessageContext): Promise<void> {
     // The messages that joined the promise awaited so far are answered by a reaction of their
     // own, which runs after its first message's.
     if (this.#joined !== undefined) this.#answerJoined(this.#awaited!, this.#joined);
@@ -144,7 +174,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   }
 
   /** Once `result` settled, the messages that joined it, if it is still the one awaited. */
-  #takeJoined(result: Promise<TOut | Drop>): MessageContext[] | undefined {
+  #takeJoined(result: Promise<TOut | Drop | DropWith>): MessageContext[] | undefined {
     if (result !== this.#awaited) return undefined;
     // From here on, a message whose `execute` returns this settled promise waits on its own.
     this.#awaited = undefined;
@@ -153,7 +183,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     return joined;
   }
 
-  #answerJoined(result: Promise<TOut | Drop>, joined: readonly MessageContext[]): void {
+  #answerJoined(result: Promise<TOut | Drop | DropWith>, joined: readonly MessageContext[]): void {
     void result.then(
       (value) => {
         for (const m of joined) this.complete(value, m);
@@ -164,18 +194,27 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     );
   }
 
-  private complete(result: TOut | Drop, message: MessageContext): void {
+  private complete(result: TOut | Drop | DropWith, message: MessageContext): void {
+    if (isDrop(result)) {
+      const why = result as Partial<DropWith>;
+      const dropped: SuccessEvent = {
+        domain: this.id,
+        operation: HANDLE_OPERATION,
+        durationMs: endStage(message),
+        messageId: message.id,
+        reason: why.reason,
+        detail: why.detail,
+      };
+      this.hooks.dropped.call(dropped, message);
+      this.hooks.success.call(dropped, message);
+      return;
+    }
     const event: SuccessEvent = {
       domain: this.id,
       operation: HANDLE_OPERATION,
       durationMs: endStage(message),
       messageId: message.id,
     };
-    if (result === DROP) {
-      this.hooks.dropped.call(event, message);
-      this.hooks.success.call(event, message);
-      return;
-    }
     try {
       // Downstream domains never throw from handle(); only a plain tap can land here.
       this.hooks.handled.call(result, message);

@@ -264,13 +264,46 @@ export class TransformError extends TaplineError {
 /** An exporter could not deliver a message to a target, retries included. */
 export class ExportError extends TaplineError {
   override name = 'ExportError';
+  /** Why, without the target: the message as the constructor was given it. */
+  readonly reason: string;
+  /** The outputs that lack the record, by name: a replay sends it to these alone. */
+  readonly targets: readonly string[];
+  /** The outputs that have it (they took it for good). */
+  readonly written: readonly string[];
+  /** The outputs whose policy dropped it (`drop_newest`): counted, not to be replayed. */
+  readonly dropped: readonly string[];
+  /**
+   * Told when the dead letter of the record could not be written, so the outputs named in
+   * `targets` count it as lost instead of dead-lettered.
+   */
+  readonly onLost: ((error: ExportError) => void) | undefined;
+
+  /**
+   * @param target - the output that failed, or several, comma-separated
+   * @param outcome - for a record some outputs have and others lack: which is which
+   */
+  constructor(target: string, message: string, cause?: unknown, outcome?: ExportOutcome);
   constructor(
     readonly target: string,
     message: string,
     cause?: unknown,
+    outcome: ExportOutcome = {},
   ) {
     super('TAPLINE_ERR_EXPORT', `Export to ${target} failed: ${message}`, { cause });
+    this.reason = message;
+    this.targets = outcome.targets ?? [target];
+    this.written = outcome.written ?? [];
+    this.dropped = outcome.dropped ?? [];
+    this.onLost = outcome.onLost;
   }
+}
+
+/** Which outputs have a record that failed for others (see {@link ExportError}). */
+export interface ExportOutcome {
+  readonly targets?: readonly string[];
+  readonly written?: readonly string[];
+  readonly dropped?: readonly string[];
+  readonly onLost?: (error: ExportError) => void;
 }
 
 /** A socket could not bind or connect to an address. */

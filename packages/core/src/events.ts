@@ -7,6 +7,10 @@ export interface SuccessEvent {
   /** Time spent in this domain's `execute` only, in milliseconds. */
   readonly durationMs: number;
   readonly messageId: number;
+  /** For a drop with a reason (`dropWith`): why. A plain `DROP` has none. */
+  readonly reason?: string;
+  /** For a drop with a reason: what the reason is about. */
+  readonly detail?: Readonly<Record<string, string>>;
 }
 
 /** Reported on the monitoring channel when a domain failed to handle a message. */

@@ -4,7 +4,7 @@
  */
 export { BaseDomain, type AnyDomain, type DomainIdentity, type ExecuteResult } from './base-domain.js';
 export { SourceDomain, isSource, type AnySource, type Outcome } from './source-domain.js';
-export { DROP, type Drop } from './drop.js';
+export { DROP, dropWith, isDrop, type Drop, type DropWith } from './drop.js';
 export { createMessageContext, type MessageContext } from './message-context.js';
 export { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
 export { unboundedIntake, type Intake } from './intake.js';
@@ -26,6 +26,7 @@ export {
   accepts,
   type BuiltinTypeName,
   type JsonRecord,
+  type OutputBooks,
   type Receipt,
   type TypeName,
 } from './types.js';

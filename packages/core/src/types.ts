@@ -40,3 +40,37 @@ export interface Receipt {
 
 /** A JSON object. */
 export type JsonRecord = Record<string, unknown>;
+
+/**
+ * The books of one named output of a step (an exporter's target), read by the host's metrics
+ * and dashboard, never per message. At every moment
+ * `routed = written + dropped + deadLettered + lost + queued`.
+ */
+export interface OutputBooks {
+  readonly name: string;
+  /** What kind of output it is (`file`, `zmq`, …). */
+  readonly type: string;
+  /** Its policy when its queue is full. */
+  readonly whenFull: 'block' | 'drop_newest' | 'dead_letter';
+  /** Whether it takes only the records its route (`where`) selects. */
+  readonly routedBy: 'all' | 'where';
+  readonly maxRecords: number;
+  readonly maxBytes: number;
+  /** Records routed to it (for `block`, once it had room for them). */
+  readonly routed: number;
+  /** Records it took for good. */
+  readonly written: number;
+  /** Records its policy dropped (`drop_newest`, reason `buffer_full`). */
+  readonly dropped: number;
+  /** Records it gave up on, whose dead letter names it. */
+  readonly deadLettered: number;
+  /** Records it gave up on whose dead letter could not be written. */
+  readonly lost: number;
+  /** Records in its queue: taken, not yet written or given up on. */
+  readonly queued: number;
+  readonly queuedBytes: number;
+  /** Records waiting for room in its queue (`block`): not routed to it yet. */
+  readonly waiting: number;
+  /** How long ago the oldest record queued or waiting for it was received; 0 when none. */
+  readonly oldestAgeMs: number;
+}

@@ -230,7 +230,7 @@ describe('BaseDomain.handle', () => {
   it('keeps the hooks object frozen and the same for the life of the domain', () => {
     const d = new FnDomain('x', (v) => v);
     expect(Object.isFrozen(d.hooks)).toBe(true);
-    expect(Object.keys(d.hooks)).toEqual(['handled', 'dropped', 'success', 'error']);
+    expect(Object.keys(d.hooks)).toEqual(['handled', 'dropped', 'held', 'success', 'error']);
   });
 
   it('is safe to shut down before initialize and twice', async () => {

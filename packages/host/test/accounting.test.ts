@@ -24,7 +24,44 @@ describe('Accounting', () => {
     a.complete(m1);
     await w1;
     expect(woke).toBe(true);
-    expect(a.snapshot()).toEqual({ received: 2, completed: 1, dropped: 0, failed: 0, lost: 0, inFlight: 1 });
+    expect(a.snapshot()).toEqual({
+      received: 2,
+      completed: 1,
+      dropped: 0,
+      failed: 0,
+      lost: 0,
+      inFlight: 1,
+      held: 0,
+      droppedBy: { filtered: 0 },
+    });
+  });
+
+  it('does not count held messages against maxInFlight, and counts drops by reason', async () => {
+    const a = new Accounting(2, 10);
+    const [m1, m2] = [a.accept('in'), a.accept('in')];
+    expect(a.hasCapacity).toBe(false);
+    a.hold(2); // both wait in a step's own bounded buffer
+    expect(a.hasCapacity).toBe(true);
+    const m3 = a.accept('in');
+    const m4 = a.accept('in');
+    expect(a.hasCapacity).toBe(false);
+    const room = a.waitForCapacity();
+    a.hold(-1); // m1 leaves the buffer, its outcome not yet reported: in flight again
+    expect(a.hasCapacity).toBe(false);
+    a.drop(m1, 'buffer_full');
+    expect(a.hasCapacity).toBe(false); // m2 held, m3 and m4 count: 2 of 2
+    a.drop(m3);
+    await room;
+    a.hold(-1);
+    a.complete(m2);
+    a.complete(m4);
+    expect(a.snapshot()).toMatchObject({
+      received: 4,
+      dropped: 2,
+      inFlight: 0,
+      held: 0,
+      droppedBy: { filtered: 1, buffer_full: 1 },
+    });
   });
 
   it('resolves drained() when the last in-flight message ends', async () => {
@@ -62,7 +99,16 @@ describe('Accounting', () => {
       [m3.id, 'lost'],
       [m4.id, 'failed'],
     ]);
-    expect(a.snapshot()).toEqual({ received: 4, completed: 1, dropped: 1, failed: 1, lost: 1, inFlight: 0 });
+    expect(a.snapshot()).toEqual({
+      received: 4,
+      completed: 1,
+      dropped: 1,
+      failed: 1,
+      lost: 1,
+      inFlight: 0,
+      held: 0,
+      droppedBy: { filtered: 1 },
+    });
   });
 
   it('counts a failure as failed once its dead letter is written and as lost when it could not be, never both', async () => {
@@ -79,14 +125,14 @@ describe('Accounting', () => {
     a.failing(m2);
     balanced();
     a.fail(m1, true);
-    expect(a.snapshot()).toEqual({ received: 3, completed: 0, dropped: 0, failed: 0, lost: 1, inFlight: 2 });
+    expect(a.snapshot()).toMatchObject({ received: 3, completed: 0, dropped: 0, failed: 0, lost: 1, inFlight: 2 });
     balanced();
     await room; // a lost message is done with: it frees its place like any other outcome
     const drained = a.drained();
     a.fail(m2, false);
     a.complete(m3);
     await drained;
-    expect(a.snapshot()).toEqual({ received: 3, completed: 1, dropped: 0, failed: 1, lost: 1, inFlight: 0 });
+    expect(a.snapshot()).toMatchObject({ received: 3, completed: 1, dropped: 0, failed: 1, lost: 1, inFlight: 0 });
     balanced();
   });
 });

@@ -61,6 +61,8 @@ describe('a running host', () => {
       failed: 9,
       lost: 0,
       inFlight: 0,
+      held: 0,
+      droppedBy: { filtered: 8 },
     });
     expect(seen.checks).toBeGreaterThanOrEqual(41);
     expect(seen.broken).toEqual([]);
@@ -160,6 +162,8 @@ describe('a running host', () => {
       failed: 2,
       lost: 0,
       inFlight: 0,
+      held: 0,
+      droppedBy: { filtered: 0 },
     });
     expect(report.errors.map((e) => e.code)).toEqual(['TAPLINE_ERR_DRAIN_TIMEOUT']);
     const letters = (await readFile(path.join(dir, 'dead.ndjson'), 'utf8'))

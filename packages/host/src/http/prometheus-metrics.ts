@@ -27,9 +27,8 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
     }
     return snapshot;
   };
-  const account = (key: keyof MonitoredMetrics['accounting']) => (): Sample[] => [
-    { labels: {}, value: current().accounting[key] },
-  ];
+  type Count = Exclude<keyof MonitoredMetrics['accounting'], 'droppedBy'>;
+  const account = (key: Count) => (): Sample[] => [{ labels: {}, value: current().accounting[key] }];
 
   const metrics = [
     new ScrapedMetric(
@@ -46,9 +45,13 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
     ),
     new ScrapedMetric(
       'tapline_messages_dropped_total',
-      'Messages a step filtered out on purpose.',
+      "Messages dropped on purpose, by reason: filtered (a step returned DROP), buffer_full (an output's queue was full), unmatched (no output's route took it).",
       'counter',
-      account('dropped'),
+      () =>
+        Object.entries(current().accounting.droppedBy).map(([reason, value]) => ({
+          labels: { reason },
+          value,
+        })),
     ),
     new ScrapedMetric(
       'tapline_messages_failed_total',

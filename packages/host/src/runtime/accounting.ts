@@ -14,6 +14,10 @@ export interface AccountingSnapshot {
   readonly lost: number;
   /** `received - completed - dropped - failed - lost`. */
   readonly inFlight: number;
+  /** Of `inFlight`, those a step holds in a bounded buffer of its own (an output's queue). */
+  readonly held: number;
+  /** `dropped` by reason: `filtered` for a step's plain `DROP`, else the reason it gave. */
+  readonly droppedBy: Readonly<Record<string, number>>;
 }
 
 const RESOLVED = Promise.resolve();
@@ -34,6 +38,10 @@ export class Accounting implements Intake {
   dropped = 0;
   failed = 0;
   lost = 0;
+  /** In flight and held in a step's own bounded buffer: not counted against `maxInFlight`. */
+  held = 0;
+  /** `dropped` by reason. */
+  readonly droppedBy: Record<string, number> = { filtered: 0 };
   /** End-to-end latency, `receivedAt` to the moment the outcome was durable. */
   readonly latency: DurationWindow;
   /** Told each outcome when the source asked for it (`SourceDomain.settled`). */
@@ -60,8 +68,18 @@ export class Accounting implements Intake {
     return this.received - this.completed - this.dropped - this.failed - this.lost;
   }
 
+  /**
+   * Messages a step holds in a bounded buffer of its own do not count: that step bounds them,
+   * and holds back when its buffer is full, so the limit then reaches the source.
+   */
   get hasCapacity(): boolean {
-    return this.inFlight < this.maxInFlight;
+    return this.inFlight - this.held < this.maxInFlight;
+  }
+
+  /** `count` more in-flight messages are held in a step's own buffer (fewer, when negative). */
+  hold(count: number): void {
+    this.held += count;
+    if (count < 0) this.settled();
   }
 
   waitForCapacity(): Promise<void> {
@@ -87,9 +105,11 @@ export class Accounting implements Intake {
     this.settled();
   }
 
-  drop(message: MessageContext): void {
+  /** The message was dropped on purpose; `reason` as the step gave it (none: `filtered`). */
+  drop(message: MessageContext, reason = 'filtered'): void {
     if (!this.open.delete(message)) return;
     this.dropped++;
+    this.droppedBy[reason] = (this.droppedBy[reason] ?? 0) + 1;
     this.notify?.(message, 'dropped');
     this.settled();
   }
@@ -134,8 +154,9 @@ export class Accounting implements Intake {
   }
 
   snapshot(): AccountingSnapshot {
-    const { received, completed, dropped, failed, lost } = this;
-    return { received, completed, dropped, failed, lost, inFlight: this.inFlight };
+    const { received, completed, dropped, failed, lost, held } = this;
+    const inFlight = this.inFlight;
+    return { received, completed, dropped, failed, lost, inFlight, held, droppedBy: { ...this.droppedBy } };
   }
 
   private settled(): void {

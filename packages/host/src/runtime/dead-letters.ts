@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LineFile, type ErrorEvent, type Logger, type MessageContext } from '@tapline/core';
+import { ExportError, LineFile, type ErrorEvent, type Logger, type MessageContext } from '@tapline/core';
 import type { DeadLetterConfig } from '../config/loaded-config.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -49,6 +49,16 @@ function truncatedField(bytes: Uint8Array, maxBytes: number): string {
   return `,"payloadTruncated":{"size":${buf.length},"sha256":"${sha256}","headBase64":"${head}"}`;
 }
 
+/**
+ * For a record some outputs have and others lack: `targets` (those that lack it, where a
+ * replay sends it), `written` (those that have it) and `dropped` (whose policy dropped it).
+ */
+function outputsOf(cause: unknown): object | undefined {
+  if (!(cause instanceof ExportError)) return undefined;
+  const { targets, written, dropped } = cause;
+  return dropped.length === 0 ? { targets, written } : { targets, written, dropped };
+}
+
 /** With no dead-letter file configured, failed messages are counted and kept nowhere, on purpose. */
 const NOTHING_TO_WRITE = Promise.resolve();
 
@@ -57,7 +67,8 @@ const RETRY = { retries: 3, retryDelayMs: 100, retryMaxDelayMs: 1000 };
 
 /**
  * Appends failed messages to an NDJSON file in batches (no synchronous I/O per message). Each
- * line: time, step, source, messageId, errorType, message, and the original payload (`payload`
+ * line: time, step, source, messageId, errorType, message, for an output failure of a record
+ * other outputs took `targets`, `written` (and `dropped`), and the original payload (`payload`
  * for JSON, else `payloadBase64`). `write` settles once the line reached the OS: the failed
  * message stays in flight until then, so `maxInFlight` also bounds what waits for the disk.
  */
@@ -102,6 +113,7 @@ export class DeadLetters {
         messageId: message.id,
         errorType: event.errorType,
         message: event.message,
+        ...outputsOf(event.cause),
       });
       return this.lines.append(`${head.slice(0, -1)}${payloadField(message.raw, this.maxPayloadBytes)}}`);
     } catch (err) {

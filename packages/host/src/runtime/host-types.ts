@@ -1,4 +1,5 @@
 import type {
+  OutputBooks,
   DurationStats,
   Logger,
   MonitorMetrics,
@@ -49,6 +50,8 @@ export interface HostMetrics extends MonitorMetrics {
     readonly kind: 'source' | 'domain';
     readonly input: string;
     readonly output: string;
+    /** A step with named outputs of its own (an exporter's targets): their books, in order. */
+    readonly outputs?: readonly OutputBooks[];
   }>;
   readonly state: HostState;
   /** Since `start()` succeeded (frozen at stop); 0 before. */

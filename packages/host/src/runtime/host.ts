@@ -163,7 +163,12 @@ export class Host {
       accounting: accounting.snapshot(),
       redelivered: this.redelivered(),
       latency: accounting.latency.stats(),
-      steps: this.steps.map(({ id, plugin, kind, input, output }) => ({ id, plugin, kind, input, output })),
+      steps: this.steps.map(({ id, plugin, kind, input, output, domain }) => {
+        const outputs = domain.outputBooks?.();
+        return outputs === undefined
+          ? { id, plugin, kind, input, output }
+          : { id, plugin, kind, input, output, outputs };
+      }),
       state: this.current,
       uptimeMs: this.startedAt === undefined ? 0 : end - this.startedAt,
       reloads: this.parts.reloads.snapshot(),

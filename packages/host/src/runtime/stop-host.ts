@@ -34,9 +34,10 @@ function reserveOf(timeout: number): number {
 
 /**
  * The stop sequence, all within `shutdownTimeoutMs`: abort the steps' signal, stop the sources,
- * drain; when messages are still in flight at the drain deadline, dead-letter them (reason
- * `shutdown timeout`); shut steps down in pipeline order and close the dead letters in what is
- * left of the budget. Collects every failure instead of stopping at the first.
+ * drain, shut steps down in pipeline order and close the dead letters in what is left of the
+ * budget. Messages still in flight at the drain deadline are dead-lettered with reason
+ * `shutdown timeout`: those a step holds by that step as it shuts down (an exporter, for the
+ * outputs that lack them), the rest by the host. Collects every failure instead of stopping at the first.
  */
 export async function stopHost(parts: StopParts, plan: StopPlan): Promise<StopReport> {
   const { accounting, deadLetters, controller, config } = parts;
@@ -58,17 +59,10 @@ export async function stopHost(parts: StopParts, plan: StopPlan): Promise<StopRe
       errors.push(new PluginError(s.id, s.plugin, 'stop', err));
     }
   }
-  if (plan.drain && !(await within(accounting.drained(), drainDeadline - performance.now()))) {
-    const left = (abandoned = abandonInFlight(parts, timeout));
-    errors.push(
-      new ShutdownError(
-        'TAPLINE_ERR_DRAIN_TIMEOUT',
-        `${left} message(s) were still in flight when the stop's budget (${timeout} ms) ran out; ` +
-          'they were dead-lettered with reason "shutdown timeout". Raise runtime.shutdownTimeoutMs ' +
-          'or look for the slow step in the metrics.',
-      ),
-    );
-  }
+  const inFlightAtDeadline =
+    plan.drain && !(await within(accounting.drained(), drainDeadline - performance.now()))
+      ? accounting.inFlight
+      : 0;
   for (const s of plan.shutdown) {
     try {
       if (!(await within(s.domain.shutdown(), Math.max(deadline - performance.now(), 0)))) {
@@ -82,6 +76,21 @@ export async function stopHost(parts: StopParts, plan: StopPlan): Promise<StopRe
     } catch (err) {
       errors.push(new PluginError(s.id, s.plugin, 'shutdown', err));
     }
+  }
+  if (inFlightAtDeadline > 0) {
+    // A step that holds messages (an exporter's output queues) settles them as it shuts down,
+    // each dead-lettered for the outputs that lack it; the host gives up on the rest.
+    if (!(await within(accounting.drained(), Math.max(deadline - performance.now(), 0)))) {
+      abandoned = abandonInFlight(parts, timeout);
+    }
+    errors.push(
+      new ShutdownError(
+        'TAPLINE_ERR_DRAIN_TIMEOUT',
+        `${inFlightAtDeadline} message(s) were still in flight when the stop's budget (${timeout} ms) ran out; ` +
+          'they were dead-lettered with reason "shutdown timeout". Raise runtime.shutdownTimeoutMs ' +
+          'or look for the slow step (or output) in the metrics.',
+      ),
+    );
   }
   parts.wiring.failures.close();
   try {
@@ -106,8 +115,8 @@ export async function stopHost(parts: StopParts, plan: StopPlan): Promise<StopRe
   }
   const snapshot = accounting.snapshot();
   return {
-    drained: abandoned === 0 && snapshot.inFlight === 0,
-    inFlightLeft: abandoned + snapshot.inFlight,
+    drained: inFlightAtDeadline === 0 && snapshot.inFlight === 0,
+    inFlightLeft: Math.max(inFlightAtDeadline, abandoned) + snapshot.inFlight,
     errors,
     accounting: snapshot,
   };

@@ -1,4 +1,11 @@
-import type { ErrorEvent, MessageContext, Monitor, AnyDomain } from '@tapline/core';
+import {
+  ExportError,
+  type AnyDomain,
+  type ErrorEvent,
+  type MessageContext,
+  type Monitor,
+  type SuccessEvent,
+} from '@tapline/core';
 import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { FailureLog } from './failure-log.js';
@@ -24,15 +31,19 @@ export function wireStep(domain: AnyDomain, next: AnyDomain | undefined, wiring:
   const { monitor, accounting, deadLetters, failures } = wiring;
   monitor.attach(domain);
   domain.onDropped(
-    (_event: unknown, message: MessageContext) => accounting.drop(message),
+    (event: SuccessEvent, message: MessageContext) => accounting.drop(message, event.reason),
     'tapline:accounting',
   );
+  domain.onHeld((count: number) => accounting.hold(count), 'tapline:accounting');
   domain.onError((event: ErrorEvent, message: MessageContext) => {
     if (!accounting.failing(message)) return; // already given up on at a stop deadline
     failures.add(event);
     deadLetters.write(event, message).then(
       () => accounting.fail(message, false),
-      () => accounting.fail(message, true),
+      () => {
+        if (event.cause instanceof ExportError) event.cause.onLost?.(event.cause);
+        accounting.fail(message, true);
+      },
     );
   }, 'tapline:accounting');
   const router = new StepRouter(next, (message) => accounting.complete(message));

@@ -56,6 +56,8 @@ describe('startMonitoringServer', () => {
       failed: 3,
       lost: 0,
       inFlight: 0,
+      held: 0,
+      droppedBy: { filtered: 0 },
     });
   });
 

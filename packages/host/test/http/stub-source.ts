@@ -36,7 +36,7 @@ export function stubSource() {
   const parse = new Parse({ id: 'parse' });
   const pass = new Passthrough({ id: 'pass' });
   monitor.attach(parse).attach(pass);
-  const accounting = { received: 0, completed: 0, dropped: 0, failed: 0, lost: 0, inFlight: 0 };
+  const accounting = { received: 0, completed: 0, dropped: 0, failed: 0, lost: 0, inFlight: 0, held: 0 };
   const latency = new DurationWindow(100);
   parse.onHandled((value, message) => pass.handle(value, message));
   pass.onHandled((_v, message: MessageContext) => {
@@ -51,7 +51,7 @@ export function stubSource() {
     getMetrics(): MonitoredMetrics {
       return {
         ...monitor.getMetrics(),
-        accounting: { ...accounting },
+        accounting: { ...accounting, droppedBy: { filtered: accounting.dropped } },
         latency: latency.stats(),
         steps: [
           { id: 'parse', plugin: 'test:parse', kind: 'source', input: 'text', output: 'json' },
