@@ -2,35 +2,53 @@ import {
   BaseDomain,
   ExportError,
   ShutdownError,
+  dropWith,
   messageOf,
   type DomainIdentity,
+  type DropWith,
+  type MessageContext,
+  type OutputBooks,
   prometheus,
   type Receipt,
 } from '@tapline/core';
 import { createTarget } from './create-target.js';
+import { Delivery, bitCount, type DeliverySink } from './delivery.js';
+import { BUFFER_DEFAULTS, type ExporterOptions } from './options.js';
+import { Output, type AloneSink } from './output.js';
+import { compileRoutes, targetNames } from './routes.js';
 import { registerTargetMetrics } from './target-metrics.js';
-import type { ExporterOptions } from './options.js';
 import type { ExportTarget } from './target.js';
 
 /** What the exporter needs from its plugin context. */
 export interface ExporterContext extends DomainIdentity {
   /** Relative file paths resolve against it; the working directory when absent. */
   readonly configDir?: string;
-  /** Where `tapline_export_records_total` and `tapline_export_auth_rejected_total` are registered, when given. */
+  /** Where the exporter's per-target counters are registered, when given. */
   readonly registry?: prometheus.Registry;
 }
 
+const UNMATCHED = dropWith('unmatched');
+
 /**
- * Writes every message, serialized once, to each of its targets, and returns the exporter's one
- * frozen receipt once every target has it for good (a file: its batch's write returned). One a
- * target cannot take (after retries) fails with `ExportError`, so the host dead-letters it; it
- * may then already be in the other targets.
+ * Routes each record to its targets and writes it, serialized once, to each independently:
+ * every target has its own bounded queue, policy when full, retries and books, so a slow or
+ * dead target never holds back the others. A record completes with a receipt once every target
+ * it was routed to wrote it; is dropped (`buffer_full`, `unmatched`) when a policy or no route
+ * took it; and fails with an `ExportError` naming the targets that lack it (and those that have
+ * it) when a target gave up on it, so the host dead-letters it for those targets alone.
  */
-export class ExporterDomain extends BaseDomain<unknown, Receipt> {
+export class ExporterDomain extends BaseDomain<unknown, Receipt> implements DeliverySink, AloneSink {
+  /** What each output writes to, in the order of the options. */
   readonly targets: readonly ExportTarget[];
-  /** Shared by every message: the same targets take every message, so there is nothing per message to say. */
-  readonly receipt: Receipt;
+  /** The named targets with their queues and books, in the order of the options. */
+  readonly outputs: readonly Output[];
+  /** Records no route took and no `unmatched` target took: dropped. */
+  unmatched = 0;
+  private readonly route: (record: unknown) => number;
   private readonly timestampField: string | undefined;
+  /** Receipts by the mask of targets that wrote the record: made once each. */
+  private readonly receipts = new Map<number, Receipt>();
+  private readonly fullDrops: DropWith[];
   private opened: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -40,19 +58,35 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
     const retry = { retries, retryDelayMs, retryMaxDelayMs };
     this.timestampField = options.timestampField;
     const dir = ctx.configDir ?? process.cwd();
+    const names = targetNames(options.targets);
+    const unmatchedAt = options.unmatched === undefined ? -1 : names.indexOf(options.unmatched);
+    const { wheres, route } = compileRoutes(options, unmatchedAt < 0 ? 0 : 1 << unmatchedAt);
+    this.route = route;
     this.targets = options.targets.map((t) => createTarget(t, retry, dir, this.log));
-    this.receipt = Object.freeze({
-      delivered: this.targets.length,
-      targets: Object.freeze(this.targets.map((t) => t.name)),
+    this.outputs = options.targets.map((t, i) => {
+      const b = { ...BUFFER_DEFAULTS, ...t.buffer };
+      const where = wheres[i];
+      return new Output(
+        names[i]!,
+        t.type,
+        1 << i,
+        this.targets[i]!,
+        b.maxRecords,
+        b.maxBytes,
+        b.whenFull,
+        where,
+        this,
+      );
     });
-    if (ctx.registry !== undefined) registerTargetMetrics(ctx.registry, this.id, this.targets);
+    this.fullDrops = names.map((target) => dropWith('buffer_full', { target }));
+    if (ctx.registry !== undefined) registerTargetMetrics(ctx.registry, this);
   }
 
   override initialize(): Promise<void> {
     return (this.opened ??= this.openAll());
   }
 
-  execute(input: unknown): Promise<Receipt> {
+  execute(input: unknown, message?: MessageContext): Receipt | DropWith | Promise<Receipt | DropWith> {
     if (
       this.timestampField !== undefined &&
       input !== null &&
@@ -61,51 +95,163 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> {
     ) {
       (input as Record<string, unknown>)[this.timestampField] = performance.timeOrigin + performance.now();
     }
+    const mask = this.route(input);
+    if (mask === 0) {
+      this.unmatched++;
+      return UNMATCHED;
+    }
     const json = serialize(input);
-    const targets = this.targets;
-    if (targets.length === 1) return this.receiptOf(targets[0]!.write(json));
-    const waits: Promise<void>[] = [];
-    for (let i = 0; i < targets.length; i++) waits.push(targets[i]!.write(json));
-    return Promise.all(waits).then(this.toReceipt);
+    const bytes = Buffer.byteLength(json);
+    if ((mask & (mask - 1)) === 0) {
+      // Routed to one output: answered with the other records of its write, nothing of its own.
+      const answer = this.outputs[31 - Math.clz32(mask)]!.offerAlone(json, bytes, message);
+      if (answer instanceof Promise) {
+        this.bufferHeld(1);
+        return answer;
+      }
+      if (answer !== undefined) return answer;
+    }
+    const d = new Delivery(json, bytes, message, mask, bitCount(mask));
+    const outputs = this.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i]!;
+      if ((mask & o.bit) !== 0 && !o.offer(d)) d.waiting++;
+    }
+    if (d.pending === 0) return this.outcomeNow(d);
+    if (d.waiting === 0) this.hold(d);
+    return new Promise((resolve, reject) => {
+      d.resolve = resolve as (value: unknown) => void;
+      d.reject = reject;
+    });
+  }
+
+  written(d: Delivery, bit: number): void {
+    d.written |= bit;
+    if (--d.pending === 0) this.finish(d);
+  }
+
+  dropped(d: Delivery, bit: number): void {
+    d.dropped |= bit;
+    if (--d.pending === 0) this.finish(d);
+  }
+
+  failed(d: Delivery, bit: number, output: string, reason: string, cause?: unknown): void {
+    d.failed |= bit;
+    (d.reasons ??= []).push(`${output}: ${reason}`);
+    d.cause ??= cause;
+    if (--d.pending === 0) this.finish(d);
+  }
+
+  release(count: number): void {
+    this.bufferHeld(-count);
+  }
+
+  receiptOf(output: Output): Receipt {
+    return this.receiptFor(output.bit);
+  }
+
+  dropOf(output: Output): DropWith {
+    return this.dropFor(output.bit);
+  }
+
+  failureOf(output: Output, reason: string, cause?: unknown): ExportError {
+    return new ExportError(output.name, reason, cause, {
+      targets: [output.name],
+      onLost: this.onDeadLetterLost,
+    });
+  }
+
+  admitted(d: Delivery): void {
+    if (d.waiting === 0 && d.pending > 0) this.hold(d);
+  }
+
+  override outputBooks(): OutputBooks[] {
+    const now = performance.now();
+    return this.outputs.map((o) => o.books(now));
   }
 
   /** Reopens the file targets at their paths (log rotation). */
   override reopen(): void {
-    for (const t of this.targets) t.reopen?.();
+    for (const o of this.outputs) o.target.reopen?.();
   }
-
-  private readonly toReceipt = (): Receipt => this.receipt;
-  private lastWrite: Promise<void> | undefined;
-  private lastReceipt: Promise<Receipt> | undefined;
 
   /**
-   * The receipt once `written` settles. A file target answers every record of a batch with the
-   * batch's one promise: its records then share one receipt promise instead of one each.
+   * Flushes and closes every target. What a target still queues once it closed is dead-lettered
+   * for that target, reason `shutdown timeout`. Throws `TAPLINE_ERR_FLUSH_FAILED` when one
+   * could not flush.
    */
-  private receiptOf(written: Promise<void>): Promise<Receipt> {
-    if (written !== this.lastWrite) {
-      this.lastWrite = written;
-      this.lastReceipt = written.then(this.toReceipt);
-    }
-    return this.lastReceipt!;
-  }
-
-  /** Flushes and closes every target; throws `TAPLINE_ERR_FLUSH_FAILED` when one could not flush. */
   override shutdown(): Promise<void> {
     return (this.closed ??= this.closeAll());
   }
 
+  /** Tells the host the record now waits only in the outputs' own bounded queues. */
+  private hold(d: Delivery): void {
+    d.held = true;
+    this.bufferHeld(1);
+  }
+
+  /** Settles a record whose every output said how it ended there. */
+  private finish(d: Delivery): void {
+    if (d.resolve === undefined) return; // still inside execute: it answers
+    if (d.held) this.bufferHeld(-1);
+    if (d.failed !== 0) d.reject!(this.failure(d));
+    else d.resolve(d.dropped !== 0 ? this.dropFor(d.dropped) : this.receiptFor(d.written));
+  }
+
+  private outcomeNow(d: Delivery): Receipt | DropWith {
+    if (d.failed !== 0) throw this.failure(d);
+    return d.dropped !== 0 ? this.dropFor(d.dropped) : this.receiptFor(d.written);
+  }
+
+  private dropFor(mask: number): DropWith {
+    return this.fullDrops[31 - Math.clz32(mask & -mask)]!;
+  }
+
+  private receiptFor(mask: number): Receipt {
+    let receipt = this.receipts.get(mask);
+    if (receipt === undefined) {
+      const targets = Object.freeze(this.namesOf(mask));
+      receipt = Object.freeze({ delivered: targets.length, targets });
+      this.receipts.set(mask, receipt);
+    }
+    return receipt;
+  }
+
+  private namesOf(mask: number): string[] {
+    return this.outputs.filter((o) => (mask & o.bit) !== 0).map((o) => o.name);
+  }
+
+  private failure(d: Delivery): ExportError {
+    const targets = this.namesOf(d.failed);
+    return new ExportError(targets.join(', '), d.reasons!.join('; '), d.cause, {
+      targets,
+      written: this.namesOf(d.written),
+      dropped: this.namesOf(d.dropped),
+      onLost: this.onDeadLetterLost,
+    });
+  }
+
+  private readonly onDeadLetterLost = (err: ExportError): void => {
+    for (const o of this.outputs) if (err.targets.includes(o.name)) o.deadLetterLost();
+  };
+
   private async openAll(): Promise<void> {
-    const results = await Promise.allSettled(this.targets.map((t) => t.open()));
+    // Through the outputs: a test may have given them targets of its own.
+    const targets = this.outputs.map((o) => o.target);
+    const results = await Promise.allSettled(targets.map((t) => t.open()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed === undefined) return;
-    await Promise.allSettled(this.targets.map((t) => t.close()));
+    await Promise.allSettled(targets.map((t) => t.close()));
     throw failed.reason;
   }
 
   private async closeAll(): Promise<void> {
     await this.opened?.catch(() => {});
-    const results = await Promise.allSettled(this.targets.map((t) => t.close()));
+    for (const o of this.outputs) o.closingDown();
+    const results = await Promise.allSettled(this.outputs.map((o) => o.target.close()));
+    // A target's close settles what it had; what no write answered is given up on now.
+    await Promise.resolve();
+    for (const o of this.outputs) o.abandon();
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (errors.length === 0) return;
     const cause = errors.length === 1 ? errors[0] : new AggregateError(errors);

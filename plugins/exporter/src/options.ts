@@ -1,4 +1,5 @@
 import { CurveOptions, Type, type Static } from '@tapline/core';
+import { conditionRef, conditionSchema } from '@tapline/core/condition';
 
 export const FILE_DEFAULTS = { flushIntervalMs: 0, flushBytes: 64 * 1024, rotateKeep: 5 } as const;
 export const ZMQ_DEFAULTS = {
@@ -9,10 +10,57 @@ export const ZMQ_DEFAULTS = {
   lingerMs: 1000,
 } as const;
 
+export const BUFFER_DEFAULTS = { maxRecords: 10000, maxBytes: 16 * 1024 * 1024, whenFull: 'block' } as const;
+
+/** At most this many targets: a record's fate across them is kept in one 32-bit mask. */
+export const MAX_TARGETS = 32;
+
+const buffer = Type.Object(
+  {
+    maxRecords: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: BUFFER_DEFAULTS.maxRecords,
+        description: 'Records this target may queue (taken, not yet written).',
+      }),
+    ),
+    maxBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: BUFFER_DEFAULTS.maxBytes,
+        description: 'Bytes of serialized JSON this target may queue.',
+      }),
+    ),
+    whenFull: Type.Optional(
+      Type.Union([Type.Literal('block'), Type.Literal('drop_newest'), Type.Literal('dead_letter')], {
+        default: BUFFER_DEFAULTS.whenFull,
+        description:
+          'block: wait for room (the pipeline, then the senders, are held back; nothing is lost); drop_newest: a record that finds the queue full is not written here, counted as dropped (reason buffer_full); dead_letter: as drop_newest, but dead-lettered for this target.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** What every target takes besides its type's own options. */
+const common = {
+  name: Type.Optional(
+    Type.String({
+      minLength: 1,
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
+      description:
+        'Names the target in metrics, dead letters and routes; default: its type, made unique (file, file-2, …).',
+    }),
+  ),
+  where: Type.Optional(conditionRef),
+  buffer: Type.Optional(buffer),
+};
+
 // Defaults inside a target are documentation only: ajv applies none inside anyOf, so these
 // fields are optional and the targets fill them in.
 const fileTarget = Type.Object(
   {
+    ...common,
     type: Type.Literal('file'),
     path: Type.String({
       minLength: 1,
@@ -44,10 +92,14 @@ const fileTarget = Type.Object(
   { additionalProperties: false },
 );
 
-const stdoutTarget = Type.Object({ type: Type.Literal('stdout') }, { additionalProperties: false });
+const stdoutTarget = Type.Object(
+  { ...common, type: Type.Literal('stdout') },
+  { additionalProperties: false },
+);
 
 const zmqTarget = Type.Object(
   {
+    ...common,
     type: Type.Literal('zmq'),
     address: Type.String({
       minLength: 1,
@@ -85,6 +137,7 @@ export const NATS_DEFAULTS = { servers: ['nats://127.0.0.1:4222'], timeoutMs: 50
 
 const natsTarget = Type.Object(
   {
+    ...common,
     type: Type.Literal('nats'),
     subject: Type.String({
       minLength: 1,
@@ -119,9 +172,25 @@ export const exporterOptions = Type.Object(
   {
     targets: Type.Array(Type.Union([fileTarget, stdoutTarget, zmqTarget, natsTarget]), {
       minItems: 1,
+      maxItems: MAX_TARGETS,
       default: [{ type: 'file', path: 'out/export.ndjson' }],
-      description: 'Where every message is written; each one goes to all of them.',
+      description:
+        'Where records are written: each target with its own queue, policy when full, retries and route (where).',
     }),
+    route: Type.Optional(
+      Type.Union([Type.Literal('all'), Type.Literal('first')], {
+        default: 'all',
+        description:
+          'all: a record goes to every target whose where holds (a target without where takes every record); first: to the first such target, in order.',
+      }),
+    ),
+    unmatched: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'The target (by name) that takes the records no route takes; without it they are dropped, reason unmatched.',
+      }),
+    ),
     retries: Type.Integer({
       minimum: 0,
       default: 3,
@@ -145,7 +214,7 @@ export const exporterOptions = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $defs: { condition: conditionSchema } },
 );
 
 export type ExporterOptions = Static<typeof exporterOptions>;
@@ -153,4 +222,5 @@ export type TargetOptions = ExporterOptions['targets'][number];
 export type FileTargetOptions = Static<typeof fileTarget>;
 export type ZmqTargetOptions = Static<typeof zmqTarget>;
 export type NatsTargetOptions = Static<typeof natsTarget>;
+export type BufferOptions = Static<typeof buffer>;
 export type { RetryPolicy } from '@tapline/core';

@@ -10,6 +10,7 @@ describe('exporter options', () => {
         retries: 3,
         retryDelayMs: 100,
         retryMaxDelayMs: 5000,
+        route: 'all',
       },
       problems: [],
     });

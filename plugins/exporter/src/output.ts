@@ -1,0 +1,302 @@
+import {
+  ExportError,
+  deferred,
+  messageOf,
+  type Deferred,
+  type DropWith,
+  type MessageContext,
+  type OutputBooks,
+  type Receipt,
+} from '@tapline/core';
+import type { Predicate } from '@tapline/core/condition';
+import type { Delivery, DeliverySink } from './delivery.js';
+
+/** What an output asks of its exporter for the records routed to it alone. */
+export interface AloneSink {
+  /** `count` records routed here alone are no longer held in the queue. */
+  release(count: number): void;
+  /** The receipt of a record only this output has. */
+  receiptOf(output: Output): Receipt;
+  /** The drop of a record this output dropped when full. */
+  dropOf(output: Output): DropWith;
+  /** The error of records routed here alone that this output gave up on. */
+  failureOf(output: Output, reason: string, cause?: unknown): ExportError;
+}
+import type { ExportTarget } from './target.js';
+
+export type WhenFull = 'block' | 'drop_newest' | 'dead_letter';
+
+/**
+ * The records one write of the target answers with one promise (a file's batch, one ZeroMQ
+ * send): those routed to several outputs (`deliveries`), and how many were routed here alone
+ * (`alone`), which share one answer.
+ */
+interface Run {
+  readonly promise: Promise<void>;
+  readonly deliveries: Delivery[];
+  alone: number;
+  bytes: number;
+  /** The first record's context: the oldest of the run. */
+  first: MessageContext | undefined;
+  /** What the records routed here alone are answered with; made with the first of them. */
+  answer: Deferred<Receipt> | undefined;
+  done: boolean;
+}
+
+/** Settled runs are cut off the front this often, so the list cannot creep under steady load. */
+const COMPACT_AT = 1024;
+
+/**
+ * One named target with its own bounded queue, policy when full, and books. A record it takes
+ * goes to the target at once, which writes what it holds as one batch where it can (a file) and
+ * retries on its own; the record stays queued here until the target says it has it for good or
+ * gave up. Per output, at every moment: `routed = written + dropped + deadLettered + lost + queued`.
+ */
+export class Output {
+  routed = 0;
+  written = 0;
+  dropped = 0;
+  deadLettered = 0;
+  lost = 0;
+  queued = 0;
+  queuedBytes = 0;
+  private readonly runs: Run[] = [];
+  private runsHead = 0;
+  private lastRun: Run | undefined;
+  /** Records a `block` output keeps waiting for room: not routed here yet. */
+  private readonly waitingList: Delivery[] = [];
+  private waitingHead = 0;
+  /** Set once the exporter shuts down: what is still queued then is given up on. */
+  private closing = false;
+
+  constructor(
+    readonly name: string,
+    readonly type: string,
+    readonly bit: number,
+    public target: ExportTarget,
+    readonly maxRecords: number,
+    readonly maxBytes: number,
+    readonly whenFull: WhenFull,
+    readonly where: Predicate | undefined,
+    private readonly sink: DeliverySink & AloneSink,
+  ) {}
+
+  /** Records waiting for room (`block` only). */
+  get waiting(): number {
+    return this.waitingList.length - this.waitingHead;
+  }
+
+  /** When the oldest record queued or waiting here was received, or undefined when there is none. */
+  oldestReceivedAt(): number | undefined {
+    let oldest: MessageContext | undefined;
+    for (let i = this.runsHead; i < this.runs.length && oldest === undefined; i++) {
+      const run = this.runs[i]!;
+      if (!run.done) oldest = run.first;
+    }
+    oldest ??= this.waitingList[this.waitingHead]?.message;
+    return oldest?.receivedAt;
+  }
+
+  /** A snapshot of the books, at `now` (monotonic ms). */
+  books(now: number): OutputBooks {
+    const oldest = this.oldestReceivedAt();
+    return {
+      name: this.name,
+      type: this.type,
+      whenFull: this.whenFull,
+      routedBy: this.where === undefined ? 'all' : 'where',
+      maxRecords: this.maxRecords,
+      maxBytes: this.maxBytes,
+      routed: this.routed,
+      written: this.written,
+      dropped: this.dropped,
+      deadLettered: this.deadLettered,
+      lost: this.lost,
+      queued: this.queued,
+      queuedBytes: this.queuedBytes,
+      waiting: this.waiting,
+      oldestAgeMs: oldest === undefined ? 0 : Math.max(0, now - oldest),
+    };
+  }
+
+  /**
+   * Takes a record routed to this output alone: its answer (shared by the records of its
+   * write), its drop, or undefined when it must wait for room (`block`: the caller offers it as
+   * a `Delivery`). Throws the `ExportError` of a record dead-lettered at once.
+   */
+  offerAlone(
+    json: string,
+    bytes: number,
+    message: MessageContext | undefined,
+  ): Promise<Receipt> | DropWith | undefined {
+    if (!this.closing && this.waiting === 0 && this.hasRoom(bytes)) {
+      const run = this.take(json, bytes, message);
+      run.alone++;
+      return (run.answer ??= deferred<Receipt>()).promise;
+    }
+    if (this.closing) {
+      this.routed++;
+      this.deadLettered++;
+      throw this.sink.failureOf(this, 'the exporter is shutting down');
+    }
+    switch (this.whenFull) {
+      case 'block':
+        return undefined;
+      case 'drop_newest':
+        this.routed++;
+        this.dropped++;
+        return this.sink.dropOf(this);
+      case 'dead_letter':
+        this.routed++;
+        this.deadLettered++;
+        throw this.sink.failureOf(this, `its queue was full (${this.fullness()})`);
+    }
+  }
+
+  /** Takes a record routed here; false when it waits for room (`block`). */
+  offer(d: Delivery): boolean {
+    if (this.closing) {
+      this.routed++;
+      this.deadLettered++;
+      this.sink.failed(d, this.bit, this.name, 'the exporter is shutting down');
+      return true;
+    }
+    if (this.waiting === 0 && this.hasRoom(d.bytes)) {
+      this.take(d.json, d.bytes, d.message).deliveries.push(d);
+      return true;
+    }
+    switch (this.whenFull) {
+      case 'block':
+        this.waitingList.push(d);
+        return false;
+      case 'drop_newest':
+        this.routed++;
+        this.dropped++;
+        this.sink.dropped(d, this.bit);
+        return true;
+      case 'dead_letter':
+        this.routed++;
+        this.deadLettered++;
+        this.sink.failed(d, this.bit, this.name, `its queue was full (${this.fullness()})`);
+        return true;
+    }
+  }
+
+  /** The dead letter of a record this output gave up on could not be written. */
+  deadLetterLost(): void {
+    this.deadLettered--;
+    this.lost++;
+  }
+
+  /**
+   * Gives up on what is still queued or waiting: each record is dead-lettered for this output,
+   * reason `shutdown timeout`. Later records are refused the same way.
+   */
+  abandon(): void {
+    this.closing = true;
+    const reason = 'shutdown timeout: still queued when the exporter shut down';
+    for (let i = this.runsHead; i < this.runs.length; i++) this.settle(this.runs[i]!, reason, undefined);
+    while (this.waiting > 0) {
+      const d = this.waitingList[this.waitingHead++]!;
+      d.waiting--;
+      this.routed++;
+      this.deadLettered++;
+      this.sink.failed(d, this.bit, this.name, reason);
+    }
+    this.waitingList.length = 0;
+    this.waitingHead = 0;
+  }
+
+  /** From now on, a write the target fails counts as given up at the stop. */
+  closingDown(): void {
+    this.closing = true;
+  }
+
+  private hasRoom(bytes: number): boolean {
+    // An empty queue takes a record larger than maxBytes: it would never fit otherwise.
+    return this.queued < this.maxRecords && (this.queued === 0 || this.queuedBytes + bytes <= this.maxBytes);
+  }
+
+  private fullness(): string {
+    return `${this.queued} of ${this.maxRecords} records, ${this.queuedBytes} of ${this.maxBytes} bytes`;
+  }
+
+  private take(json: string, bytes: number, message: MessageContext | undefined): Run {
+    this.routed++;
+    this.queued++;
+    this.queuedBytes += bytes;
+    let p: Promise<void>;
+    try {
+      p = this.target.write(json);
+    } catch (err) {
+      // A target that takes nothing more throws its ExportError: the record fails like a write.
+      p = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    let run = this.lastRun;
+    if (run === undefined || run.promise !== p || run.done) {
+      const made: Run = (run = {
+        promise: p,
+        deliveries: [],
+        alone: 0,
+        bytes: 0,
+        first: message,
+        answer: undefined,
+        done: false,
+      });
+      this.runs.push(made);
+      this.lastRun = made;
+      p.then(
+        () => this.settle(made, undefined, undefined),
+        (err: unknown) => this.settle(made, this.closing ? 'shutdown timeout' : reasonOf(err), err),
+      );
+    }
+    run.bytes += bytes;
+    return run;
+  }
+
+  private settle(run: Run, failure: string | undefined, cause: unknown): void {
+    if (run.done) return;
+    run.done = true;
+    if (this.lastRun === run) this.lastRun = undefined;
+    const count = run.deliveries.length + run.alone;
+    this.queued -= count;
+    this.queuedBytes -= run.bytes;
+    if (failure === undefined) this.written += count;
+    else this.deadLettered += count;
+    for (const d of run.deliveries) {
+      if (failure === undefined) this.sink.written(d, this.bit);
+      else this.sink.failed(d, this.bit, this.name, failure, cause);
+    }
+    if (run.alone > 0) {
+      this.sink.release(run.alone);
+      if (failure === undefined) run.answer!.resolve(this.sink.receiptOf(this));
+      else run.answer!.reject(this.sink.failureOf(this, failure, cause));
+    }
+    while (this.runsHead < this.runs.length && this.runs[this.runsHead]!.done) this.runsHead++;
+    if (this.runsHead >= COMPACT_AT || this.runsHead === this.runs.length) {
+      this.runs.splice(0, this.runsHead);
+      this.runsHead = 0;
+    }
+    this.admitWaiting();
+  }
+
+  private admitWaiting(): void {
+    if (this.closing) return; // what waits is given up on by abandon()
+    while (this.waiting > 0 && this.hasRoom(this.waitingList[this.waitingHead]!.bytes)) {
+      const d = this.waitingList[this.waitingHead]!;
+      this.waitingList[this.waitingHead++] = undefined as never;
+      this.take(d.json, d.bytes, d.message).deliveries.push(d);
+      d.waiting--;
+      this.sink.admitted(d);
+    }
+    if (this.waitingHead >= COMPACT_AT || (this.waitingHead > 0 && this.waiting === 0)) {
+      this.waitingList.splice(0, this.waitingHead);
+      this.waitingHead = 0;
+    }
+  }
+}
+
+/** Why a write failed, without the "Export to … failed" an ExportError says first. */
+function reasonOf(err: unknown): string {
+  return err instanceof ExportError ? err.reason : messageOf(err);
+}
