@@ -55,8 +55,14 @@ async function exercise(
   const { trace, steps } = pipeline;
   const end = steps[steps.length - 1]!.id;
   for (const [i, e] of test.expect.entries()) {
-    const emitted = e.step === undefined ? trace.end : (trace.emitted.get(e.step) ?? []);
-    failures.push(...(await checkRecords(e, i, e.step ?? end, emitted, compile)));
+    const emitted =
+      e.target !== undefined
+        ? (trace.targets.get(e.target) ?? [])
+        : e.step === undefined
+          ? trace.end
+          : (trace.emitted.get(e.step) ?? []);
+    const at = e.target !== undefined ? `${e.step ?? end}/${e.target}` : (e.step ?? end);
+    failures.push(...(await checkRecords(e, i, at, emitted, compile)));
     failures.push(...checkOutcomes(e, i, trace.outcomes));
     failures.push(...checkMetrics(e, i, samples));
   }

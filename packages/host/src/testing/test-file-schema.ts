@@ -71,6 +71,13 @@ export const Expectation = Type.Object(
     step: Type.Optional(
       StepId('The step whose output is checked; absent: the end (what the exporter wrote).'),
     ),
+    target: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "An exporter target, by name: the records are those its route sent there (with step absent, of the last step's exporter).",
+      }),
+    ),
     records: Type.Optional(Type.Array(Type.Unknown(), { description: 'Exactly these records, in order.' })),
     contains: Type.Optional(
       Type.Array(AnyObject('Fields some record has (a subset match).'), {

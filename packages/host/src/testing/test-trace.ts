@@ -43,6 +43,8 @@ export class TestTrace {
   readonly emitted = new Map<string, Emitted[]>();
   /** What came out of the end: the exporter's captured writes, or the last step's output. */
   readonly end: Emitted[] = [];
+  /** What each of the exporter's targets (by name) was written. */
+  readonly targets = new Map<string, Emitted[]>();
   readonly outcomes: Outcome[] = [];
   private readonly inputOf = new Map<number, number>();
   /** The last record each message was forwarded with: what a dropping or failing step received. */
@@ -88,6 +90,12 @@ export class TestTrace {
 
   reachEnd(record: unknown, message: MessageContext): void {
     this.end.push({ input: this.indexOf(message), record });
+  }
+
+  reachTarget(target: string, record: unknown, message: MessageContext): void {
+    let list = this.targets.get(target);
+    if (list === undefined) this.targets.set(target, (list = []));
+    list.push({ input: this.indexOf(message), record });
   }
 
   complete(message: MessageContext): void {

@@ -26,10 +26,16 @@ export interface Cursor {
 export function wireTrace(steps: TestStep[], trace: TestTrace, cursor: Cursor): void {
   const last = steps[steps.length - 1]!;
   if (last.output === 'receipt') {
-    const captured = captureTargets(last.domain, (json) => {
+    // A record routed to several targets is written to each: it reaches the end once.
+    let ended: MessageContext | undefined;
+    const captured = captureTargets(last.domain, (json, target) => {
       const record: unknown = JSON.parse(json);
-      trace.emit(last.id, record, cursor.message!);
-      trace.reachEnd(snapshot(record), cursor.message!);
+      const message = cursor.message!;
+      trace.reachTarget(target, snapshot(record), message);
+      if (message === ended) return;
+      ended = message;
+      trace.emit(last.id, record, message);
+      trace.reachEnd(snapshot(record), message);
     });
     last.passive = !captured;
   }

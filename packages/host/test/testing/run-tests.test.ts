@@ -214,6 +214,37 @@ describe('runTests', () => {
     expect(await filesIn(dir)).toEqual(['package.json', 'pipeline.config.json', 'pipeline.test.json']);
   });
 
+  it("checks which of the exporter's targets each record reached, by the targets' routes", async () => {
+    const pipeline = [
+      { id: 'ingest', plugin: builtin('zmq-source'), options: { address: 'tcp://192.0.2.1:1' } },
+      {
+        id: 'export',
+        plugin: builtin('exporter'),
+        options: {
+          targets: [
+            { name: 'errors', type: 'file', path: 'errors.ndjson', where: { field: 'level', eq: 'error' } },
+            { name: 'archive', type: 'file', path: 'all.ndjson' },
+          ],
+        },
+      },
+    ];
+    const input = [{ record: { n: 1, level: 'error' } }, { record: { n: 2, level: 'info' } }];
+    const { results } = await runIn(pipeline, [
+      {
+        name: 'routes',
+        input,
+        expect: [
+          { target: 'errors', records: [{ n: 1, level: 'error' }] },
+          { target: 'archive', count: 2 },
+          { count: 2 },
+        ],
+      },
+      { name: 'wrong target', input, expect: [{ target: 'errors', count: 2 }] },
+    ]);
+    expect(results[0]!.failures).toEqual([]);
+    expect(results[1]!.failures).toMatchObject([{ check: 'count', step: 'export/errors' }]);
+  });
+
   it('reads metric values from the registry the steps registered in', async () => {
     const pipeline = [
       listSource([]),
