@@ -125,14 +125,28 @@ describe('Accounting', () => {
     a.failing(m2);
     balanced();
     a.fail(m1, true);
-    expect(a.snapshot()).toMatchObject({ received: 3, completed: 0, dropped: 0, failed: 0, lost: 1, inFlight: 2 });
+    expect(a.snapshot()).toMatchObject({
+      received: 3,
+      completed: 0,
+      dropped: 0,
+      failed: 0,
+      lost: 1,
+      inFlight: 2,
+    });
     balanced();
     await room; // a lost message is done with: it frees its place like any other outcome
     const drained = a.drained();
     a.fail(m2, false);
     a.complete(m3);
     await drained;
-    expect(a.snapshot()).toMatchObject({ received: 3, completed: 1, dropped: 0, failed: 1, lost: 1, inFlight: 0 });
+    expect(a.snapshot()).toMatchObject({
+      received: 3,
+      completed: 1,
+      dropped: 0,
+      failed: 1,
+      lost: 1,
+      inFlight: 0,
+    });
     balanced();
   });
 });
