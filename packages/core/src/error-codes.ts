@@ -99,6 +99,10 @@ export const ERROR_CODES = {
     when: 'A step could not transform a record: a value that does not convert, a path through a non-object.',
     fix: 'The record is in the dead-letter file with the field named; fix the sender or the step.',
   },
+  TAPLINE_ERR_EXPRESSION: {
+    when: 'A CEL expression failed on a record: a missing field used in arithmetic, a type mismatch, a result of the wrong type.',
+    fix: 'The record is in the dead-letter file with the expression and the reason; guard the expression (has(), toNumber(x, 0.0)) or fix the sender.',
+  },
   TAPLINE_ERR_EXPORT: {
     when: 'An exporter could not deliver a record to a target, retries included (a full disk, a next hop that is down).',
     fix: 'The record is in the dead-letter file; fix the target named in the error.',

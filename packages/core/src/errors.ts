@@ -15,6 +15,8 @@ export interface Problem {
   readonly column?: number;
   /** What kind of problem, when a report mixes kinds (`TAPLINE_ERR_PLUGIN_NOT_FOUND`). */
   readonly code?: ErrorCode;
+  /** For a problem inside a string (a CEL expression): its 0-based offset in the string's value. */
+  readonly offset?: number;
 }
 
 export class TaplineError extends Error {
@@ -258,6 +260,24 @@ export class TransformError extends TaplineError {
     cause?: unknown,
   ) {
     super('TAPLINE_ERR_TRANSFORM', message, { cause });
+  }
+}
+
+/** A CEL expression failed on one record; the record fails, the pipeline goes on. */
+export class ExpressionError extends TaplineError {
+  override name = 'ExpressionError';
+  constructor(
+    readonly expression: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(
+      'TAPLINE_ERR_EXPRESSION',
+      `Expression ${JSON.stringify(expression)} failed on this record: ${reason}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

@@ -26,6 +26,9 @@ describe('the condition language', () => {
     );
     expect(problems.map((p) => p.path)).toEqual(['/where/or/0', '/where/or/1/field', '/where/or/2/matches']);
     expect(conditionProblems({ field: 'a' }, '')).toHaveLength(1);
-    expect(conditionProblems('not an object', '')).toEqual([]);
+    expect(conditionProblems(42, '')).toEqual([]);
+    // A string is a CEL expression, checked as one.
+    expect(conditionProblems("level == 'info'", '')).toEqual([]);
+    expect(conditionProblems('not an object', '/where')).toMatchObject([{ path: '/where', offset: 4 }]);
   });
 });

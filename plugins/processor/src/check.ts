@@ -1,6 +1,6 @@
 import { pathProblem } from '@tapline/core';
 import type { Problem } from '@tapline/core';
-import { checkRegex, conditionProblems } from '@tapline/core/condition';
+import { checkRegex, conditionProblems, expressionProblems } from '@tapline/core/condition';
 import type { ProcessorOptions } from './options.js';
 import { parseTemplate } from './template.js';
 import { compileSchema } from './validate.js';
@@ -33,9 +33,14 @@ function checkStep(step: Loose, at: string, problems: Problem[]): void {
   if (Array.isArray(step.fields)) step.fields.forEach((f, j) => checkPath(f, `${at}/fields/${j}`, problems));
   switch (step.type) {
     case 'set':
-      if ('value' in step === (step.template !== undefined)) {
-        problems.push({ path: at, message: 'a set step needs exactly one of "value" or "template"' });
+      // `value` may be given as null, so its key counts, not its value.
+      if (
+        Number('value' in step) + Number(step.template !== undefined) + Number(step.expr !== undefined) !==
+        1
+      ) {
+        problems.push({ path: at, message: 'a set step needs exactly one of "value", "template" or "expr"' });
       }
+      if (typeof step.expr === 'string') expressionProblems(step.expr, `${at}/expr`, problems);
       if (typeof step.template === 'string') {
         try {
           parseTemplate(step.template);
@@ -51,8 +56,7 @@ function checkStep(step: Loose, at: string, problems: Problem[]): void {
       }
       return;
     case 'filter':
-      if (step.where !== null && typeof step.where === 'object')
-        conditionProblems(step.where, `${at}/where`, problems);
+      conditionProblems(step.where, `${at}/where`, problems);
       return;
     case 'validate':
       if (step.schema !== null && typeof step.schema === 'object') {

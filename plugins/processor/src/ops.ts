@@ -12,6 +12,7 @@ import {
 } from '@tapline/core';
 import { coercer } from './coerce.js';
 import { compileCondition, compileLinearRegex } from '@tapline/core/condition';
+import { compileComputed } from './computed.js';
 import type { Step } from './options.js';
 import { parseTemplate, renderTemplate } from './template.js';
 import { compileValidate } from './validate.js';
@@ -38,6 +39,10 @@ export function compileStep(step: Step, index: number): Op {
   switch (step.type) {
     case 'set': {
       const path = parsePath(step.field);
+      if (step.expr !== undefined) {
+        const compute = compileComputed(step.expr);
+        return (r) => (write(r, path, step.field, compute(r)), r);
+      }
       if (step.template !== undefined) {
         const t = parseTemplate(step.template);
         return (r) => (write(r, path, step.field, renderTemplate(t, r)), r);

@@ -13,6 +13,9 @@ export const STEP_SCHEMAS = {
     field: Path('the field to set'),
     value: Type.Optional(Type.Unknown({ description: 'a literal JSON value' })),
     template: Type.Optional(Type.String({ description: 'text with {field.path} placeholders' })),
+    expr: Type.Optional(
+      Type.String({ minLength: 1, description: 'a CEL expression computed from the record' }),
+    ),
   }),
   rename: step('rename', { from: Path('the field to move'), to: Path('where it goes') }),
   remove: step('remove', { fields: Paths('a field to remove') }),

@@ -1,5 +1,6 @@
 import type { Problem } from '../errors.js';
 import { pathProblem } from '../field-path.js';
+import { expressionProblems } from './expression.js';
 import { regexProblem } from './linear-regex.js';
 import { COMBINATORS, OPERATORS } from './schema.js';
 
@@ -19,10 +20,11 @@ export function checkRegex(pattern: unknown, flags: unknown, at: string, problem
 }
 
 /**
- * What the schema cannot say of a condition at JSON pointer `at`: no operator or two, a field
- * path or pattern that does not compile. Appends to `problems`; never throws, whatever it is given.
+ * What the schema cannot say of a condition at JSON pointer `at`: an expression that does not
+ * compile, no operator or two, a field path or pattern that does not compile. Appends to `problems`; never throws, whatever it is given.
  */
 export function conditionProblems(condition: unknown, at: string, problems: Problem[] = []): Problem[] {
+  if (typeof condition === 'string') return expressionProblems(condition, at, problems, 'bool');
   if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) return problems;
   const c = condition as Loose;
   const combinators = COMBINATORS.filter((k) => c[k] !== undefined);

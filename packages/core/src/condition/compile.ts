@@ -1,12 +1,19 @@
 import { getPath, parsePath, type Segment } from '../field-path.js';
+import { ExpressionError } from '../errors.js';
+import { compileExpression } from './expression.js';
 import { compileLinearRegex } from './linear-regex.js';
-import type { Condition } from './schema.js';
+import type { Condition, ConditionObject } from './schema.js';
 
 /** A compiled condition: reads a record, allocates nothing. */
 export type Predicate = (record: unknown) => boolean;
 
-/** Compiles a condition `conditionProblems` has accepted (one operator or one combinator per object). */
+/**
+ * Compiles a condition `conditionProblems` has accepted: a CEL expression, or an object of one
+ * operator or one combinator. A CEL condition that fails on a record, or gives something other
+ * than true or false, throws ExpressionError.
+ */
 export function compileCondition(c: Condition): Predicate {
+  if (typeof c === 'string') return compileExpressionCondition(c);
   if (c.and !== undefined) {
     const all = c.and.map(compileCondition);
     return (r) => {
@@ -28,7 +35,19 @@ export function compileCondition(c: Condition): Predicate {
   return compileLeaf(parsePath(c.field!), c);
 }
 
-function compileLeaf(path: Segment[], c: Condition): Predicate {
+function compileExpressionCondition(source: string): Predicate {
+  const evaluate = compileExpression(source);
+  return (r) => {
+    const v = evaluate(r);
+    if (v === true || v === false) return v;
+    throw new ExpressionError(
+      source,
+      `a condition must give true or false, not ${v === null ? 'null' : typeof v}`,
+    );
+  };
+}
+
+function compileLeaf(path: Segment[], c: ConditionObject): Predicate {
   if ('eq' in c) {
     const want = c.eq;
     return (r) => jsonEqual(getPath(r, path), want);
@@ -65,7 +84,7 @@ function compileLeaf(path: Segment[], c: Condition): Predicate {
   return compileComparison(path, c);
 }
 
-function compileComparison(path: Segment[], c: Condition): Predicate {
+function compileComparison(path: Segment[], c: ConditionObject): Predicate {
   // A number is compared with a number and a string with a string; other pairs never match.
   // (Typed as number for the compiler; `<` on two strings compares them as strings.)
   const bound = (c.gt ?? c.gte ?? c.lt ?? c.lte) as number;

@@ -1,8 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { PATH_PATTERN } from '../field-path.js';
 
+/**
+ * A condition: a CEL expression (`"level != 'debug' && latencyMs > 250"`), or an object whose
+ * leaf compares one field and whose branch combines conditions. Both compile to one Predicate.
+ */
+export type Condition = string | ConditionObject;
+
 /** A leaf compares one field; a branch combines conditions. `conditionProblems` enforces one operator each. */
-export interface Condition {
+export interface ConditionObject {
   field?: string;
   eq?: unknown;
   ne?: unknown;
@@ -33,8 +39,7 @@ const Comparable = Type.Union([Type.Number(), Type.String()]);
  */
 export const conditionRef = Type.Unsafe<Condition>({ $ref: '#/$defs/condition' });
 
-/** The schema of one condition object; goes in the options schema's `$defs.condition`. */
-export const conditionSchema = Type.Object(
+const conditionObjectSchema = Type.Object(
   {
     field: Type.Optional(
       Type.String({ minLength: 1, pattern: PATH_PATTERN, description: 'the field the operator reads' }),
@@ -55,3 +60,15 @@ export const conditionSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/**
+ * The schema of one condition, a CEL expression or an object; goes in the options schema's
+ * `$defs.condition`. if/then/else rather than a union, so that a bad object is reported with
+ * the object's errors only.
+ */
+export const conditionSchema = Type.Unsafe<Condition>({
+  description: 'a CEL expression, or a condition object',
+  if: { type: 'string' },
+  then: { type: 'string', minLength: 1, description: 'a CEL expression that gives true or false' },
+  else: conditionObjectSchema,
+});

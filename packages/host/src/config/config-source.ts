@@ -55,7 +55,7 @@ export class ConfigSource {
    * Where the value at `pointer` is written. With `key`, where its property name is. A pointer
    * that goes past what the file holds (a default filled in) gives its deepest written ancestor.
    */
-  locate(pointer: string, key = false): Position | undefined {
+  locate(pointer: string, key = false, inString?: number): Position | undefined {
     let node = this.tree;
     if (node === undefined) return undefined;
     let keyNode: Node | undefined;
@@ -69,6 +69,9 @@ export class ConfigSource {
       node = next.value;
     }
     const at = key && keyNode !== undefined ? keyNode : node;
+    if (inString !== undefined && !key && at.type === 'string') {
+      return this.position(rawOffset(this.text, at.offset, at.length, inString));
+    }
     return this.position(at.offset);
   }
 }
@@ -86,4 +89,22 @@ function childNode(node: Node, segment: string): { key?: Node; value: Node } | u
     return value === undefined ? undefined : { value };
   }
   return undefined;
+}
+
+/**
+ * Where the character at `index` of a string's value is written in the file: past the opening
+ * quote, counting each escape (a backslash escape, YAML's `''`) as the characters it takes in
+ * the text. A plain (unquoted) scalar is its value as written.
+ */
+function rawOffset(text: string, start: number, length: number, index: number): number {
+  const quote = text[start];
+  if (quote !== '"' && quote !== "'") return start + index;
+  let at = start + 1;
+  const end = start + length;
+  for (let i = 0; i < index && at < end; i++) {
+    if (quote === '"' && text[at] === '\\') at += text[at + 1] === 'u' ? 6 : 2;
+    else if (quote === "'" && text[at] === "'" && text[at + 1] === "'") at += 2;
+    else at += 1;
+  }
+  return at;
 }

@@ -108,7 +108,8 @@ export function validatePluginOptions<S extends object>(
   if (checked.length > 0) {
     const problems = checked.map((p) => {
       const path = base + (p.path === '/' ? '' : p.path);
-      return { path, message: p.message, ...where.source?.locate(path) };
+      const located = where.source?.locate(path, false, p.offset);
+      return { path, message: p.message, ...(p.offset !== undefined && { offset: p.offset }), ...located };
     });
     throw fail('TAPLINE_ERR_OPTIONS_INVALID', problems);
   }
