@@ -46,7 +46,8 @@ export function renderConfigDoc(configSchema, plugins) {
     for (const [name, definition] of Object.entries(schema.$defs ?? {})) {
       out.push('', `### ${name}`, '');
       if (definition.description) out.push(sentence(definition.description), '');
-      out.push(...table(rows(definition, '', schema)));
+      // A condition is a string (a CEL expression) or else an object: the object's keys are the table.
+      out.push(...table(rows(definition.else ?? definition, '', schema)));
     }
   }
   return `${out.join('\n')}\n`;
