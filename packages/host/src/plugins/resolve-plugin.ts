@@ -5,6 +5,7 @@ import { PluginLoadError, messageOf } from '@tapline/core';
 import { resolve } from 'import-meta-resolve';
 import { isPathSpecifier } from '../config/step-ids.js';
 import { knownPlugins, nearestPlugin } from './known-plugins.js';
+import { folderEntry } from './folder-entry.js';
 import { findPluginPackage, packageNameOf, type PluginPackage } from './plugin-package.js';
 
 /** Where a step's plugin was found. */
@@ -49,9 +50,14 @@ export async function resolvePlugin(
   installation: readonly string[] = [],
 ): Promise<PluginOrigin> {
   if (isPathSpecifier(plugin)) {
-    const file = plugin.startsWith('file:') ? fileURLToPath(plugin) : path.resolve(configDir, plugin);
+    let file = plugin.startsWith('file:') ? fileURLToPath(plugin) : path.resolve(configDir, plugin);
     const found = await stat(file).catch(() => undefined);
-    if (!found?.isFile()) {
+    if (found?.isDirectory()) {
+      const entry = await folderEntry(file);
+      if ('problem' in entry)
+        throw new PluginLoadError('TAPLINE_ERR_PLUGIN_NOT_FOUND', step, plugin, entry.problem);
+      file = entry.file;
+    } else if (!found?.isFile()) {
       throw new PluginLoadError(
         'TAPLINE_ERR_PLUGIN_NOT_FOUND',
         step,

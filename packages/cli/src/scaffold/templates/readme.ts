@@ -31,7 +31,7 @@ ${table([
 
 as a step of \`pipeline\` in \`pipeline.config.json\`, after a step whose output is \`record\`.
 Until the package is installed where the config is, name it by path instead, relative to the
-config file: \`"plugin": "./${n.short}/dist/index.js"\`.
+config file: \`"plugin": "./${n.short}"\` (the folder: its package.json names the module).
 ${plan.local ? localPackages(plan) : ''}
 ## Develop
 
