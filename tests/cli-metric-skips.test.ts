@@ -55,7 +55,34 @@ describe('a metric that skips records', { timeout: 30_000 }, () => {
       count: 1,
     });
     expect(lines[0]!.msg).toContain('coerce');
+    // The order was suspect before any record came: the log said so at start.
+    expect(run.logs.find((l) => l.level === 40 && l.writer !== undefined)).toMatchObject({
+      step: 'metrics',
+      field: 'latencyMs',
+      writer: 'enrich',
+    });
     expect(lines.length).toBeLessThan(15);
     expect(lines.slice(1).every((l) => l.fieldType === 'a string' && l.count > 0)).toBe(true);
+  });
+
+  it('is foreseen by validate when the step that coerces its field comes after it', async () => {
+    const address = `tcp://127.0.0.1:${await freePort()}`;
+    const early = metricsBeforeCoerce(address);
+    const { file } = await writeTempConfig(early);
+    const text = await tapline(['validate', '--config', file]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /Warnings:\n {2}step "metrics" reads "latencyMs" as a number, but only step "enrich"/,
+    );
+    const json = await tapline(['validate', '--json', '--config', file]);
+    expect(JSON.parse(json.stdout).warnings).toEqual([
+      expect.objectContaining({ step: 'metrics', field: 'latencyMs', type: 'number', writer: 'enrich' }),
+    ]);
+    // In the right order, nothing to say.
+    const [metricsStep] = early.pipeline.splice(1, 1);
+    early.pipeline.splice(2, 0, metricsStep!);
+    const fixed = await writeTempConfig(early);
+    const ok = await tapline(['validate', '--json', '--config', fixed.file]);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, warnings: [] });
   });
 });

@@ -16,6 +16,8 @@ export {
   definePlugin,
   resolveType,
   type AnyManifest,
+  type FieldType,
+  type FieldTypes,
   type OptionsOf,
   type PluginContext,
   type PluginManifest,

@@ -27,6 +27,15 @@ export interface PluginContext {
   readonly signal: AbortSignal;
 }
 
+/** The JSON type of a record's field, as a step declares what it reads or writes. */
+export type FieldType = 'number' | 'string' | 'boolean';
+
+/** The record fields (paths) a step reads or writes with a given JSON type. */
+export interface FieldTypes {
+  readonly reads?: Readonly<Record<string, FieldType>>;
+  readonly writes?: Readonly<Record<string, FieldType>>;
+}
+
 /** A type name, or a function of the validated options (and, for outputs, the input type) giving one. */
 export type TypeSpec<O> = TypeName | ((options: O, input: TypeName) => TypeName);
 
@@ -59,6 +68,12 @@ export interface PluginManifest<S extends object = TSchema, D extends AnyDomain 
    * `stdout` target): the host then logs to stderr, so that stdout carries records only.
    */
   readonly writesStdout?: (options: OptionsOf<S>) => boolean;
+  /**
+   * The fields the step reads or writes with a given type (the processor's coerce ops write
+   * theirs; the metrics step reads numbers). `tapline validate` warns when a step reads a field
+   * that only a later step gives its type.
+   */
+  readonly fields?: (options: OptionsOf<S>) => FieldTypes;
   /** Checks beyond the schema (a pattern that does not compile, say), each with its JSON pointer. */
   readonly check?: (options: OptionsOf<S>) => Problem[];
   /** Makes the step's domain. Construct only: acquire resources in `initialize`. */

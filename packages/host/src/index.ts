@@ -18,6 +18,7 @@ export { defaultStepId, isPathSpecifier } from './config/step-ids.js';
 export { createHost } from './runtime/create-host.js';
 export { loadPipeline, planPipeline, type PlanOptions, type PlannedPipeline } from './plan/plan-pipeline.js';
 export type { PlannedStep } from './runtime/chain.js';
+export { fieldOrderWarnings, type FieldOrderWarning } from './plan/field-order.js';
 export { Host } from './runtime/host.js';
 export type {
   CreateHostOptions,

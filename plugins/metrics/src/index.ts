@@ -30,5 +30,10 @@ export default definePlugin({
   output: (_options, input) => input,
   options: metricsOptions,
   check: checkOptions,
+  fields: (options) => ({
+    reads: Object.fromEntries(
+      [...options.gauges, ...options.histograms].map((m) => [m.field, 'number'] as const),
+    ),
+  }),
   create: (options, ctx) => new MetricsDomain(options, ctx),
 });

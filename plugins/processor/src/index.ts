@@ -27,5 +27,13 @@ export default definePlugin({
   output: 'record',
   options: processorOptions,
   check: checkOptions,
+  // A coerce op makes its field the type it names (a timestamp is an ISO 8601 string).
+  fields: (options) => ({
+    writes: Object.fromEntries(
+      options.steps.flatMap((s) =>
+        s.type === 'coerce' ? [[s.field, s.to === 'timestamp' ? 'string' : s.to] as const] : [],
+      ),
+    ),
+  }),
   create: (options, ctx) => new ProcessorDomain(options, ctx),
 });

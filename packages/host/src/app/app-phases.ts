@@ -5,6 +5,7 @@ import type { Reloader } from '../reload/reloader.js';
 import { createHost } from '../runtime/create-host.js';
 import type { Host } from '../runtime/host.js';
 import { logPath } from '../config/config-of.js';
+import { fieldOrderWarnings } from '../plan/field-order.js';
 import type { PlannedStep } from '../runtime/chain.js';
 import { checkLevel, createAppLogger, resolveLogLevel, type AppLogger } from './app-logger.js';
 import type { LogTarget } from './log-sink.js';
@@ -51,6 +52,10 @@ export async function buildHost(
     },
   });
   app.settle(logTarget(config.log.destination, steps));
+  for (const w of fieldOrderWarnings(steps)) {
+    const { message, ...where } = w;
+    logger.warn(where, message);
+  }
   logger.level = resolveLogLevel(options.logLevel, env, config.log.level);
   return createHost(config, { logger, env, planned: steps });
 }
