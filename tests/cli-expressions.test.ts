@@ -105,3 +105,58 @@ describe('expressions in a config', { timeout: 30_000 }, () => {
     expect(JSON.stringify(dead[1])).toContain('Unknown variable: latencyMs');
   });
 });
+
+describe('tapline test with expressions', { timeout: 30_000 }, () => {
+  it('runs a config whose steps are expressions against test files whose conditions are expressions', async () => {
+    const config = {
+      pipeline: [
+        { id: 'ingest', plugin: pluginPath('zmq-source'), options: { address: 'tcp://127.0.0.1:5555' } },
+        {
+          id: 'clean',
+          plugin: pluginPath('processor'),
+          options: {
+            steps: [
+              { type: 'filter', where: "level != 'debug'" },
+              { type: 'set', field: 'seconds', expr: 'latencyMs / 1000' },
+              { type: 'set', field: 'route', expr: "upper(service) + ' ' + endpoint" },
+            ],
+          },
+        },
+        {
+          id: 'export',
+          plugin: pluginPath('exporter'),
+          options: { targets: [{ type: 'file', path: 'o.ndjson' }] },
+        },
+      ],
+    };
+    const records = [
+      { level: 'info', latencyMs: 250, service: 'api', endpoint: '/a' },
+      { level: 'debug', latencyMs: 1, service: 'api', endpoint: '/b' },
+    ];
+    const tests = [
+      {
+        name: 'expressions pass',
+        input: records.map((record) => ({ record })),
+        expect: [
+          { where: "seconds == 0.25 && route == 'API /a'", count: 1 },
+          { step: 'clean', where: { and: ["route.startsWith('API')", { field: 'level', eq: 'info' }] } },
+        ],
+      },
+      {
+        name: 'an expression that does not hold fails the test',
+        input: [{ record: records[0] }],
+        expect: [{ where: 'seconds > 1.0' }],
+      },
+    ];
+    const { dir, file } = await writeTempConfig(config);
+    dirs.push(dir);
+    await writeFile(path.join(dir, 'pipeline.test.json'), JSON.stringify({ tests }, null, 2));
+    const result = await tapline(['test', '--config', file], { cwd: dir });
+    expect(result.stdout).toContain('PASS pipeline.test.json › expressions pass');
+    expect(result.stdout).toContain(
+      'FAIL pipeline.test.json › an expression that does not hold fails the test',
+    );
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+    expect(result.code).toBe(1);
+  });
+});

@@ -6,7 +6,7 @@ import type { Emitted } from './test-trace.js';
 
 /** A compiled `where`: a predicate, or why the condition cannot be used. */
 export type Predicate = (record: unknown) => boolean;
-export type CompileCondition = (condition: Record<string, unknown>) => Promise<Predicate | string>;
+export type CompileCondition = (condition: Record<string, unknown> | string) => Promise<Predicate | string>;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -83,7 +83,14 @@ export async function checkRecords(
     if (typeof predicate === 'string') {
       failures.push({ expectation: index, check: 'where', step, message: predicate, expected: e.where });
     } else {
-      const misses = emitted.filter((r) => !predicate(r.record));
+      // A CEL condition that fails on a record (a missing field in arithmetic) does not match it.
+      const misses = emitted.filter((r) => {
+        try {
+          return !predicate(r.record);
+        } catch {
+          return true;
+        }
+      });
       if (misses.length > 0) {
         failures.push({
           expectation: index,

@@ -85,8 +85,12 @@ export const Expectation = Type.Object(
       }),
     ),
     where: Type.Optional(
-      AnyObject(
-        "A condition every record matches, in the condition language of the processor's filter and the exporter's routes: { field, eq }…",
+      Type.Union(
+        [Type.String({ minLength: 1 }), AnyObject('A condition object: { field, eq }, { and: [...] }…')],
+        {
+          description:
+            "A condition every record matches, as in the processor's filter and the exporter's routes: a CEL expression (\"level != 'debug'\") or a condition object.",
+        },
       ),
     ),
     count: Type.Optional(Type.Integer({ minimum: 0, description: 'How many records.' })),
