@@ -105,6 +105,17 @@ describe('the dashboard in Chromium', { timeout: 30_000 }, () => {
       expect(await field('errorRate')).toBeCloseTo(op.errors / (op.success + op.errors), 12);
     }
     expect(await page.locator('[data-step="ingest"] .errtypes').textContent()).toContain('× 2');
+    // One row per exporter target under its card, with that target's books.
+    const [target] = (api.steps as Array<{ id: string; outputs?: Array<Record<string, number>> }>).find(
+      (s) => s.id === 'export',
+    )!.outputs!;
+    const row = page.locator('[data-step="export"] tr[data-output="file"]');
+    for (const key of ['written', 'dropped', 'deadLettered', 'lost', 'queued']) {
+      expect(await row.locator(`[data-field="${key}"]`).getAttribute('data-value'), key).toBe(
+        String(target![key]),
+      );
+    }
+    expect(target!.written).toBe(api.accounting.completed);
     expect(Number(await page.locator('#latency-now').getAttribute('data-p99'))).toBe(api.latency.p99);
     expect(await page.locator('#chart-throughput polyline').count()).toBeGreaterThan(0);
     expect(await page.locator('#chart-latency polyline').count()).toBeGreaterThan(0);

@@ -37,6 +37,50 @@ describe('tapline validate', { timeout: 30_000 }, () => {
     ]);
   });
 
+  it("prints each of the exporter's targets with its route and its policy when full", async () => {
+    const config = defaultPipeline(`tcp://127.0.0.1:${await freePort()}`);
+    config.pipeline[2]!.options = {
+      targets: [
+        {
+          name: 'next-hop',
+          type: 'zmq',
+          address: 'tcp://127.0.0.1:1',
+          where: { field: 'level', eq: 'error' },
+          buffer: { maxRecords: 5000, whenFull: 'drop_newest' },
+        },
+        { name: 'archive', type: 'file', path: 'all.ndjson' },
+      ],
+    };
+    const { file } = await writeTempConfig(config);
+    const text = await tapline(['validate', '--config', file]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /next-hop\s+zmq\s+takes where \{"field":"level","eq":"error"\}; when full \(5000 records or 16777216 bytes\): drop_newest/,
+    );
+    expect(text.stdout).toMatch(
+      /archive\s+file\s+takes every record; when full \(10000 records or 16777216 bytes\): block/,
+    );
+    const json = JSON.parse((await tapline(['validate', '--config', file, '--json'])).stdout);
+    expect(json.steps[2].outputs).toEqual([
+      {
+        name: 'next-hop',
+        type: 'zmq',
+        route: 'where {"field":"level","eq":"error"}',
+        whenFull: 'drop_newest',
+        maxRecords: 5000,
+        maxBytes: 16777216,
+      },
+      {
+        name: 'archive',
+        type: 'file',
+        route: 'every record',
+        whenFull: 'block',
+        maxRecords: 10000,
+        maxBytes: 16777216,
+      },
+    ]);
+  });
+
   it('lists every problem of a broken file with file:line:column, and exits 1', async () => {
     const text = [
       '{',

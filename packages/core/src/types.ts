@@ -52,8 +52,8 @@ export interface OutputBooks {
   readonly type: string;
   /** Its policy when its queue is full. */
   readonly whenFull: 'block' | 'drop_newest' | 'dead_letter';
-  /** Whether it takes only the records its route (`where`) selects. */
-  readonly routedBy: 'all' | 'where';
+  /** Which records it takes, in words: `every record`, `where {…}`, `the first match of …`, `… and the unmatched`. */
+  readonly route: string;
   readonly maxRecords: number;
   readonly maxBytes: number;
   /** Records routed to it (for `block`, once it had room for them). */

@@ -15,7 +15,7 @@ import { createTarget } from './create-target.js';
 import { Delivery, bitCount, type DeliverySink } from './delivery.js';
 import { BUFFER_DEFAULTS, type ExporterOptions } from './options.js';
 import { Output, type AloneSink } from './output.js';
-import { compileRoutes, targetNames } from './routes.js';
+import { compileRoutes, describeRoute, targetNames } from './routes.js';
 import { registerTargetMetrics } from './target-metrics.js';
 import type { ExportTarget } from './target.js';
 
@@ -64,19 +64,18 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
     this.route = route;
     this.targets = options.targets.map((t) => createTarget(t, retry, dir, this.log));
     this.outputs = options.targets.map((t, i) => {
-      const b = { ...BUFFER_DEFAULTS, ...t.buffer };
-      const where = wheres[i];
-      return new Output(
-        names[i]!,
-        t.type,
-        1 << i,
-        this.targets[i]!,
-        b.maxRecords,
-        b.maxBytes,
-        b.whenFull,
-        where,
-        this,
-      );
+      const { maxRecords, maxBytes, whenFull } = { ...BUFFER_DEFAULTS, ...t.buffer };
+      const spec = {
+        name: names[i]!,
+        type: t.type,
+        bit: 1 << i,
+        maxRecords,
+        maxBytes,
+        whenFull,
+        where: wheres[i],
+        route: describeRoute(t.where, options.route === 'first', unmatchedAt === i),
+      };
+      return new Output(spec, this.targets[i]!, this);
     });
     this.fullDrops = names.map((target) => dropWith('buffer_full', { target }));
     if (ctx.registry !== undefined) registerTargetMetrics(ctx.registry, this);

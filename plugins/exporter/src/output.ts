@@ -26,6 +26,18 @@ import type { ExportTarget } from './target.js';
 
 export type WhenFull = 'block' | 'drop_newest' | 'dead_letter';
 
+/** What an output is, from its target's options. */
+export interface OutputSpec {
+  readonly name: string;
+  readonly type: string;
+  readonly bit: number;
+  readonly maxRecords: number;
+  readonly maxBytes: number;
+  readonly whenFull: WhenFull;
+  readonly where: Predicate | undefined;
+  readonly route: string;
+}
+
 /**
  * The records one write of the target answers with one promise (a file's batch, one ZeroMQ
  * send): those routed to several outputs (`deliveries`), and how many were routed here alone
@@ -69,17 +81,33 @@ export class Output {
   /** Set once the exporter shuts down: what is still queued then is given up on. */
   private closing = false;
 
+  readonly name: string;
+  readonly type: string;
+  /** This output's bit in a record's masks. */
+  readonly bit: number;
+  readonly maxRecords: number;
+  readonly maxBytes: number;
+  readonly whenFull: WhenFull;
+  readonly where: Predicate | undefined;
+  /** Which records it takes, in words (for validate, the metrics and the dashboard). */
+  readonly route: string;
+
   constructor(
-    readonly name: string,
-    readonly type: string,
-    readonly bit: number,
+    spec: OutputSpec,
     public target: ExportTarget,
-    readonly maxRecords: number,
-    readonly maxBytes: number,
-    readonly whenFull: WhenFull,
-    readonly where: Predicate | undefined,
     private readonly sink: DeliverySink & AloneSink,
-  ) {}
+  ) {
+    ({
+      name: this.name,
+      type: this.type,
+      bit: this.bit,
+      maxRecords: this.maxRecords,
+      maxBytes: this.maxBytes,
+      whenFull: this.whenFull,
+      where: this.where,
+      route: this.route,
+    } = spec);
+  }
 
   /** Records waiting for room (`block` only). */
   get waiting(): number {
@@ -104,7 +132,7 @@ export class Output {
       name: this.name,
       type: this.type,
       whenFull: this.whenFull,
-      routedBy: this.where === undefined ? 'all' : 'where',
+      route: this.route,
       maxRecords: this.maxRecords,
       maxBytes: this.maxBytes,
       routed: this.routed,

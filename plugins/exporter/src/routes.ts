@@ -43,3 +43,14 @@ export function compileRoutes(
     },
   };
 }
+
+/** Which records a target takes, in words: for `tapline validate`, the metrics and the dashboard. */
+export function describeRoute(where: unknown, first: boolean, unmatched: boolean): string {
+  const taken = where === undefined ? 'every record' : `where ${JSON.stringify(where)}`;
+  const route = !first
+    ? taken
+    : where === undefined
+      ? 'every record no earlier target takes'
+      : `${taken} (first match)`;
+  return unmatched ? `${route}, and the unmatched` : route;
+}

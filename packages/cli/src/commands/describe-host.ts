@@ -1,9 +1,11 @@
+import type { AnyDomain } from '@tapline/core';
 import { outsidePluginFiles, type Host } from '@tapline/host';
 
 /** What `tapline validate` prints about a config that passed: the chain and the settings. */
 export function describeHost(host: Host) {
   const { config } = host;
   const steps = host.steps.map((s) => ({
+    ...outputsOf(s.domain),
     id: s.id,
     plugin: s.plugin,
     specifier: s.specifier,
@@ -35,7 +37,8 @@ export function describeHost(host: Host) {
     `Pipeline (${steps.length} step${steps.length === 1 ? '' : 's'}):`,
     ...steps.map(
       (s, i) =>
-        `  ${String(i + 1).padStart(2)}. ${s.id.padEnd(idWidth)}  ${s.plugin.padEnd(pluginWidth)}  ${s.input} → ${s.output}`,
+        `  ${String(i + 1).padStart(2)}. ${s.id.padEnd(idWidth)}  ${s.plugin.padEnd(pluginWidth)}  ${s.input} → ${s.output}` +
+        outputLines(s.outputs),
     ),
     '',
     'Plugins loaded from:',
@@ -53,6 +56,44 @@ export function describeHost(host: Host) {
     '',
   ];
   return { file: config.file, steps, disabled, settings, outsidePlugins: outside, text: lines.join('\n') };
+}
+
+/** A step's named outputs (an exporter's targets): each one's route and policy when full. */
+function outputsOf(domain: AnyDomain): { outputs?: OutputDescription[] } {
+  const books = domain.outputBooks?.();
+  if (books === undefined) return {};
+  return {
+    outputs: books.map(({ name, type, route, whenFull, maxRecords, maxBytes }) => ({
+      name,
+      type,
+      route,
+      whenFull,
+      maxRecords,
+      maxBytes,
+    })),
+  };
+}
+
+interface OutputDescription {
+  name: string;
+  type: string;
+  route: string;
+  whenFull: string;
+  maxRecords: number;
+  maxBytes: number;
+}
+
+function outputLines(outputs: readonly OutputDescription[] | undefined): string {
+  if (outputs === undefined) return '';
+  const nameWidth = Math.max(...outputs.map((o) => o.name.length));
+  const typeWidth = Math.max(...outputs.map((o) => o.type.length));
+  return outputs
+    .map(
+      (o) =>
+        `\n        ${o.name.padEnd(nameWidth)}  ${o.type.padEnd(typeWidth)}  takes ${o.route}; ` +
+        `when full (${o.maxRecords} records or ${o.maxBytes} bytes): ${o.whenFull}`,
+    )
+    .join('');
 }
 
 const FROM = {

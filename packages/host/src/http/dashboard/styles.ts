@@ -58,6 +58,12 @@ svg.plot .grid { stroke: var(--border); stroke-width: 1; }
 .stat .v { font-family: var(--mono); font-size: 15px; font-variant-numeric: tabular-nums; }
 .stat .v.bad { color: var(--bad); }
 .errtypes { margin-top: 8px; font-family: var(--mono); font-size: 11px; color: var(--bad); min-height: 1em; }
+table.outputs { margin-top: 8px; width: 100%; border-collapse: collapse; font-size: 11px; }
+table.outputs th { color: var(--muted); font-weight: normal; text-align: right; padding: 2px 4px; }
+table.outputs th:first-child, table.outputs td.name { text-align: left; }
+table.outputs td { font-family: var(--mono); font-variant-numeric: tabular-nums; text-align: right;
+  padding: 2px 4px; border-top: 1px solid var(--border); overflow-wrap: anywhere; }
+table.outputs td.bad { color: var(--bad); }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding-bottom: 16px; }
 footer a { color: var(--accent); }
 @media (max-width: 900px) { .cards { grid-template-columns: repeat(2, 1fr); } .charts { grid-template-columns: 1fr; } }

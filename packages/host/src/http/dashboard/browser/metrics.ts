@@ -33,6 +33,24 @@ export interface Step {
   readonly kind: string;
   readonly input: string;
   readonly output: string;
+  /** A step's named outputs (an exporter's targets), with their books. */
+  readonly outputs?: readonly OutputRow[];
+}
+
+export interface OutputRow {
+  readonly name: string;
+  readonly type: string;
+  readonly whenFull: string;
+  readonly route: string;
+  readonly maxRecords: number;
+  readonly routed: number;
+  readonly written: number;
+  readonly dropped: number;
+  readonly deadLettered: number;
+  readonly lost: number;
+  readonly queued: number;
+  readonly waiting: number;
+  readonly oldestAgeMs: number;
 }
 
 export interface Operation {

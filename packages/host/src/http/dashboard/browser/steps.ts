@@ -1,6 +1,7 @@
 import { byId, el, find, setNum } from './dom.js';
 import { fmtInt, fmtMs, fmtPct, fmtRate } from './format.js';
 import type { DashboardMetrics, Step } from './metrics.js';
+import { outputsTable, renderOutputs } from './outputs.js';
 import { rate } from './samples.js';
 
 /** One step's numbers, summed over its operations; durations are those of handle(). */
@@ -68,13 +69,18 @@ function buildChain(steps: readonly Step[]): void {
     for (const [field, label] of FIELDS) stats.appendChild(stat(label, field));
     card.appendChild(stats);
     card.appendChild(el('div', 'errtypes'));
+    const outputs = outputsTable(s);
+    if (outputs !== undefined) card.appendChild(outputs);
     chain.appendChild(card);
   });
 }
 
 /** A card per step: its rate, error rate, durations and counts, and its errors by type. */
 export function renderSteps(m: DashboardMetrics): void {
-  const key = JSON.stringify(m.steps);
+  // The chain and each step's output names, not their books: those change every refresh.
+  const key = JSON.stringify(
+    m.steps.map((s) => [s.id, s.plugin, s.input, s.output, s.outputs?.map((o) => o.name)]),
+  );
   if (key !== chainKey) {
     buildChain(m.steps);
     chainKey = key;
@@ -98,5 +104,6 @@ export function renderSteps(m: DashboardMetrics): void {
     find(card, '.errtypes').textContent = Object.entries(t.errorTypes)
       .map(([k, n]) => `${k} × ${n}`)
       .join('  ');
+    renderOutputs(card, s.outputs);
   }
 }
