@@ -246,8 +246,6 @@ function footprint(name) {
 }
 
 const rows = [];
-if (process.env.CEL_FAILURES)
-  for (const c of CANDIDATES.slice(0, 2)) console.log(c.name, conformance(c).failures.join('\n  '));
 for (const c of CANDIDATES) {
   const conf = conformance(c);
   const cost = Object.fromEntries(Object.entries(EXPRESSIONS).map(([k, e]) => [k, perRecord(c, e)]));

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { BaseDomain, Monitor, createMessageContext } from '@tapline/core';
 // The host's own router, built by `tsc -b`; not part of the host's public API.
 import { StepRouter } from '../packages/host/dist/runtime/step-router.js';
+import { ProcessorDomain } from '@tapline/plugin-processor';
+import { sampleRecords } from '../packages/cli/dist/publish/sample-messages.js';
 
 const { values } = parseArgs({
   options: { iterations: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '7' } },
@@ -69,8 +71,34 @@ async function runPlain() {
   return Number(process.hrtime.bigint() - t0) / N;
 }
 
+// One processor step per record, on the default sample records: a filter and a computed field,
+// each as a CEL expression beside its JSON-condition (or template) equivalent.
+const STEPS = {
+  filterJson: {
+    type: 'filter',
+    where: {
+      and: [
+        { field: 'level', ne: 'debug' },
+        { field: 'latencyMs', gt: 250 },
+      ],
+    },
+  },
+  filterCel: { type: 'filter', where: "level != 'debug' && latencyMs > 250" },
+  setTemplate: { type: 'set', field: 'route', template: '{service} {endpoint}' },
+  setCel: { type: 'set', field: 'route', expr: "service + ' ' + endpoint" },
+};
+const next = sampleRecords(42);
+const samples = Array.from({ length: 1024 }, (_, i) => next(i));
+function runStep(step) {
+  const domain = new ProcessorDomain({ steps: [step] });
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) domain.execute(samples[i & 1023]);
+  return Number(process.hrtime.bigint() - t0) / N;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = { sync: [], syncRouted: [], async: [], asyncRouted: [], plain: [] };
+for (const k of Object.keys(STEPS)) results[k] = [];
 for (let r = 0; r < ROUNDS; r++) {
   // Alternate the variants within each round so machine noise hits all of them alike.
   results.sync.push(await runDomains(Pass));
@@ -78,6 +106,7 @@ for (let r = 0; r < ROUNDS; r++) {
   results.async.push(await runDomains(AsyncPass));
   results.asyncRouted.push(await runDomains(AsyncPass, true));
   results.plain.push(await runPlain());
+  for (const [k, step] of Object.entries(STEPS)) results[k].push(runStep(step));
 }
 const rows = [
   ['4 domains, sync execute, Monitor attached', median(results.sync)],
@@ -90,3 +119,16 @@ console.log(
   `handle() through a chain of 4 (median of ${ROUNDS} rounds of ${N} messages, Node ${process.version})`,
 );
 for (const [name, ns] of rows) console.log(`  ${name.padEnd(46)} ${ns.toFixed(0).padStart(6)} ns/message`);
+
+const ratio = (a, b) => (median(results[a]) / median(results[b])).toFixed(2);
+console.log('one processor step per record, on the sample records');
+for (const [name, key] of [
+  ['filter, JSON condition', 'filterJson'],
+  ['filter, CEL expression', 'filterCel'],
+  ['set, template', 'setTemplate'],
+  ['set, CEL expression', 'setCel'],
+])
+  console.log(`  ${name.padEnd(46)} ${median(results[key]).toFixed(0).padStart(6)} ns/record`);
+console.log(
+  `  CEL / JSON: filter ${ratio('filterCel', 'filterJson')}x, set ${ratio('setCel', 'setTemplate')}x`,
+);
