@@ -66,3 +66,6 @@ export {
   type DeadLetterGroup,
   type DeadLetterSummary,
 } from './dead-letters/summarize.js';
+export { ReplayLedger, letterId, type LedgerEntry, type ReplayState } from './replay/replay-ledger.js';
+export { letterEntry, type LetterEntry, type ReplayFrom } from './replay/letter-entry.js';
+export { replayLetters, type ReplayOptions, type ReplayReport } from './replay/replay-letters.js';

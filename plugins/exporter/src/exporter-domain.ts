@@ -19,6 +19,12 @@ import { compileRoutes, describeRoute, targetNames } from './routes.js';
 import { registerTargetMetrics } from './target-metrics.js';
 import type { ExportTarget } from './target.js';
 
+/**
+ * A message attribute naming the outputs a record goes to, instead of its routes: what `tapline
+ * replay` sets for a letter that names the targets lacking the record.
+ */
+export const ONLY_TARGETS = 'targets';
+
 /** What the exporter needs from its plugin context. */
 export interface ExporterContext extends DomainIdentity {
   /** Relative file paths resolve against it; the working directory when absent. */
@@ -94,7 +100,8 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
     ) {
       (input as Record<string, unknown>)[this.timestampField] = performance.timeOrigin + performance.now();
     }
-    const mask = this.route(input);
+    const only = message?.attributes?.[ONLY_TARGETS];
+    const mask = only === undefined ? this.route(input) : this.maskOf(only);
     if (mask === 0) {
       this.unmatched++;
       return UNMATCHED;
@@ -122,6 +129,27 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
       d.resolve = resolve as (value: unknown) => void;
       d.reject = reject;
     });
+  }
+
+  /**
+   * The outputs a replayed record goes to: exactly those its dead letter names as lacking it,
+   * whatever the routes say now. A name no output has any more fails the record.
+   */
+  private maskOf(names: unknown): number {
+    let mask = 0;
+    const missing: string[] = [];
+    for (const name of Array.isArray(names) ? (names as unknown[]) : [names]) {
+      const output = this.outputs.find((o) => o.name === name);
+      if (output === undefined) missing.push(String(name));
+      else mask |= output.bit;
+    }
+    if (missing.length > 0) {
+      throw new ExportError(
+        missing.join(','),
+        'the record is to go to this target, which this exporter no longer has',
+      );
+    }
+    return mask;
   }
 
   written(d: Delivery, bit: number): void {

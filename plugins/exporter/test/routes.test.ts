@@ -158,4 +158,26 @@ describe('exporter routes', () => {
     });
     expect(problems.map((p) => p.path).sort()).toEqual(['/targets/1/name', '/targets/2/where', '/unmatched']);
   });
+
+  it('sends a replayed record to the targets its dead letter names, whatever the routes say, and fails one no longer there', async () => {
+    const { d, dir } = await exporter({
+      targets: [
+        { name: 'errors', type: 'file', path: 'errors.ndjson', where: isError },
+        { name: 'archive', type: 'file', path: 'all.ndjson' },
+      ],
+    });
+    const rec = recordDomain(d);
+    const replayed = context();
+    replayed.attributes = { targets: ['archive'] };
+    await d.handle({ seq: 0, level: 'error' }, replayed);
+    const gone = context();
+    gone.attributes = { targets: ['next-hop'] };
+    await d.handle({ seq: 1, level: 'error' }, gone);
+    await d.shutdown();
+    expect(await seqs(join(dir, 'all.ndjson'))).toEqual([0]);
+    expect(await seqs(join(dir, 'errors.ndjson')).catch(() => [])).toEqual([]);
+    expect(rec.events.error).toHaveLength(1);
+    expect(rec.events.error[0]!.cause).toBeInstanceOf(ExportError);
+    expect((rec.events.error[0]!.cause as ExportError).targets).toEqual(['next-hop']);
+  });
 });

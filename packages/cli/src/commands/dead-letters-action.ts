@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { compileCondition, conditionProblems } from '@tapline/core/condition';
 import {
   loadConfig,
   readDeadLetters,
@@ -9,10 +8,11 @@ import {
 } from '@tapline/host';
 import { UsageError, type CliIo, type OptionValues } from '../command.js';
 import { printFailure } from './print-failure.js';
+import { whereOption } from './where-option.js';
 
 /** `tapline dead-letters`: reads the letters and prints what failed, where and when. */
 export async function deadLetters(values: OptionValues, positionals: string[], io: CliIo): Promise<number> {
-  const where = whereOf(values.where);
+  const where = whereOption(values.where);
   let named: string[];
   try {
     named =
@@ -39,26 +39,6 @@ async function configured(values: OptionValues, io: CliIo): Promise<string> {
     );
   }
   return config.deadLetter.path;
-}
-
-function whereOf(raw: unknown): ((letter: unknown) => boolean) | undefined {
-  if (typeof raw !== 'string') return undefined;
-  let condition: unknown;
-  try {
-    condition = JSON.parse(raw);
-  } catch {
-    throw new UsageError(
-      `--where takes a condition as JSON, e.g. '{"field":"step","eq":"normalize"}', not ${raw}.`,
-    );
-  }
-  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) {
-    throw new UsageError(
-      '--where takes a condition object, e.g. \'{"field":"errorType","eq":"TAPLINE_ERR_EXPORT"}\'.',
-    );
-  }
-  const problems = conditionProblems(condition, '');
-  if (problems.length > 0) throw new UsageError(`--where: ${problems.map((p) => p.message).join('; ')}.`);
-  return compileCondition(condition);
 }
 
 function render(s: DeadLetterSummary, named: readonly string[], cwd: string): string {

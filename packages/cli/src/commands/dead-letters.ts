@@ -12,7 +12,7 @@ export const deadLettersCommand: Command = {
     },
     where: {
       spec: { type: 'string' },
-      help: 'count only the letters a condition holds for, e.g. \'{"field":"step","eq":"normalize"}\'',
+      help: 'count only the letters a condition holds for (CEL, or a JSON condition object), e.g. "step == \'normalize\'"',
     },
     json: { spec: { type: 'boolean' }, help: 'print the summary as JSON' },
   },

@@ -5,6 +5,7 @@ import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { newPluginCommand } from './new-plugin.js';
 import { publishCommand } from './publish.js';
+import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   keygenCommand,
   demoCommand,
   deadLettersCommand,
+  replayCommand,
   newPluginCommand,
   versionCommand,
 ];

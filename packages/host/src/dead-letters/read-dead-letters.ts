@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 
 /** One dead-letter line as the host writes it (`runtime/dead-letters.ts`). */
@@ -16,11 +16,13 @@ export interface DeadLetter {
   readonly payloadBase64?: string;
   /** The payload was larger than `deadLetter.maxPayloadBytes`: only its first bytes are kept. */
   readonly payloadTruncated?: { readonly size: number; readonly sha256: string; readonly headBase64: string };
+  /** For a record a replay failed again: how many replays it has been through. */
+  readonly replays?: number;
 }
 
 /** A line read from a dead-letter file: the letter, or why it is not one. */
 export type ReadLine =
-  | { readonly file: string; readonly line: number; readonly letter: DeadLetter }
+  | { readonly file: string; readonly line: number; readonly letter: DeadLetter; readonly text: string }
   | { readonly file: string; readonly line: number; readonly problem: string };
 
 /**
@@ -34,11 +36,17 @@ export async function withRotated(file: string, keep = 100): Promise<string[]> {
   return found;
 }
 
-/** Streams every line of the files in order, parsed; a line that is not a dead letter says why. */
+/**
+ * Streams every line of the files in order, parsed; a line that is not a dead letter says why.
+ * Each file is read as far as it reached when its reading began: letters appended meanwhile (a
+ * replay's own failures) are left for the next reading.
+ */
 export async function* readDeadLetters(files: readonly string[]): AsyncGenerator<ReadLine> {
   for (const file of files) {
     let line = 0;
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    const size = (await stat(file).catch(() => undefined))?.size ?? 0;
+    if (size === 0) continue;
+    const lines = createInterface({ input: createReadStream(file, { end: size - 1 }), crlfDelay: Infinity });
     for await (const text of lines) {
       line++;
       if (text.trim() === '') continue;
@@ -59,7 +67,7 @@ export async function* readDeadLetters(files: readonly string[]): AsyncGenerator
         yield { file, line, problem: 'not a dead letter (no "step" and "errorType")' };
         continue;
       }
-      yield { file, line, letter: v as DeadLetter };
+      yield { file, line, letter: v as DeadLetter, text };
     }
   }
 }

@@ -59,6 +59,12 @@ function outputsOf(cause: unknown): object | undefined {
   return dropped.length === 0 ? { targets, written } : { targets, written, dropped };
 }
 
+/** A record that failed again in a replay carries how many replays it has been through. */
+function replaysOf(message: MessageContext): { replays: number } | undefined {
+  const replays = message.attributes?.replays;
+  return typeof replays === 'number' ? { replays } : undefined;
+}
+
 /** With no dead-letter file configured, failed messages are counted and kept nowhere, on purpose. */
 const NOTHING_TO_WRITE = Promise.resolve();
 
@@ -114,6 +120,7 @@ export class DeadLetters {
         errorType: event.errorType,
         message: event.message,
         ...outputsOf(event.cause),
+        ...replaysOf(message),
       });
       return this.lines.append(`${head.slice(0, -1)}${payloadField(message.raw, this.maxPayloadBytes)}}`);
     } catch (err) {

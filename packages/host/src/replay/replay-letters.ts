@@ -1,0 +1,138 @@
+import { messageOf, prometheus, type MessageContext, type Outcome } from '@tapline/core';
+import type { DeadLetter, ReadLine } from '../dead-letters/read-dead-letters.js';
+import type { Host } from '../runtime/host.js';
+import { letterEntry, type LetterEntry, type ReplayFrom } from './letter-entry.js';
+import { letterId, type ReplayLedger } from './replay-ledger.js';
+
+export interface ReplayOptions {
+  readonly from: ReplayFrom;
+  /** Which letters to replay; the others are left alone. */
+  readonly where?: (letter: DeadLetter) => boolean;
+  /** Count what would be replayed, send nothing, record nothing. */
+  readonly dryRun?: boolean;
+  /** Letters in flight at once: what a kill can replay twice. */
+  readonly batch?: number;
+}
+
+export interface ReplayReport {
+  /** Letters sent back through the pipeline. */
+  replayed: number;
+  completed: number;
+  dropped: number;
+  /** Failed again: written as a new dead letter with its replay count. */
+  failed: number;
+  /** Failed again and the new dead letter could not be written. */
+  lost: number;
+  /** Replayed before and ended for good: left alone. */
+  skipped: number;
+  /** Not selected by `where`. */
+  unselected: number;
+  /** Left `sent` by a replay that was killed: replayed again, possibly a second time. */
+  resumed: number;
+  /** Entered from the start because the letter holds no record as the failing step received it. */
+  fromStartInstead: number;
+  /** Letters that cannot be replayed, where they are and why. */
+  readonly refused: { at: string; why: string }[];
+  /** Letters per step they entered at (dry run included). */
+  readonly entered: Record<string, number>;
+}
+
+/**
+ * Sends dead letters back through `host` (started without its sources), each exactly once by
+ * the ledger: letters already replayed for good are skipped; each batch is recorded `sent`
+ * before it enters, and its outcomes before the next batch, so a killed replay repeats at most
+ * one batch. A letter that names exporter targets goes to those alone.
+ */
+export async function replayLetters(
+  host: Host,
+  lines: AsyncIterable<ReadLine>,
+  ledger: ReplayLedger,
+  options: ReplayOptions,
+): Promise<ReplayReport> {
+  const report: ReplayReport = {
+    replayed: 0,
+    completed: 0,
+    dropped: 0,
+    failed: 0,
+    lost: 0,
+    skipped: 0,
+    unselected: 0,
+    resumed: 0,
+    fromStartInstead: 0,
+    refused: [],
+    entered: {},
+  };
+  const steps = host.steps;
+  const ids = steps.map((s) => s.id);
+  const counter = replayCounter(host.registry);
+  const batchSize = Math.max(1, Math.min(options.batch ?? 256, host.config.runtime.maxInFlight));
+  const waiting = new Map<MessageContext, (outcome: Outcome) => void>();
+  const { accounting } = host.parts;
+  accounting.notify = (message, outcome) => waiting.get(message)?.(outcome);
+
+  let batch: { id: string; at: string; letter: DeadLetter; entry: LetterEntry }[] = [];
+  const run = async (): Promise<void> => {
+    for (const { id, at } of batch) ledger.record(id, 'sent', at);
+    await ledger.flush();
+    const settled = batch.map(({ id, at, letter, entry }) => {
+      const step = steps[entry.index]!;
+      const attributes: Record<string, unknown> = { replays: (letter.replays ?? 0) + 1 };
+      if (letter.targets !== undefined && letter.targets.length > 0) attributes.targets = letter.targets;
+      const message = accounting.accept('replay', entry.raw, attributes);
+      const outcome = new Promise<Outcome>((resolve) => waiting.set(message, resolve));
+      report.replayed++;
+      void step.domain.handle(entry.value, message);
+      return outcome.then((o) => {
+        waiting.delete(message);
+        report[o]++;
+        counter.inc({ outcome: o });
+        ledger.record(id, o, at);
+      });
+    });
+    await Promise.all(settled);
+    await ledger.flush();
+    batch = [];
+  };
+
+  for await (const read of lines) {
+    if ('problem' in read) continue;
+    const { letter } = read;
+    const at = `${read.file}:${read.line}`;
+    if (options.where !== undefined && !options.where(letter)) {
+      report.unselected++;
+      continue;
+    }
+    const id = letterId(read.text);
+    if (ledger.done(id)) {
+      report.skipped++;
+      continue;
+    }
+    const entry = letterEntry(letter, ids, options.from);
+    if ('problem' in entry) {
+      report.refused.push({ at, why: entry.problem });
+      continue;
+    }
+    if (ledger.stateOf(id) === 'sent') report.resumed++;
+    if (entry.fromStartInstead) report.fromStartInstead++;
+    const stepId = ids[entry.index]!;
+    report.entered[stepId] = (report.entered[stepId] ?? 0) + 1;
+    if (options.dryRun === true) continue;
+    batch.push({ id, at, letter, entry });
+    if (batch.length >= batchSize) await run();
+  }
+  if (batch.length > 0) await run();
+  return report;
+}
+
+function replayCounter(registry: prometheus.Registry): prometheus.Counter<'outcome'> {
+  try {
+    return new prometheus.Counter({
+      name: 'tapline_replay_records_total',
+      help: 'Dead letters sent back through the pipeline by tapline replay, by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+  } catch (err) {
+    throw new Error(`cannot register tapline_replay_records_total: ${messageOf(err)}`);
+  }
+}
