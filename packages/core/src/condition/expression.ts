@@ -1,6 +1,7 @@
 import type { ASTNode, ParseResult } from '@marcbachmann/cel-js';
 import { ExpressionError, type Problem } from '../errors.js';
 import { EXPRESSION_LIMITS, expressionEnvironment } from './expression-env.js';
+import { UNDECIDED, compileFast } from './expression-fast.js';
 import { regexProblem } from './linear-regex.js';
 
 /** A compiled CEL expression: evaluates on a record, throws ExpressionError when it cannot. */
@@ -137,12 +138,21 @@ export function compileExpression(source: string): Evaluate {
   if (!checked.valid) throw new ExpressionError(source, problemOf(checked.error).message);
   const roots = hasRoots(parsed.ast, new Set<string>());
   if (roots.size > 0) return evaluateWithAbsentRoots(source, parsed, roots);
-  return (record) => {
+  const interpret: Evaluate = (record) => {
     try {
       return parsed(record as Record<string, unknown>) as unknown;
     } catch (err) {
       throw new ExpressionError(source, problemOf(err).message, err);
     }
+  };
+  const fast = compileFast(parsed.ast);
+  if (fast === undefined) return interpret;
+  return (record) => {
+    if (record !== null && typeof record === 'object' && !Array.isArray(record)) {
+      const v = fast(record as Record<string, unknown>);
+      if (v !== UNDECIDED) return v;
+    }
+    return interpret(record);
   };
 }
 
