@@ -14,7 +14,7 @@ import {
 import { createTarget } from './create-target.js';
 import { Delivery, bitCount, type DeliverySink } from './delivery.js';
 import { BUFFER_DEFAULTS, type ExporterOptions } from './options.js';
-import { Output, type AloneSink } from './output.js';
+import { Output, Verdict, type AloneSink, type Cohort } from './output.js';
 import { compileRoutes, describeRoute, targetNames } from './routes.js';
 import { registerTargetMetrics } from './target-metrics.js';
 import type { ExportTarget } from './target.js';
@@ -117,6 +117,8 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
       }
       if (answer !== undefined) return answer;
     }
+    const quick = this.lastOf(json, bytes, message, mask);
+    if (quick !== undefined) return quick;
     const d = new Delivery(json, bytes, message, mask, bitCount(mask));
     const outputs = this.outputs;
     for (let i = 0; i < outputs.length; i++) {
@@ -184,6 +186,77 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
   failureOf(output: Output, reason: string, cause?: unknown): ExportError {
     return new ExportError(output.name, reason, cause, {
       targets: [output.name],
+      onLost: this.onDeadLetterLost,
+    });
+  }
+
+  settleCohort(output: Output, c: Cohort, failure: string | undefined, cause: unknown): void {
+    const written = failure === undefined ? output.bit : 0;
+    const failed = c.failed | (failure === undefined ? 0 : output.bit);
+    if (failed !== 0) c.answer.reject(this.cohortFailure(failed, written, c.dropped, output, failure, cause));
+    else c.answer.resolve(c.dropped !== 0 ? this.dropFor(c.dropped) : this.receiptFor(written));
+  }
+
+  /**
+   * A record routed to several outputs of which at most one takes it now, the others dropping
+   * or dead-lettering it for want of room: it ends with that one's write, with the records of
+   * its cohort, and costs nothing of its own. Undefined when it needs a `Delivery` (several
+   * take it, one makes it wait, or one is closing).
+   */
+  private lastOf(
+    json: string,
+    bytes: number,
+    message: MessageContext | undefined,
+    mask: number,
+  ): Promise<Receipt | DropWith> | DropWith | undefined {
+    const outputs = this.outputs;
+    let taker: Output | undefined;
+    let dropped = 0;
+    let failed = 0;
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i]!;
+      if ((mask & o.bit) === 0) continue;
+      const v = o.verdict(bytes);
+      if (v === Verdict.Take) {
+        if (taker !== undefined) return undefined;
+        taker = o;
+      } else if (v === Verdict.Drop) dropped |= o.bit;
+      else if (v === Verdict.DeadLetter) failed |= o.bit;
+      else return undefined;
+    }
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i]!;
+      if (((dropped | failed) & o.bit) !== 0)
+        o.refuse((dropped & o.bit) !== 0 ? Verdict.Drop : Verdict.DeadLetter);
+    }
+    if (taker === undefined) {
+      if (failed !== 0) throw this.cohortFailure(failed, 0, dropped, undefined, undefined, undefined);
+      return this.dropFor(dropped);
+    }
+    const answer = taker.offerLast(json, bytes, message, dropped, failed);
+    this.bufferHeld(1);
+    return answer;
+  }
+
+  /** The error of records that `failed` outputs lack: the full ones and, with `failure`, `last`. */
+  private cohortFailure(
+    failed: number,
+    written: number,
+    dropped: number,
+    last: Output | undefined,
+    failure: string | undefined,
+    cause: unknown,
+  ): ExportError {
+    const reasons: string[] = [];
+    for (const o of this.outputs) {
+      if ((failed & o.bit) === 0) continue;
+      reasons.push(`${o.name}: ${o === last && failure !== undefined ? failure : o.fullReason}`);
+    }
+    const targets = this.namesOf(failed);
+    return new ExportError(targets.join(', '), reasons.join('; '), cause, {
+      targets,
+      written: this.namesOf(written),
+      dropped: this.namesOf(dropped),
       onLost: this.onDeadLetterLost,
     });
   }

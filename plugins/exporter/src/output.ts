@@ -21,6 +21,27 @@ export interface AloneSink {
   dropOf(output: Output): DropWith;
   /** The error of records routed here alone that this output gave up on. */
   failureOf(output: Output, reason: string, cause?: unknown): ExportError;
+  /** Answers a cohort once `output`, the last of its outputs, wrote it (or gave up: `failure`). */
+  settleCohort(output: Output, cohort: Cohort, failure: string | undefined, cause: unknown): void;
+}
+
+/**
+ * Records of one write whose other outputs had already said how they ended there when this one
+ * took them (dropped or dead-lettered them when full): they end together, with one answer.
+ */
+export interface Cohort {
+  readonly dropped: number;
+  readonly failed: number;
+  count: number;
+  readonly answer: Deferred<Receipt | DropWith>;
+}
+
+/** How an output would take a record now: take it, drop it, dead-letter it, or it must wait (or is closing). */
+export const enum Verdict {
+  Take,
+  Drop,
+  DeadLetter,
+  Other,
 }
 import type { ExportTarget } from './target.js';
 
@@ -52,6 +73,7 @@ interface Run {
   first: MessageContext | undefined;
   /** What the records routed here alone are answered with; made with the first of them. */
   answer: Deferred<Receipt> | undefined;
+  cohorts: Cohort[] | undefined;
   done: boolean;
 }
 
@@ -177,8 +199,55 @@ export class Output {
       case 'dead_letter':
         this.routed++;
         this.deadLettered++;
-        throw this.sink.failureOf(this, `its queue was full (${this.fullness()})`);
+        throw this.sink.failureOf(this, this.fullReason);
     }
+  }
+
+  /** How this output would take a record of `bytes` now; changes nothing. */
+  verdict(bytes: number): Verdict {
+    if (this.closing) return Verdict.Other;
+    if (this.waiting === 0 && this.hasRoom(bytes)) return Verdict.Take;
+    return this.whenFull === 'drop_newest'
+      ? Verdict.Drop
+      : this.whenFull === 'dead_letter'
+        ? Verdict.DeadLetter
+        : Verdict.Other;
+  }
+
+  /** Counts a record this output dropped or dead-lettered when full (its `verdict`). */
+  refuse(verdict: Verdict.Drop | Verdict.DeadLetter): void {
+    this.routed++;
+    if (verdict === Verdict.Drop) this.dropped++;
+    else this.deadLettered++;
+  }
+
+  /** Why a record found no room here (the same words for every one, so records share them). */
+  get fullReason(): string {
+    return `its queue was full (${this.maxRecords} records or ${this.maxBytes} bytes)`;
+  }
+
+  /**
+   * Takes a record whose other outputs already dropped (`dropped`) or dead-lettered (`failed`)
+   * it: it ends with this output's write, answered with the records of its cohort.
+   */
+  offerLast(
+    json: string,
+    bytes: number,
+    message: MessageContext | undefined,
+    dropped: number,
+    failed: number,
+  ): Promise<Receipt | DropWith> {
+    const run = this.take(json, bytes, message);
+    const cohorts = (run.cohorts ??= []);
+    for (const c of cohorts) {
+      if (c.dropped === dropped && c.failed === failed) {
+        c.count++;
+        return c.answer.promise;
+      }
+    }
+    const c: Cohort = { dropped, failed, count: 1, answer: deferred<Receipt | DropWith>() };
+    cohorts.push(c);
+    return c.answer.promise;
   }
 
   /** Takes a record routed here; false when it waits for room (`block`). */
@@ -205,7 +274,7 @@ export class Output {
       case 'dead_letter':
         this.routed++;
         this.deadLettered++;
-        this.sink.failed(d, this.bit, this.name, `its queue was full (${this.fullness()})`);
+        this.sink.failed(d, this.bit, this.name, this.fullReason);
         return true;
     }
   }
@@ -245,10 +314,6 @@ export class Output {
     return this.queued < this.maxRecords && (this.queued === 0 || this.queuedBytes + bytes <= this.maxBytes);
   }
 
-  private fullness(): string {
-    return `${this.queued} of ${this.maxRecords} records, ${this.queuedBytes} of ${this.maxBytes} bytes`;
-  }
-
   private take(json: string, bytes: number, message: MessageContext | undefined): Run {
     this.routed++;
     this.queued++;
@@ -269,6 +334,7 @@ export class Output {
         bytes: 0,
         first: message,
         answer: undefined,
+        cohorts: undefined,
         done: false,
       });
       this.runs.push(made);
@@ -286,7 +352,8 @@ export class Output {
     if (run.done) return;
     run.done = true;
     if (this.lastRun === run) this.lastRun = undefined;
-    const count = run.deliveries.length + run.alone;
+    let count = run.deliveries.length + run.alone;
+    if (run.cohorts !== undefined) for (const c of run.cohorts) count += c.count;
     this.queued -= count;
     this.queuedBytes -= run.bytes;
     if (failure === undefined) this.written += count;
@@ -300,6 +367,8 @@ export class Output {
       if (failure === undefined) run.answer!.resolve(this.sink.receiptOf(this));
       else run.answer!.reject(this.sink.failureOf(this, failure, cause));
     }
+    if (run.cohorts !== undefined)
+      for (const c of run.cohorts) this.sink.settleCohort(this, c, failure, cause);
     while (this.runsHead < this.runs.length && this.runs[this.runsHead]!.done) this.runsHead++;
     if (this.runsHead >= COMPACT_AT || this.runsHead === this.runs.length) {
       this.runs.splice(0, this.runsHead);
