@@ -12,6 +12,7 @@ import {
   sendAll,
 } from './support/e2e-pipeline.js';
 import { faultPipeline, range, removeWorkDirs, sample, workDir } from './support/faults.js';
+import { reload } from './support/reload-helpers.js';
 
 const pipelines = new Pipelines();
 const sockets: Pull[] = [];
@@ -160,5 +161,42 @@ describe('outputs with a fate of their own, end to end', { timeout: 120_000 }, (
     expect(books['next-hop']).toMatchObject({ routed: N, written: N, dropped: 0, deadLettered: 0 });
     expect(accounting).toMatchObject({ received: N, completed: N, dropped: 0, failed: 0, lost: 0 });
     expect(exit.code).toBe(0);
+  });
+
+  it("a reload that keeps the exporter keeps its targets' queues, and what they hold reaches the next hop later", async () => {
+    const dir = await workDir();
+    const exporter = archiveAndHop(dir, { sendTimeoutMs: -1 });
+    const { config, address } = await faultPipeline('unused', 'dead.ndjson', exporter);
+    config.pipeline.splice(1, 0, {
+      id: 'tag',
+      plugin: '@tapline/plugin-processor',
+      options: { steps: [{ type: 'set', field: 'v', value: 1 }] },
+    });
+    const run = await pipelines.start(config, { dir });
+    const push = pusher(address);
+    await sendAll(push, range(0, 20).map(small));
+    await eventually(async () => ((await booksOf(run.url))['next-hop']!.queued === 20 ? true : undefined));
+
+    config.pipeline[1]!.options = { steps: [{ type: 'set', field: 'v', value: 2 }] };
+    const reloaded = await reload(run, run.file, config);
+    expect(reloaded.kept).toContain('export');
+    await sendAll(push, range(20, 40).map(small));
+    const books = await eventually(async () => {
+      const b = await booksOf(run.url);
+      return b.archive!.written === 40 ? b : undefined;
+    });
+    expect(books['next-hop']).toMatchObject({ routed: 40, queued: 40, written: 0 });
+
+    const hop = new Pull({ linger: 0 });
+    sockets.push(hop);
+    await hop.bind(`ipc://${path.join(dir, 'hop')}`);
+    const got: { seq: number; v: number }[] = [];
+    while (got.length < 40) got.push(JSON.parse((await hop.receive())[0]!.toString()));
+    expect(got.map((r) => r.seq)).toEqual(range(0, 40));
+    expect(got.map((r) => r.v)).toEqual([...range(0, 20).map(() => 1), ...range(0, 20).map(() => 2)]);
+    await settled(run, 40);
+    push.close();
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
   });
 });

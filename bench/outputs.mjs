@@ -1,0 +1,196 @@
+// What a slow next hop costs the exporter's healthy file target. One run, alternating rounds
+// (the machine is noisy, so medians are quoted), each `tapline run` on the default pipeline
+// with every record prefilled by the publisher, so the host reads as fast as it can:
+//   file-only    the exporter writes to the archive file alone
+//   drop_newest  the archive file plus a ZeroMQ next hop that reads --hop-rate msg/s, with
+//                whenFull "drop_newest" (the file should not notice the hop)
+//   block        the same pair with whenFull "block" (the hop sets the pace: for contrast)
+// The figure is the archive's records/s: the records received over the time from ready until
+// the archive target wrote the last one that passed the pipeline's filter (from /api/metrics). drop_newest / file-only is the ratio the
+// exporter's README quotes.
+//   node bench/outputs.mjs [--messages 200000] [--rounds 3] [--hop-rate 2000] [--block]
+//                          [--only MODE,…] [--profile] [--results DIR] [--runs DIR]
+// --profile   a .cpuprofile of every tapline run, in its folder under --runs (bench/.runs/)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startChild } from './lib/child.mjs';
+import { fmt, rotate } from './lib/report.mjs';
+import { writeTaplineConfig } from './lib/tapline-config.mjs';
+import { median } from './stats.mjs';
+
+const bench = fileURLToPath(new URL('.', import.meta.url));
+const root = join(bench, '..');
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '200000' },
+    rounds: { type: 'string', default: '3' },
+    'hop-rate': { type: 'string', default: '2000' },
+    block: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    results: { type: 'string', default: join(bench, 'results') },
+    runs: { type: 'string', default: join(bench, '.runs') },
+  },
+});
+const N = Number(values.messages);
+const ROUNDS = Number(values.rounds);
+const hopRate = Number(values['hop-rate']);
+const MODES = values.only?.split(',') ?? ['file-only', 'drop_newest', ...(values.block ? ['block'] : [])];
+const runsDir = join(values.runs, `outputs-${Date.now()}`);
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+async function poll(check, what, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch {
+      // not up yet
+    }
+    if (child.child.exitCode !== null) throw new Error(`tapline run exited before ${what}`);
+    if (Date.now() > deadline) throw new Error(`not ${what} within ${timeoutMs / 1000} s`);
+    await sleep(20);
+  }
+}
+
+async function runOnce(mode, dir) {
+  mkdirSync(dir, { recursive: true });
+  const loadAtStart = loadavg()[0];
+  const address = `tcp://127.0.0.1:${await freePort()}`;
+  const hopAddress = `tcp://127.0.0.1:${await freePort()}`;
+  const httpPort = await freePort();
+  const file = writeTaplineConfig(dir, { address, httpPort });
+  const config = JSON.parse(readFileSync(file, 'utf8'));
+  const exporter = config.pipeline.find((s) => s.id === 'export').options;
+  exporter.targets = [{ name: 'archive', type: 'file', path: 'records.ndjson' }];
+  if (mode !== 'file-only') {
+    exporter.targets.push({
+      name: 'next-hop',
+      type: 'zmq',
+      address: hopAddress,
+      buffer: { maxRecords: 1000, whenFull: mode },
+    });
+  }
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  const children = [];
+  try {
+    if (mode !== 'file-only') {
+      const hop = startChild(
+        [join(bench, 'lib/slow-hop.mjs'), '--address', hopAddress, '--rate', String(hopRate)],
+        {
+          cwd: root,
+          name: 'slow hop',
+        },
+      );
+      children.push(hop);
+      await hop.next((l) => l === 'ready', '"ready"', 30_000);
+    }
+    const publisher = startChild(
+      [join(bench, 'publisher.mjs'), '--address', address, '--count', String(N), '--prefill'],
+      { cwd: root, name: 'publisher' },
+    );
+    children.push(publisher);
+    await publisher.next((l) => l === 'queued', '"queued"', 120_000);
+    const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+    const tapline = startChild(
+      [...profile, join(root, 'packages/cli/dist/bin.js'), 'run', '--config', file],
+      {
+        cwd: root,
+        name: 'tapline run',
+      },
+    );
+    children.push(tapline);
+    const api = `http://127.0.0.1:${httpPort}`;
+    await poll(
+      async () => ((await fetch(`${api}/readyz`)).status === 200 ? true : undefined),
+      'ready',
+      30_000,
+      tapline,
+    );
+    const began = performance.now();
+    const timeoutMs = 60_000 + N;
+    const archive = await poll(
+      async () => {
+        const m = await (await fetch(`${api}/api/metrics`)).json();
+        const books = m.steps.find((s) => s.id === 'export').outputs;
+        // The default pipeline filters out its debug records: the archive gets the rest.
+        const { received, droppedBy } = m.accounting;
+        return received === N && books[0].written + droppedBy.filtered === N ? { books } : undefined;
+      },
+      'the archive written',
+      timeoutMs,
+      tapline,
+    );
+    const seconds = (performance.now() - began) / 1000;
+    // The block run waits for the hop to take the rest before it stops: not timed.
+    if (mode !== 'block') {
+      tapline.child.kill('SIGTERM');
+      await tapline.exit(30_000); // a profile is written as it exits
+    }
+    await publisher.exit(timeoutMs);
+    return { mode, perSecond: N / seconds, seconds, loadAverage: loadAtStart, books: archive.books };
+  } finally {
+    for (const c of children) c.child.kill('SIGKILL');
+  }
+}
+
+const runs = Object.fromEntries(MODES.map((m) => [m, []]));
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const mode of rotate(MODES, round - 1)) {
+    const result = await runOnce(mode, join(runsDir, `${mode}-${round}`));
+    runs[mode].push(result);
+    const hop = result.books[1];
+    process.stderr.write(
+      `round ${round} ${mode.padEnd(11)} archive ${fmt(result.perSecond)} records/s` +
+        (hop ? `; next hop wrote ${hop.written}, dropped ${hop.dropped}` : '') +
+        '\n',
+    );
+  }
+}
+
+const medians = Object.fromEntries(MODES.map((m) => [m, median(runs[m].map((r) => r.perSecond))]));
+const ratio = medians.drop_newest / medians['file-only'];
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  messages: N,
+  rounds: ROUNDS,
+  hopRate,
+  medians,
+  ratio,
+  runs,
+};
+mkdirSync(values.results, { recursive: true });
+writeFileSync(join(values.results, 'outputs.json'), JSON.stringify(results, null, 2) + '\n');
+const rows = MODES.map(
+  (m) => `| ${m} | ${fmt(medians[m])} | ${runs[m].map((r) => fmt(r.perSecond)).join(', ')} |`,
+);
+const md = [
+  `# The archive file's throughput beside a slow next hop`,
+  '',
+  `${N} records prefilled, the default pipeline, the next hop reading ${hopRate} msg/s with a`,
+  `1,000-record queue; ${ROUNDS} alternating rounds, ${results.date}, Node ${process.version}, load at`,
+  `start ${runs[MODES[0]].map((r) => r.loadAverage.toFixed(2)).join(', ')}.`,
+  '',
+  '| run | archive records/s (median) | rounds |',
+  '| --- | ---: | --- |',
+  ...rows,
+  '',
+  `drop_newest / file-only: **${ratio.toFixed(2)}**`,
+  '',
+].join('\n');
+writeFileSync(join(values.results, 'outputs.md'), md);
+process.stdout.write(md);
