@@ -104,6 +104,50 @@ describe('expressions in a config', { timeout: 30_000 }, () => {
     }
     expect(JSON.stringify(dead[1])).toContain('Unknown variable: latencyMs');
   });
+
+  it('tapline run dead-letters a record an exporter route in CEL fails on, and goes on', async () => {
+    const address = `tcp://127.0.0.1:${await freePort()}`;
+    const config = defaultPipeline(address);
+    config.pipeline[2]!.options.targets = [
+      { name: 'slow', type: 'file', path: 'slow.ndjson', where: 'latencyMs > 250' },
+      { name: 'all', type: 'file', path: 'out.ndjson' },
+    ];
+    const { dir, file } = await writeTempConfig(config);
+    dirs.push(dir);
+    const run = await startRun(file);
+    running.push(run);
+    const input = path.join(dir, 'input.ndjson');
+    const records = [
+      { id: 1, latencyMs: 1500 },
+      { id: 2, latencyMs: 'slow' },
+      { id: 3, latencyMs: 10 },
+      { id: 4 },
+      { id: 5, latencyMs: 300 },
+    ];
+    await writeFile(input, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    expect((await tapline(['publish', '-a', address, '--file', input])).code).toBe(0);
+    const metrics = await settled(run, 5);
+    expect(metrics.accounting).toMatchObject({ completed: 3, failed: 2, lost: 0 });
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+
+    const ids = async (name: string) =>
+      (await readFile(path.join(dir, name), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id as number);
+    expect(await ids('slow.ndjson')).toEqual([1, 5]);
+    expect(await ids('out.ndjson')).toEqual([1, 3, 5]);
+    const dead = (await readFile(path.join(dir, 'dead-letters.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(dead.map((l) => [l.step, l.errorType, l.payload.id])).toEqual([
+      ['export', 'TAPLINE_ERR_EXPRESSION', 2],
+      ['export', 'TAPLINE_ERR_EXPRESSION', 4],
+    ]);
+    for (const letter of dead) expect(JSON.stringify(letter)).toContain('latencyMs > 250');
+  });
 });
 
 describe('tapline test with expressions', { timeout: 30_000 }, () => {
