@@ -73,4 +73,19 @@ export interface OutputBooks {
   readonly waiting: number;
   /** How long ago the oldest record queued or waiting for it was received; 0 when none. */
   readonly oldestAgeMs: number;
+  /** `disk` for a durable disk buffer; absent for the memory queue. */
+  readonly buffer?: 'disk';
+  /**
+   * Disk buffer: records durably in the log and not yet delivered to the target. `written`
+   * counts what entered the log in this run, so `written + carriedOver = delivered + buffered`.
+   */
+  readonly buffered?: number;
+  /** Disk buffer: records the target took from the log in this run. */
+  readonly delivered?: number;
+  /** Disk buffer: records found in the log for the target at start-up. */
+  readonly carriedOver?: number;
+  /** Disk buffer: bytes of the log's segment files (shared by the targets of one log). */
+  readonly logBytes?: number;
+  /** Disk buffer: bytes of the log from the target's cursor on. */
+  readonly lagBytes?: number;
 }

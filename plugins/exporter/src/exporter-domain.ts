@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   BaseDomain,
   ExportError,
@@ -13,7 +14,8 @@ import {
 } from '@tapline/core';
 import { createTarget } from './create-target.js';
 import { Delivery, bitCount, type DeliverySink } from './delivery.js';
-import { BUFFER_DEFAULTS, type ExporterOptions } from './options.js';
+import { DiskBufferedTarget, type SharedLogs } from './disk/disk-target.js';
+import { BUFFER_DEFAULTS, DISK_DEFAULTS, type ExporterOptions } from './options.js';
 import { Output, Verdict, type AloneSink, type Cohort } from './output.js';
 import { compileRoutes, describeRoute, targetNames } from './routes.js';
 import { registerTargetMetrics } from './target-metrics.js';
@@ -69,19 +71,37 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
     const { wheres, route } = compileRoutes(options, unmatchedAt < 0 ? 0 : 1 << unmatchedAt);
     this.route = route;
     this.targets = options.targets.map((t) => createTarget(t, retry, dir, this.log));
+    const logs: SharedLogs = new Map();
     this.outputs = options.targets.map((t, i) => {
-      const { maxRecords, maxBytes, whenFull } = { ...BUFFER_DEFAULTS, ...t.buffer };
       const spec = {
         name: names[i]!,
         type: t.type,
         bit: 1 << i,
-        maxRecords,
-        maxBytes,
-        whenFull,
         where: wheres[i],
         route: describeRoute(t.where, options.route === 'first', unmatchedAt === i),
       };
-      return new Output(spec, this.targets[i]!, this);
+      if (t.buffer?.type === 'disk') {
+        const b = { ...DISK_DEFAULTS, ...t.buffer };
+        const disk = new DiskBufferedTarget(
+          this.targets[i]!,
+          spec.name,
+          logs,
+          resolve(dir, b.path),
+          b,
+          retry,
+          this.log,
+        );
+        const o = new Output(
+          { ...spec, maxRecords: 0, maxBytes: b.maxBytes, whenFull: b.whenFull },
+          disk,
+          this,
+        );
+        o.disk = disk;
+        disk.onRoom = () => o.roomMade();
+        return o;
+      }
+      const { maxRecords, maxBytes, whenFull } = { ...BUFFER_DEFAULTS, ...t.buffer };
+      return new Output({ ...spec, maxRecords, maxBytes, whenFull }, this.targets[i]!, this);
     });
     this.fullDrops = names.map((target) => dropWith('buffer_full', { target }));
     if (ctx.registry !== undefined) registerTargetMetrics(ctx.registry, this);

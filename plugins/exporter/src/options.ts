@@ -15,8 +15,25 @@ export const BUFFER_DEFAULTS = { maxRecords: 10000, maxBytes: 16 * 1024 * 1024, 
 /** At most this many targets: a record's fate across them is kept in one 32-bit mask. */
 export const MAX_TARGETS = 32;
 
-const buffer = Type.Object(
+export const DISK_DEFAULTS = {
+  maxBytes: 1024 * 1024 * 1024,
+  whenFull: 'block',
+  sync: 'always',
+  syncIntervalMs: 100,
+  segmentBytes: 16 * 1024 * 1024,
+} as const;
+
+const whenFull = (fallback: string, description: string) =>
+  Type.Optional(
+    Type.Union([Type.Literal('block'), Type.Literal('drop_newest'), Type.Literal('dead_letter')], {
+      default: fallback,
+      description,
+    }),
+  );
+
+const memoryBuffer = Type.Object(
   {
+    type: Type.Optional(Type.Literal('memory', { description: 'A bounded queue in memory (the default).' })),
     maxRecords: Type.Optional(
       Type.Integer({
         minimum: 1,
@@ -31,11 +48,56 @@ const buffer = Type.Object(
         description: 'Bytes of serialized JSON this target may queue.',
       }),
     ),
-    whenFull: Type.Optional(
-      Type.Union([Type.Literal('block'), Type.Literal('drop_newest'), Type.Literal('dead_letter')], {
-        default: BUFFER_DEFAULTS.whenFull,
+    whenFull: whenFull(
+      BUFFER_DEFAULTS.whenFull,
+      'block: wait for room (the pipeline, then the senders, are held back; nothing is lost); drop_newest: a record that finds the queue full is not written here, counted as dropped (reason buffer_full); dead_letter: as drop_newest, but dead-lettered for this target.',
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const diskBuffer = Type.Object(
+  {
+    type: Type.Literal('disk', {
+      description:
+        "A durable log of segment files: a record is taken once it is in the log (synced per sync), then delivered from this target's cursor; what is in the log at a stop or a crash is delivered after the next start.",
+    }),
+    path: Type.String({
+      minLength: 1,
+      description:
+        "The log's folder, relative to the config file; the disk-buffered targets of one exporter that name the same folder share one copy of each record, each with its own cursor.",
+    }),
+    maxBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: DISK_DEFAULTS.maxBytes,
+        description: "Bytes of the log this target may keep undelivered (from its cursor to the log's end).",
+      }),
+    ),
+    whenFull: whenFull(
+      DISK_DEFAULTS.whenFull,
+      'What a record finds when this target has maxBytes undelivered: block, drop_newest or dead_letter, as with the memory buffer.',
+    ),
+    sync: Type.Optional(
+      Type.Union([Type.Literal('always'), Type.Literal('interval')], {
+        default: DISK_DEFAULTS.sync,
         description:
-          'block: wait for room (the pipeline, then the senders, are held back; nothing is lost); drop_newest: a record that finds the queue full is not written here, counted as dropped (reason buffer_full); dead_letter: as drop_newest, but dead-lettered for this target.',
+          'always: a record is taken once its batch is fdatasynced (survives a power failure); interval: once the OS has it (survives a crash of the process), with an fdatasync every syncIntervalMs: a power failure may lose that long of records.',
+      }),
+    ),
+    syncIntervalMs: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: DISK_DEFAULTS.syncIntervalMs,
+        description: 'With sync interval: how often the log is fdatasynced.',
+      }),
+    ),
+    segmentBytes: Type.Optional(
+      Type.Integer({
+        minimum: 4096,
+        default: DISK_DEFAULTS.segmentBytes,
+        description:
+          'Size at which a segment file is closed and the next begun; a segment is deleted once every cursor is past it.',
       }),
     ),
   },
@@ -53,7 +115,7 @@ const common = {
     }),
   ),
   where: Type.Optional(conditionRef),
-  buffer: Type.Optional(buffer),
+  buffer: Type.Optional(Type.Union([memoryBuffer, diskBuffer])),
 };
 
 // Defaults inside a target are documentation only: ajv applies none inside anyOf, so these
@@ -222,5 +284,6 @@ export type TargetOptions = ExporterOptions['targets'][number];
 export type FileTargetOptions = Static<typeof fileTarget>;
 export type ZmqTargetOptions = Static<typeof zmqTarget>;
 export type NatsTargetOptions = Static<typeof natsTarget>;
-export type BufferOptions = Static<typeof buffer>;
+export type BufferOptions = Static<typeof memoryBuffer>;
+export type DiskBufferOptions = Static<typeof diskBuffer>;
 export type { RetryPolicy } from '@tapline/core';

@@ -10,6 +10,7 @@ import {
 } from '@tapline/core';
 import type { Predicate } from '@tapline/core/condition';
 import type { Delivery, DeliverySink } from './delivery.js';
+import type { DiskBufferedTarget } from './disk/disk-target.js';
 
 /** What an output asks of its exporter for the records routed to it alone. */
 export interface AloneSink {
@@ -102,6 +103,11 @@ export class Output {
   private waitingHead = 0;
   /** Set once the exporter shuts down: what is still queued then is given up on. */
   private closing = false;
+  /**
+   * The disk buffer `target` is, when it is one: a record is then queued until it is durable in
+   * the log, and the room is the log's bytes from this target's cursor on, against `maxBytes`.
+   */
+  disk: DiskBufferedTarget | undefined;
 
   readonly name: string;
   readonly type: string;
@@ -150,7 +156,10 @@ export class Output {
   /** A snapshot of the books, at `now` (monotonic ms). */
   books(now: number): OutputBooks {
     const oldest = this.oldestReceivedAt();
-    return {
+    let ageMs = oldest === undefined ? 0 : Math.max(0, now - oldest);
+    const disk = this.disk?.state();
+    if (disk?.oldest !== undefined) ageMs = Math.max(ageMs, Date.now() - disk.oldest);
+    const books: OutputBooks = {
       name: this.name,
       type: this.type,
       whenFull: this.whenFull,
@@ -165,8 +174,16 @@ export class Output {
       queued: this.queued,
       queuedBytes: this.queuedBytes,
       waiting: this.waiting,
-      oldestAgeMs: oldest === undefined ? 0 : Math.max(0, now - oldest),
+      oldestAgeMs: ageMs,
     };
+    if (disk === undefined) return books;
+    const { buffered, delivered, carriedOver, logBytes, lagBytes } = disk;
+    return { ...books, buffer: 'disk', buffered, delivered, carriedOver, logBytes, lagBytes };
+  }
+
+  /** The disk buffer's reader moved on: records kept waiting for room may fit now. */
+  roomMade(): void {
+    this.admitWaiting();
   }
 
   /**
@@ -223,6 +240,7 @@ export class Output {
 
   /** Why a record found no room here (the same words for every one, so records share them). */
   get fullReason(): string {
+    if (this.disk !== undefined) return `its disk buffer was full (${this.maxBytes} bytes undelivered)`;
     return `its queue was full (${this.maxRecords} records or ${this.maxBytes} bytes)`;
   }
 
@@ -310,6 +328,10 @@ export class Output {
   }
 
   private hasRoom(bytes: number): boolean {
+    if (this.disk !== undefined) {
+      const lag = this.disk.lagBytes();
+      return lag === 0 || lag + bytes <= this.maxBytes;
+    }
     // An empty queue takes a record larger than maxBytes: it would never fit otherwise.
     return this.queued < this.maxRecords && (this.queued === 0 || this.queuedBytes + bytes <= this.maxBytes);
   }
@@ -320,7 +342,7 @@ export class Output {
     this.queuedBytes += bytes;
     let p: Promise<void>;
     try {
-      p = this.target.write(json);
+      p = this.target.write(json, bytes);
     } catch (err) {
       // A target that takes nothing more throws its ExportError: the record fails like a write.
       p = Promise.reject(err instanceof Error ? err : new Error(String(err)));

@@ -13,6 +13,8 @@ const metered = new WeakMap<prometheus.Registry, MeteredStep[]>();
 
 type Kind = 'counter' | 'gauge';
 
+const NONE: Readonly<Record<string, number>> = {};
+
 /**
  * A metric read from the steps' outputs when the registry is scraped, labelled by step, target
  * and, when given, `label`: `values` gives each output's values by that label. Nothing is
@@ -80,6 +82,42 @@ function registerAll(registry: prometheus.Registry, steps: MeteredStep[]): void 
     'tapline_output_waiting_records',
     'Records a full output with whenFull "block" keeps waiting for room (not routed to it yet).',
     (b) => b.waiting,
+  );
+  // A disk buffer's series exist only for the targets that have one.
+  const disk = (name: string, help: string, kind: Kind, value: (b: OutputBooks) => number | undefined) =>
+    outputMetric(registry, steps, kind, { name, help }, (b): Readonly<Record<string, number>> => {
+      const v = value(b);
+      return v === undefined ? NONE : { value: v };
+    });
+  disk(
+    'tapline_output_buffered_records',
+    "Records durably in a target's disk buffer and not yet delivered: the lag of its cursor, in records.",
+    'gauge',
+    (b) => b.buffered,
+  );
+  disk(
+    'tapline_output_delivered_records_total',
+    'Records a disk-buffered target took from its log in this run.',
+    'counter',
+    (b) => b.delivered,
+  );
+  disk(
+    'tapline_output_carried_over_records',
+    "Records found in a target's disk buffer at start-up, left undelivered by the last run.",
+    'gauge',
+    (b) => b.carriedOver,
+  );
+  disk(
+    'tapline_output_buffer_lag_bytes',
+    "Bytes of a target's disk buffer from its cursor on.",
+    'gauge',
+    (b) => b.lagBytes,
+  );
+  disk(
+    'tapline_output_buffer_log_bytes',
+    'Bytes of the segment files of the disk buffer a target reads (shared by the targets of one log).',
+    'gauge',
+    (b) => b.logBytes,
   );
   outputMetric(
     registry,

@@ -15,8 +15,9 @@ export interface ExportTarget {
    * resolves once the target has it for good (a file: its write returned; stdout: the stream's
    * write callback; ZeroMQ: the socket queued it) and rejects with an `ExportError` when it
    * could not (retries included). Throws an `ExportError` when the target takes nothing more.
+   * `bytes`, when given, is the JSON's length in UTF-8.
    */
-  write(json: string): Promise<void>;
+  write(json: string, bytes?: number): Promise<void>;
   /** Reopens files at their paths (log rotation); targets without files leave it out. */
   reopen?(): void;
   /** Writes out everything taken and releases the target; throws when it could not. Idempotent. */

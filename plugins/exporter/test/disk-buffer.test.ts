@@ -1,0 +1,113 @@
+import { appendFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, type LogEntry } from '@tapline/testkit';
+import type { TargetOptions } from '../src/index.js';
+import { context, exporterTo, shutdownExporters, tempDir } from './helpers.js';
+
+afterEach(shutdownExporters);
+
+const lines = async (path: string) =>
+  (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { seq: number }).seq);
+
+/** A ZeroMQ target with no peer: each send waits for one, so what is logged stays in the log. */
+const nowhere = (dir: string, log: string): TargetOptions => ({
+  name: 'hop',
+  type: 'zmq',
+  address: `ipc://${join(dir, 'nobody')}`,
+  sendTimeoutMs: -1,
+  buffer: { type: 'disk', path: log },
+});
+
+/** Sends `seqs` to an exporter whose hop is down and stops it: the records stay in the log. */
+async function strand(dir: string, log: string, seqs: number[], segmentBytes?: number): Promise<void> {
+  const target = nowhere(dir, log);
+  if (segmentBytes !== undefined) Object.assign(target.buffer!, { segmentBytes });
+  const d = exporterTo(target);
+  await d.initialize();
+  // In several batches: a segment is closed between two batches.
+  for (let i = 0; i < seqs.length; i += 100) {
+    await Promise.all(
+      seqs.slice(i, i + 100).map((seq) => d.execute({ seq, pad: 'x'.repeat(40) }, context())),
+    );
+  }
+  const books = d.outputBooks()[0]!;
+  expect(books).toMatchObject({ written: seqs.length, buffered: seqs.length, delivered: 0 });
+  await d.shutdown();
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe('disk buffer', () => {
+  it('takes a record once it is in the log and delivers it to the target after', async () => {
+    const dir = await tempDir();
+    const out = join(dir, 'out.ndjson');
+    const d = exporterTo({ type: 'file', path: out, buffer: { type: 'disk', path: join(dir, 'log') } });
+    await d.initialize();
+    await Promise.all(range(0, 2000).map((seq) => d.execute({ seq }, context())));
+    await eventually(() => d.outputBooks()[0]!.delivered === 2000 || undefined, { what: 'all delivered' });
+    expect(d.outputBooks()[0]).toMatchObject({ routed: 2000, written: 2000, buffered: 0, queued: 0 });
+    await d.shutdown();
+    expect(await lines(out)).toEqual(range(0, 2000));
+  });
+
+  it('carries what was not delivered over to the next start, in order, each once', async () => {
+    const dir = await tempDir();
+    const log = join(dir, 'log');
+    await strand(dir, log, range(0, 3000), 8192);
+    expect((await readdir(log)).filter((f) => f.startsWith('segment-')).length).toBeGreaterThan(3);
+    const out = join(dir, 'out.ndjson');
+    const logs: LogEntry[] = [];
+    const d = exporterTo(
+      { name: 'hop', type: 'file', path: out, buffer: { type: 'disk', path: log } },
+      {},
+      logs,
+    );
+    await d.initialize();
+    await eventually(() => d.outputBooks()[0]!.delivered === 3000 || undefined, { what: 'all delivered' });
+    expect(d.outputBooks()[0]).toMatchObject({ carriedOver: 3000, buffered: 0, written: 0 });
+    await d.shutdown();
+    expect(await lines(out)).toEqual(range(0, 3000));
+    // Every segment the cursor passed is gone: only the one written to is left.
+    expect((await readdir(log)).filter((f) => f.startsWith('segment-')).length).toBe(1);
+  });
+
+  it('skips a corrupt record in the middle, cuts a torn tail off, reports both and delivers the rest', async () => {
+    const dir = await tempDir();
+    const log = join(dir, 'log');
+    await strand(dir, log, range(100, 200)); // frames of one size
+    const segment = join(
+      log,
+      (await readdir(log)).find((f) => f.startsWith('segment-'))!,
+    );
+    const size = (await stat(segment)).size;
+    const bytes = await readFile(segment);
+    const frame = size / 100;
+    bytes[50 * frame + 40] ^= 0xff; // inside record 51's JSON
+    await writeFile(segment, bytes);
+    await appendFile(segment, bytes.subarray(0, frame - 5)); // a frame cut short
+    const out = join(dir, 'out.ndjson');
+    const logs: LogEntry[] = [];
+    const d = exporterTo(
+      { name: 'hop', type: 'file', path: out, buffer: { type: 'disk', path: log } },
+      {},
+      logs,
+    );
+    await d.initialize();
+    await eventually(() => d.outputBooks()[0]!.delivered === 99 || undefined, { what: '99 delivered' });
+    await d.shutdown();
+    expect(await lines(out)).toEqual(range(100, 200).filter((s) => s !== 150));
+    const warned = logs.filter((l) => l.level === 'warn').map((l) => l.fields);
+    expect(warned).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ bytes: frame, at: 50 * frame, records: [51] }),
+        expect.objectContaining({ bytes: frame - 5, at: size }),
+      ]),
+    );
+    expect(warned.length).toBe(2); // each reported once, at start-up
+    expect((await stat(segment)).size).toBe(size);
+  });
+});
