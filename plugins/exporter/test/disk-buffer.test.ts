@@ -1,6 +1,7 @@
 import { appendFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Pull } from 'zeromq';
 import { eventually, type LogEntry } from '@tapline/testkit';
 import type { TargetOptions } from '../src/index.js';
 import { context, exporterTo, shutdownExporters, tempDir } from './helpers.js';
@@ -86,7 +87,7 @@ describe('disk buffer', () => {
     const size = (await stat(segment)).size;
     const bytes = await readFile(segment);
     const frame = size / 100;
-    bytes[50 * frame + 40] ^= 0xff; // inside record 51's JSON
+    bytes.writeUInt8(bytes.readUInt8(50 * frame + 40) ^ 0xff, 50 * frame + 40); // inside record 51's JSON
     await writeFile(segment, bytes);
     await appendFile(segment, bytes.subarray(0, frame - 5)); // a frame cut short
     const out = join(dir, 'out.ndjson');
@@ -109,5 +110,77 @@ describe('disk buffer', () => {
     );
     expect(warned.length).toBe(2); // each reported once, at start-up
     expect((await stat(segment)).size).toBe(size);
+  });
+});
+
+describe('disk buffer full (maxBytes undelivered)', () => {
+  const maxBytes = 16 * 1024;
+  const full = (dir: string, whenFull: 'block' | 'drop_newest' | 'dead_letter'): TargetOptions => ({
+    ...nowhere(dir, join(dir, 'log')),
+    buffer: { type: 'disk', path: join(dir, 'log'), maxBytes, whenFull },
+  });
+  const N = 2000; // about 150 KiB of frames: many times maxBytes
+
+  it.each(['drop_newest', 'dead_letter'] as const)(
+    '%s: takes what fits, and refuses the rest',
+    async (whenFull) => {
+      const dir = await tempDir();
+      const d = exporterTo(full(dir, whenFull));
+      await d.initialize();
+      const outcomes = await Promise.allSettled(
+        range(0, N).map(async (seq) => {
+          // One at a time into the log: each record sees the room the ones before it left.
+          await new Promise((r) => setImmediate(r));
+          return d.execute({ seq, pad: 'x'.repeat(40) }, context());
+        }),
+      );
+      const b = d.outputBooks()[0]!;
+      expect(b.written).toBeGreaterThan(0);
+      expect(b.lagBytes).toBeLessThanOrEqual(maxBytes);
+      expect(b.written + b.dropped + b.deadLettered).toBe(N);
+      if (whenFull === 'drop_newest') {
+        expect(b).toMatchObject({ deadLettered: 0, dropped: N - b.written });
+        expect(outcomes.filter((o) => o.status === 'rejected').length).toBe(0);
+      } else {
+        expect(b).toMatchObject({ dropped: 0, deadLettered: N - b.written });
+        const failed = outcomes.flatMap((o) =>
+          o.status === 'rejected' ? [o.reason as { code: string; targets: string[] }] : [],
+        );
+        expect(failed.length).toBe(N - b.written);
+        expect(failed[0]).toMatchObject({ code: 'TAPLINE_ERR_EXPORT', targets: ['hop'] });
+      }
+    },
+  );
+
+  it('block: what does not fit waits outside the log, and goes in once the hop takes records', async () => {
+    const dir = await tempDir();
+    const d = exporterTo(full(dir, 'block'));
+    await d.initialize();
+    let done = 0;
+    const all = range(0, N).map((seq) =>
+      Promise.resolve(d.execute({ seq, pad: 'x'.repeat(40) }, context())).then(() => done++),
+    );
+    await eventually(
+      () => (d.outputBooks()[0]!.waiting > 0 && d.outputBooks()[0]!.queued === 0) || undefined,
+      {
+        what: 'records waiting for room',
+      },
+    );
+    const b = d.outputBooks()[0]!;
+    expect(b.lagBytes).toBeLessThanOrEqual(maxBytes);
+    expect(b.written + b.waiting).toBe(N);
+    expect(done).toBe(b.written);
+    const hop = new Pull({ linger: 0 });
+    await hop.bind(`ipc://${join(dir, 'nobody')}`);
+    const got: number[] = [];
+    try {
+      while (got.length < N)
+        got.push((JSON.parse((await hop.receive())[0]!.toString()) as { seq: number }).seq);
+      await Promise.all(all);
+    } finally {
+      hop.close();
+    }
+    expect(got).toEqual(range(0, N));
+    expect(d.outputBooks()[0]).toMatchObject({ routed: N, written: N, waiting: 0 });
   });
 });
