@@ -7,7 +7,7 @@ export interface TestContextOptions extends Partial<PluginContext> {
   captureLogs?: boolean;
 }
 
-/** A full {@link PluginContext}, plus handles a test needs on it. */
+/** A full {@link @tapline/core#PluginContext}, plus handles a test needs on it. */
 export interface TestContext extends PluginContext {
   /** The lines logged through `logger`, when `captureLogs` was set (empty otherwise). */
   readonly logs: LogEntry[];
@@ -18,7 +18,7 @@ export interface TestContext extends PluginContext {
 let nextStep = 1;
 
 /**
- * A {@link PluginContext} as the host would give `create`, without a host: a fresh Prometheus
+ * A {@link @tapline/core#PluginContext} as the host would give `create`, without a host: a fresh Prometheus
  * registry (from core's prom-client, so metrics land where the host would look), a fresh
  * Monitor, the working directory as `configDir`, and a signal the test can abort.
  */
