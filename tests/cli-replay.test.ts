@@ -144,4 +144,33 @@ describe('tapline replay', { timeout: 120_000 }, () => {
       why: expect.stringContaining('only the first bytes'),
     });
   });
+
+  it("--url replays through a running host, into its live pipeline and outputs, with the API's token", async () => {
+    const { dir, file, config } = await deadLettered();
+    const token = 'replay-token-0123456789';
+    (config as Record<string, unknown>).monitor = { http: { host: '127.0.0.1', port: 0, token } };
+    await writeFile(file, JSON.stringify(config, null, 2));
+    const run = await startRun(file);
+    try {
+      const refused = await tapline(['replay', '--config', file, '--url', run.url], { cwd: dir });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('401');
+      const done = await tapline(['replay', '--config', file, '--url', run.url, '--json'], {
+        cwd: dir,
+        env: { TAPLINE_HTTP_TOKEN: token },
+      });
+      expect(done.code, done.stderr).toBe(0);
+      expect(JSON.parse(done.stdout)).toMatchObject({ replayed: BAD, completed: BAD });
+      const metrics = await (
+        await fetch(new URL('/metrics', run.url), { headers: { authorization: `Bearer ${token}` } })
+      ).text();
+      expect(metrics).toMatch(new RegExp(`tapline_replay_records_total\\{outcome="completed"\\} ${BAD}`));
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exit;
+    }
+    const all = await ns(dir);
+    expect(all).toHaveLength(TOTAL);
+    expect(new Set(all).size).toBe(TOTAL);
+  });
 });

@@ -67,6 +67,10 @@ export const ERROR_CODES = {
     when: 'A host was started twice, or used in a state that does not allow it.',
     fix: 'Make a new host with createHost for each run.',
   },
+  TAPLINE_ERR_REPLAY_STEP: {
+    when: 'A replayed record was to enter at a step the running pipeline does not have.',
+    fix: 'Replay against the config the dead letters came from, or choose a step that exists with --from-step.',
+  },
   TAPLINE_ERR_DEAD_LETTER: {
     when: 'The dead-letter file cannot be opened at start.',
     fix: "Check the path in deadLetter.path, its folder's permissions and the disk.",

@@ -68,4 +68,11 @@ export {
 } from './dead-letters/summarize.js';
 export { ReplayLedger, letterId, type LedgerEntry, type ReplayState } from './replay/replay-ledger.js';
 export { letterEntry, type LetterEntry, type ReplayFrom } from './replay/letter-entry.js';
-export { replayLetters, type ReplayOptions, type ReplayReport } from './replay/replay-letters.js';
+export {
+  hostSink,
+  replayLetters,
+  type ReplayOptions,
+  type ReplayReport,
+  type ReplaySink,
+} from './replay/replay-letters.js';
+export type { ReplayEntry } from './replay/inject.js';

@@ -3,6 +3,9 @@ import { silentLogger } from '@tapline/core';
 import {
   ReplayLedger,
   createHost,
+  loadConfig,
+  type LoadedConfig,
+  hostSink,
   loadPipeline,
   readDeadLetters,
   replayLetters,
@@ -12,6 +15,7 @@ import {
 } from '@tapline/host';
 import { UsageError, type CliIo, type OptionValues } from '../command.js';
 import { printFailure } from './print-failure.js';
+import { remoteSink } from './remote-sink.js';
 import { whereOption } from './where-option.js';
 
 /** `tapline replay`: sends dead letters back through the config's pipeline, each once. */
@@ -21,38 +25,34 @@ export async function replay(values: OptionValues, positionals: string[], io: Cl
   const json = values.json === true;
   let host;
   try {
-    const { config, steps } = await loadPipeline({
-      config: values.config as string | undefined,
-      cwd: io.cwd,
-      env: io.env,
-      installation: [import.meta.url],
-    });
+    const url = typeof values.url === 'string' ? values.url : undefined;
     const named = positionals.map((f) => path.resolve(io.cwd, f));
-    if (named.length === 0) {
-      if (config.deadLetter === false) {
-        throw new UsageError(
-          `${config.file} keeps no dead letters (deadLetter is false); name them: tapline replay FILE…`,
-        );
-      }
-      named.push(config.deadLetter.path);
+    let sink;
+    if (url !== undefined) {
+      if (named.length === 0) named.push(await deadLetterPath(values, io));
+      sink = await remoteSink(url, (values.token as string | undefined) ?? io.env.TAPLINE_HTTP_TOKEN);
+    } else {
+      const { config, steps } = await loadPipeline({
+        config: values.config as string | undefined,
+        cwd: io.cwd,
+        env: io.env,
+        installation: [import.meta.url],
+      });
+      if (named.length === 0) named.push(deadLetterOf(config));
+      host = await createHost(config, { logger: silentLogger, env: io.env, planned: steps });
+      if (values['dry-run'] !== true) await host.start({ sources: false });
+      sink = hostSink(host);
     }
     const files: string[] = [];
     for (const file of named) files.push(...(await withRotated(file)));
     const ledger = await ReplayLedger.open(`${named[0]}.replay.ndjson`);
-    host = await createHost(config, { logger: silentLogger, env: io.env, planned: steps });
-    if (values['dry-run'] !== true) await host.start({ sources: false });
-    const report = await replayLetters(host, readDeadLetters(files), ledger, {
-      from,
-      where,
-      dryRun: values['dry-run'] === true,
-    });
-    const stopped = await host.stop();
-    if (json)
-      io.stdout.write(
-        `${JSON.stringify({ ...report, ledger: ledger.file, dryRun: values['dry-run'] === true }, null, 2)}\n`,
-      );
-    else io.stdout.write(render(report, ledger.file, values['dry-run'] === true, io.cwd));
-    const clean = report.failed + report.lost + report.refused.length === 0 && stopped.errors.length === 0;
+    const dryRun = values['dry-run'] === true;
+    const report = await replayLetters(sink, readDeadLetters(files), ledger, { from, where, dryRun });
+    const stopped = await host?.stop();
+    if (json) io.stdout.write(`${JSON.stringify({ ...report, ledger: ledger.file, dryRun }, null, 2)}\n`);
+    else io.stdout.write(render(report, ledger.file, dryRun, io.cwd));
+    const clean =
+      report.failed + report.lost + report.refused.length === 0 && (stopped?.errors.length ?? 0) === 0;
     return clean ? 0 : 1;
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -60,6 +60,21 @@ export async function replay(values: OptionValues, positionals: string[], io: Cl
     printFailure(io, err, json);
     return 1;
   }
+}
+
+async function deadLetterPath(values: OptionValues, io: CliIo): Promise<string> {
+  return deadLetterOf(
+    await loadConfig({ config: values.config as string | undefined, cwd: io.cwd, env: io.env }),
+  );
+}
+
+function deadLetterOf(config: LoadedConfig): string {
+  if (config.deadLetter === false) {
+    throw new UsageError(
+      `${config.file} keeps no dead letters (deadLetter is false); name them: tapline replay FILE…`,
+    );
+  }
+  return config.deadLetter.path;
 }
 
 function fromOption(values: OptionValues): ReplayFrom {

@@ -21,10 +21,19 @@ export const replayCommand: Command = {
       help: 'replay only the letters a condition holds for (CEL, or a JSON condition object), e.g. "step == \'normalize\'"',
     },
     'dry-run': { spec: { type: 'boolean' }, help: 'say what would be replayed; send and record nothing' },
+    url: {
+      spec: { type: 'string' },
+      help: 'replay through the running host whose monitoring API is at URL (e.g. http://127.0.0.1:9464/), into its live pipeline',
+    },
+    token: {
+      spec: { type: 'string' },
+      help: "with --url: the API's bearer token (default: TAPLINE_HTTP_TOKEN)",
+    },
     json: { spec: { type: 'boolean' }, help: 'print the report as JSON' },
   },
   details: [
-    "Starts the config's pipeline without its source (nothing is bound) and sends each letter of",
+    "Starts the config's pipeline without its source (nothing is bound), or with --url uses the",
+    'running host there (POST /api/replay, the same access rules as /api/metrics), and sends each letter of',
     "FILE… (or of the config's dead-letter file, rotated files included) back in: a letter the",
     'source failed on goes through the source again; any other enters after the source with its',
     'payload, made into the record again by the fixed steps. A letter that names the exporter',

@@ -7,6 +7,7 @@ import { dashboardPage } from './dashboard/page.js';
 import type { MonitoringSource } from './monitoring-source.js';
 import { registerTaplineMetrics } from './prometheus-metrics.js';
 import { requestPath } from './request-target.js';
+import { readReplayRequest, type ReplayTarget } from './replay-route.js';
 
 const PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:";
@@ -85,6 +86,8 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
       if (refused.status === 401) res.setHeader('www-authenticate', 'Bearer');
       return sendJson(res, refused.status, { error: refused.error });
     }
+    if (path === '/api/replay' && source.replay !== undefined)
+      return replayRoute(req, res, source.replay.bind(source));
     const script = scripts.get(path);
     const route =
       script === undefined ? routes[path] : (r: ServerResponse) => send(r, 200, SCRIPT_TYPE, script);
@@ -162,4 +165,27 @@ function listenError(err: unknown, host: string, port: number): AddressError {
         `The monitoring API cannot listen on ${where}: ${(err as Error).message}. Check monitor.http in the config.`,
         err,
       );
+}
+
+/** `POST /api/replay`: sends the entries in and answers each one's outcome once it is durable. */
+async function replayRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  replay: ReplayTarget['replay'],
+): Promise<void> {
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    return sendJson(res, 405, { error: 'POST letters to replay to /api/replay' });
+  }
+  // Not a form's content type: a page of another site cannot post one without a preflight, which is never granted.
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    return sendJson(res, 415, { error: 'a replay request is application/json' });
+  }
+  const entries = await readReplayRequest(req);
+  if (!Array.isArray(entries)) return sendJson(res, entries.status, { error: entries.error });
+  try {
+    sendJson(res, 200, { outcomes: await replay(entries) });
+  } catch (err) {
+    sendJson(res, 409, { error: err instanceof Error ? err.message : String(err), code: codeOf(err) });
+  }
 }

@@ -1,4 +1,5 @@
 import type { prometheus } from '@tapline/core';
+import type { ReplayTarget } from './replay-route.js';
 import type { HostMetrics } from '../runtime/host-types.js';
 
 /** What the monitoring API reads: `Host.getMetrics()`. */
@@ -11,4 +12,6 @@ export interface MonitoringSource {
   readonly ready: boolean;
   /** Where `/metrics` reads from; plugins register their own metrics in it too. */
   readonly registry: prometheus.Registry;
+  /** Takes replayed records in (`POST /api/replay`); a source without it answers 404 there. */
+  replay?: ReplayTarget['replay'];
 }

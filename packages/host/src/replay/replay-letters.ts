@@ -1,7 +1,8 @@
-import { messageOf, prometheus, type MessageContext, type Outcome } from '@tapline/core';
+import type { Outcome } from '@tapline/core';
 import type { DeadLetter, ReadLine } from '../dead-letters/read-dead-letters.js';
 import type { Host } from '../runtime/host.js';
-import { letterEntry, type LetterEntry, type ReplayFrom } from './letter-entry.js';
+import type { ReplayEntry } from './inject.js';
+import { letterEntry, type ReplayFrom } from './letter-entry.js';
 import { letterId, type ReplayLedger } from './replay-ledger.js';
 
 export interface ReplayOptions {
@@ -43,8 +44,33 @@ export interface ReplayReport {
  * before it enters, and its outcomes before the next batch, so a killed replay repeats at most
  * one batch. A letter that names exporter targets goes to those alone.
  */
+/** Where replayed records go: a host in this process, or a running one over its HTTP API. */
+export interface ReplaySink {
+  /** The pipeline's step ids, the source first. */
+  readonly steps: readonly string[];
+  /** Letters in flight at once at most (the pipeline's `maxInFlight`). */
+  readonly maxBatch: number;
+  /** Sends the entries in; resolves to each one's outcome once it is durable. */
+  send(entries: readonly ReplayEntry[]): Promise<Outcome[]>;
+}
+
+/** A host in this process, started without its sources, as a {@link ReplaySink}. */
+export function hostSink(host: Host): ReplaySink {
+  return {
+    steps: host.steps.map((s) => s.id),
+    maxBatch: host.config.runtime.maxInFlight,
+    send: (entries) => host.replay(entries),
+  };
+}
+
+/**
+ * Sends dead letters back through a pipeline, each exactly once by the ledger: letters already
+ * replayed for good are skipped; each batch is recorded `sent` before it enters, and its
+ * outcomes before the next batch, so a killed replay repeats at most one batch. A letter that
+ * names exporter targets goes to those alone.
+ */
 export async function replayLetters(
-  host: Host,
+  sink: ReplaySink,
   lines: AsyncIterable<ReadLine>,
   ledger: ReplayLedger,
   options: ReplayOptions,
@@ -62,34 +88,18 @@ export async function replayLetters(
     refused: [],
     entered: {},
   };
-  const steps = host.steps;
-  const ids = steps.map((s) => s.id);
-  const counter = replayCounter(host.registry);
-  const batchSize = Math.max(1, Math.min(options.batch ?? 256, host.config.runtime.maxInFlight));
-  const waiting = new Map<MessageContext, (outcome: Outcome) => void>();
-  const { accounting } = host.parts;
-  accounting.notify = (message, outcome) => waiting.get(message)?.(outcome);
-
-  let batch: { id: string; at: string; letter: DeadLetter; entry: LetterEntry }[] = [];
+  const ids = sink.steps;
+  const batchSize = Math.max(1, Math.min(options.batch ?? 256, sink.maxBatch));
+  let batch: { id: string; at: string; entry: ReplayEntry }[] = [];
   const run = async (): Promise<void> => {
     for (const { id, at } of batch) ledger.record(id, 'sent', at);
     await ledger.flush();
-    const settled = batch.map(({ id, at, letter, entry }) => {
-      const step = steps[entry.index]!;
-      const attributes: Record<string, unknown> = { replays: (letter.replays ?? 0) + 1 };
-      if (letter.targets !== undefined && letter.targets.length > 0) attributes.targets = letter.targets;
-      const message = accounting.accept('replay', entry.raw, attributes);
-      const outcome = new Promise<Outcome>((resolve) => waiting.set(message, resolve));
-      report.replayed++;
-      void step.domain.handle(entry.value, message);
-      return outcome.then((o) => {
-        waiting.delete(message);
-        report[o]++;
-        counter.inc({ outcome: o });
-        ledger.record(id, o, at);
-      });
+    report.replayed += batch.length;
+    const outcomes = await sink.send(batch.map((b) => b.entry));
+    outcomes.forEach((o, i) => {
+      report[o]++;
+      ledger.record(batch[i]!.id, o, batch[i]!.at);
     });
-    await Promise.all(settled);
     await ledger.flush();
     batch = [];
   };
@@ -114,25 +124,14 @@ export async function replayLetters(
     }
     if (ledger.stateOf(id) === 'sent') report.resumed++;
     if (entry.fromStartInstead) report.fromStartInstead++;
-    const stepId = ids[entry.index]!;
-    report.entered[stepId] = (report.entered[stepId] ?? 0) + 1;
+    const step = ids[entry.index]!;
+    report.entered[step] = (report.entered[step] ?? 0) + 1;
     if (options.dryRun === true) continue;
-    batch.push({ id, at, letter, entry });
+    const attributes: Record<string, unknown> = { replays: (letter.replays ?? 0) + 1 };
+    if (letter.targets !== undefined && letter.targets.length > 0) attributes.targets = letter.targets;
+    batch.push({ id, at, entry: { step, value: entry.value, raw: entry.raw, attributes } });
     if (batch.length >= batchSize) await run();
   }
   if (batch.length > 0) await run();
   return report;
-}
-
-function replayCounter(registry: prometheus.Registry): prometheus.Counter<'outcome'> {
-  try {
-    return new prometheus.Counter({
-      name: 'tapline_replay_records_total',
-      help: 'Dead letters sent back through the pipeline by tapline replay, by outcome',
-      labelNames: ['outcome'],
-      registers: [registry],
-    });
-  } catch (err) {
-    throw new Error(`cannot register tapline_replay_records_total: ${messageOf(err)}`);
-  }
 }

@@ -46,6 +46,8 @@ export class Accounting implements Intake {
   readonly latency: DurationWindow;
   /** Told each outcome when the source asked for it (`SourceDomain.settled`). */
   notify: ((message: MessageContext, outcome: Outcome) => void) | undefined;
+  /** Told one message's outcome, once (a replay waits on its letters): none unless asked for. */
+  private observers: Map<MessageContext, (outcome: Outcome) => void> | undefined;
   /** Taken in, outcome not known yet. */
   private readonly open: MessageTable;
   /** Failed, dead letter being written. */
@@ -102,6 +104,7 @@ export class Accounting implements Intake {
     // BaseDomain marks the end of the step that just handled it: no extra clock read.
     this.latency.add(markOf(message) - message.receivedAt);
     this.notify?.(message, 'completed');
+    if (this.observers !== undefined) this.observed(message, 'completed');
     this.settled();
   }
 
@@ -111,6 +114,7 @@ export class Accounting implements Intake {
     this.dropped++;
     this.droppedBy[reason] = (this.droppedBy[reason] ?? 0) + 1;
     this.notify?.(message, 'dropped');
+    if (this.observers !== undefined) this.observed(message, 'dropped');
     this.settled();
   }
 
@@ -127,7 +131,21 @@ export class Accounting implements Intake {
     if (lost) this.lost++;
     else this.failed++;
     this.notify?.(message, lost ? 'lost' : 'failed');
+    if (this.observers !== undefined) this.observed(message, lost ? 'lost' : 'failed');
     this.settled();
+  }
+
+  /** Calls `fn` once with the outcome of `message`, a message taken in and not settled yet. */
+  observe(message: MessageContext, fn: (outcome: Outcome) => void): void {
+    (this.observers ??= new Map()).set(message, fn);
+  }
+
+  private observed(message: MessageContext, outcome: Outcome): void {
+    const fn = this.observers!.get(message);
+    if (fn === undefined) return;
+    this.observers!.delete(message);
+    if (this.observers!.size === 0) this.observers = undefined;
+    fn(outcome);
   }
 
   /** Gives up on every message whose outcome is still unknown: they become failing. */

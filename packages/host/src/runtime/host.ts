@@ -1,9 +1,18 @@
-import { PluginError, TaplineError, isSource, messageOf, type Monitor, type prometheus } from '@tapline/core';
+import {
+  PluginError,
+  TaplineError,
+  isSource,
+  messageOf,
+  type Monitor,
+  type Outcome,
+  type prometheus,
+} from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { connectSource } from './connect-source.js';
 import type { HostParts } from './host-parts.js';
 import type { HostMetrics, HostState, HostStep, StopReport } from './host-types.js';
 import { stopHost } from './stop-host.js';
+import { injectEntries, type ReplayEntry } from '../replay/inject.js';
 
 /**
  * A wired pipeline. `start()` initializes every step (downstream first) and starts the sources;
@@ -160,6 +169,14 @@ export class Host {
       if (n !== undefined) total = (total ?? 0) + n;
     }
     return total;
+  }
+
+  /**
+   * Sends records into the running chain at the steps named, as `tapline replay` does (source
+   * `replay`); resolves to each one's outcome once it is durable.
+   */
+  replay(entries: readonly ReplayEntry[]): Promise<Outcome[]> {
+    return injectEntries(this, entries);
   }
 
   /** A plain JSON snapshot: the Monitor's metrics, accounting, end-to-end latency, the chain. */
