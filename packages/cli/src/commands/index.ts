@@ -8,6 +8,7 @@ import { publishCommand } from './publish.js';
 import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
+import { topCommand } from './top.js';
 import { validateCommand } from './validate.js';
 import { versionCommand } from './version.js';
 
@@ -22,6 +23,7 @@ export const commands: readonly Command[] = [
   demoCommand,
   deadLettersCommand,
   replayCommand,
+  topCommand,
   newPluginCommand,
   versionCommand,
 ];

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { plainLines } from '../src/commands/top-format.js';
+import { sortSteps, topView, type TopMetrics } from '../src/commands/top-view.js';
+
+const stats = (p50: number, p99: number, count = 10) => ({ count, p50, p99 });
+
+function metrics(handled: number, extra: Record<string, unknown> = {}): TopMetrics {
+  return {
+    state: 'running',
+    uptimeMs: 5000,
+    accounting: { received: handled, completed: handled - 3, dropped: 2, failed: 1, lost: 0, inFlight: 0 },
+    operations: {
+      'a.handle': {
+        domain: 'a',
+        operation: 'handle',
+        success: handled,
+        dropped: 0,
+        errors: 0,
+        errorTypes: {},
+        durations: stats(0.01, 0.05),
+        ...extra,
+      },
+      'b.handle': {
+        domain: 'b',
+        operation: 'handle',
+        success: handled - 1,
+        dropped: 2,
+        errors: 1,
+        errorTypes: { TAPLINE_ERR_EXPRESSION: 1 },
+        durations: stats(0, 0, 0),
+      },
+    },
+    steps: [
+      { id: 'a', kind: 'source' },
+      { id: 'b', kind: 'domain' },
+    ],
+  };
+}
+
+describe('top view', () => {
+  it('takes rates between two polls, and none from one', () => {
+    const first = topView(metrics(100));
+    expect(first.steps[0]).toMatchObject({ id: 'a', inRate: undefined, outRate: undefined, handled: 100 });
+    const second = topView(metrics(300), metrics(100), 2);
+    expect(second.steps[0]).toMatchObject({ inRate: 100, outRate: 100 });
+    // b passes on what it handled without error, less what it dropped.
+    expect(second.steps[1]).toMatchObject({ inRate: 100, outRate: 100, dropped: 2, errors: 1 });
+    expect(second.receivedRate).toBe(100);
+  });
+
+  it('leaves a figure the host does not report undefined, shown as –, and shows it when reported', () => {
+    const without = topView(metrics(10));
+    expect(without.steps[0]).toMatchObject({ waitP99Ms: undefined, utilisation: undefined, p99Ms: 0.05 });
+    // No duration seen yet is no figure, not 0.
+    expect(without.steps[1]!.p99Ms).toBeUndefined();
+    const lines = plainLines(without, without.steps);
+    expect(lines).toContain('step=a ');
+    expect(lines).toMatch(/step=a .* wait-p99=– util=–/);
+    expect(lines).toMatch(/step=b .* p99=– .* codes=TAPLINE_ERR_EXPRESSION=1/);
+
+    const withThem = topView(metrics(10, { queueWait: stats(0.2, 3), utilisation: 0.25 }));
+    expect(withThem.steps[0]).toMatchObject({ waitP50Ms: 0.2, waitP99Ms: 3, utilisation: 0.25 });
+    expect(plainLines(withThem, withThem.steps)).toMatch(/step=a .* wait-p50=200µs wait-p99=3\.0ms util=25%/);
+  });
+
+  it('sorts by the figure chosen, the pipeline order first', () => {
+    const v = topView(metrics(300), metrics(100), 1);
+    expect(sortSteps(v.steps, 'pipeline').map((s) => s.id)).toEqual(['a', 'b']);
+    expect(sortSteps(v.steps, 'errors').map((s) => s.id)).toEqual(['b', 'a']);
+    expect(sortSteps(v.steps, 'p99').map((s) => s.id)).toEqual(['a', 'b']);
+  });
+});
