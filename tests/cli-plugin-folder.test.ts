@@ -26,7 +26,7 @@ describe('a plugin named by its package folder', { timeout: 30_000 }, () => {
       const step = JSON.parse(stdout).steps.find((s: { id: string }) => s.id === 'shout');
       expect(step).toMatchObject({ plugin: name, specifier: './shout' });
       expect(step.loadedFrom.file).toMatch(
-        folder === 'shout-package' ? /dist\/index\.mjs$/ : /lib\/plugin\.mjs$/,
+        folder === 'shout-package' ? /src\/index\.mjs$/ : /lib\/plugin\.mjs$/,
       );
     }
   });
