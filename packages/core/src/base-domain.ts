@@ -4,7 +4,8 @@ import { errorTypeOf, messageOf } from './errors.js';
 import { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
-import { endStage, type MessageContext } from './message-context.js';
+import { markOf, type MessageContext, type TimedContext } from './message-context.js';
+import type { StepLedger, StepMeter } from './step-meter.js';
 import type { OutputBooks } from './types.js';
 
 /** What `execute` may return: a value, the {@link DROP} marker (or a {@link DropWith}), or a promise of either. */
@@ -18,9 +19,11 @@ export interface DomainIdentity {
 }
 
 /**
- * A step of a pipeline. Subclasses write {@link BaseDomain.execute}; {@link BaseDomain.handle} is the template that
- * times it, forwards its result through `hooks.handled` and reports one `success` or one
- * `error` event on the monitoring channel.
+ * A step of a pipeline. Subclasses write {@link BaseDomain.execute} (and, for work cheaper done
+ * together, {@link BaseDomain.executeBatch}); {@link BaseDomain.handleBatch} is the template that
+ * runs it over a batch, reads the clock once per batch, forwards the results as one batch and
+ * accounts each record as succeeded, dropped or failed. Per-record events are made only while
+ * someone listens on `success`, `error` or `dropped`.
  *
  * @typeParam TIn - what `execute` receives
  * @typeParam TOut - what `execute` returns, and what `handled` taps receive
@@ -30,11 +33,23 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   readonly id: string;
   protected readonly log: Logger;
 
-  /** The promise the latest asynchronous `execute` returned, until it settles. */
-  #awaited: Promise<TOut | Drop | DropWith> | undefined;
-  #awaitedDone: Promise<void> | undefined;
-  /** The later messages whose `execute` returned `awaited` too, in the order they came. */
-  #joined: MessageContext[] | undefined;
+  /**
+   * Where the step's counts and durations go: set by `Monitor.attach`, read per batch.
+   * @internal
+   */
+  meter: StepMeter | undefined;
+  /**
+   * Where the step's drops and failures go, per record and without an event object: set by the
+   * host while wiring.
+   * @internal
+   */
+  ledger: StepLedger | undefined;
+  /**
+   * Where the step hands each batch it forwards, in order, with when it was done with them
+   * (monotonic ms: the next step's start): set by the host while wiring.
+   * @internal
+   */
+  handOn: ((outputs: TOut[], messages: MessageContext[], at: number) => void) | undefined;
 
   /**
    * The step's channels, declared once. Tap them with {@link BaseDomain.onHandled},
@@ -43,7 +58,10 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
    * dispatcher after every new tap.
    */
   readonly hooks = Object.freeze({
-    /** Data channel: the result of `execute`, for the next step(s). */
+    /**
+     * Data channel, per record: the result of `execute`. Called only while tapped (a test, a
+     * tool, a plugin); the host hands batches on through {@link BaseDomain.handOn}.
+     */
     handled: new SyncHook<[output: TOut, message: MessageContext]>(['output', 'message']),
     /** Data channel: `execute` returned `DROP`; the message ends here on purpose. */
     dropped: new SyncHook<[event: SuccessEvent, message: MessageContext]>(['event', 'message']),
@@ -52,7 +70,10 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
      * bounded buffer (see {@link BaseDomain.bufferHeld}).
      */
     held: new SyncHook<[count: number]>(['count']),
-    /** Monitoring channel: the message was handled (forwarded or dropped). */
+    /**
+     * Monitoring channel: the message was handled (forwarded or dropped). Its event is made
+     * only while this hook is tapped; the Monitor counts without it.
+     */
     success: new SyncHook<[event: SuccessEvent, message: MessageContext]>(['event', 'message']),
     /** Monitoring channel: `execute` threw or rejected; nothing was forwarded. */
     error: new SyncHook<[event: ErrorEvent, message: MessageContext]>(['event', 'message']),
@@ -68,6 +89,14 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
 
   /** The domain's own work on one message. Return a value to forward it, or `DROP` to filter it out. */
   abstract execute(input: TIn, message: MessageContext): ExecuteResult<TOut>;
+
+  /**
+   * Define this for work that is cheaper done for a batch at once (one write for a batch):
+   * return one result per record, in order, each what `execute` may return. A rejected promise
+   * fails its record alone; a throw fails the whole batch. When defined, the template calls it
+   * instead of `execute` for every batch, a batch of one included.
+   */
+  executeBatch?(inputs: readonly TIn[], messages: readonly MessageContext[]): ArrayLike<ExecuteResult<TOut>>;
 
   /** Flush and release. Idempotent, and safe to call when `initialize` never ran. */
   shutdown(): void | Promise<void> {}
@@ -127,109 +156,184 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   }
 
   /**
-   * The template: runs `execute`, forwards its result through `handled`, then reports one
-   * `success` event; or reports one `error` event and forwards nothing. Never throws and never
-   * rejects. Returns a promise only when `execute` returned one; it settles once this step is
-   * done, not when downstream steps are.
+   * The template for one record: a batch of one, timed from the end of the record's previous
+   * stage. Never throws and never rejects; returns a promise only when `execute` returned one,
+   * settled once this step is done with the record, not when downstream steps are.
    */
   handle(input: TIn, message: MessageContext): void | Promise<void> {
-    let result: ExecuteResult<TOut>;
-    try {
-      result = this.execute(input, message);
-    } catch (err) {
-      this.fail(err, message, HANDLE_OPERATION);
-      return;
-    }
-    if (result instanceof Promise) {
-      if (result !== this.#awaited) return this.#await(result, message);
-      (this.#joined ??= []).push(message);
-      return this.#awaitedDone;
-    }
-    this.complete(result, message);
+    return this.handleBatch([input], [message], markOf(message));
   }
 
   /**
-   * Waits on `result` for `message`. Later messages whose `execute` returns the same promise (a
-   * batch's one receipt, say) join it instead of each adding a reaction of its own: a batch of
-   * records in flight then holds no promise or closure per record.
+   * The template for a batch (what the source took in since the chain last ran): runs
+   * `executeBatch`, or `execute` for each record, reads the clock once, accounts each record as
+   * succeeded, dropped or failed, and hands what it forwards on as one batch
+   * ({@link BaseDomain.handOn}; `handled` taps get each record). `startedAt` is when the step began on the batch (monotonic ms): the service time is
+   * from it to the clock read. Records an asynchronous `execute` answers later are handed on
+   * when their answer comes, together with the records that share that answer (one promise per
+   * write, say). Never throws and never rejects; returns a promise only when an answer is
+   * pending, settled once every record of the batch is done here.
    */
-  #await(result: Promise<TOut | Drop | DropWith>, message: MessageContext): Promise<void> {
-    // The messages that joined the promise awaited so far are answered by a reaction of their
-    // own, which runs after its first message's.
-    if (this.#joined !== undefined) this.#answerJoined(this.#awaited!, this.#joined);
-    this.#awaited = result;
-    this.#joined = undefined;
-    return (this.#awaitedDone = result.then(
-      (value) => {
-        const joined = this.#takeJoined(result);
-        this.complete(value, message);
-        if (joined !== undefined) for (const m of joined) this.complete(value, m);
-      },
-      (err: unknown) => {
-        const joined = this.#takeJoined(result);
-        this.fail(err, message, HANDLE_OPERATION);
-        if (joined !== undefined) for (const m of joined) this.fail(err, m, HANDLE_OPERATION);
-      },
-    ));
+  handleBatch(
+    inputs: readonly TIn[],
+    messages: readonly MessageContext[],
+    startedAt: number,
+  ): void | Promise<void> {
+    const n = inputs.length;
+    if (n === 0) return;
+    const results = this.#run(inputs, messages);
+    const end = performance.now();
+    const serviceMs = end - startedAt;
+    const share = serviceMs / n;
+    this.meter?.served(n, serviceMs, end);
+    const perRecord = this.hooks.handled.taps.length !== 0;
+    let outputs: TOut[] | undefined;
+    let forwarded: MessageContext[] | undefined;
+    let pending: Promise<void>[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const r = results[i];
+      const m = messages[i]!;
+      if (r instanceof Promise) {
+        // The records that share one answer (a batch's write) wait on it together.
+        let to = i + 1;
+        while (to < n && results[to] === r) to++;
+        (pending ??= []).push(this.#answerLater(r as Promise<unknown>, messages, i, to, end, share));
+        i = to - 1;
+      } else if (r instanceof Failed) this.#fail(r.error, m, HANDLE_OPERATION, share);
+      else if (isDrop(r)) this.#drop(r, m, share);
+      else if (!perRecord || this.#forwardOne(r as TOut, m, end, share)) {
+        (outputs ??= []).push(r as TOut);
+        (forwarded ??= []).push(m);
+      }
+    }
+    if (outputs !== undefined) this.#forward(outputs, forwarded!, end, share);
+    if (pending === undefined) return;
+    return pending.length === 1 ? pending[0] : Promise.all(pending).then(noop);
   }
 
-  /** Once `result` settled, the messages that joined it, if it is still the one awaited. */
-  #takeJoined(result: Promise<TOut | Drop | DropWith>): MessageContext[] | undefined {
-    if (result !== this.#awaited) return undefined;
-    // From here on, a message whose `execute` returns this settled promise waits on its own.
-    this.#awaited = undefined;
-    const joined = this.#joined;
-    this.#joined = undefined;
-    return joined;
+  #run(inputs: readonly TIn[], messages: readonly MessageContext[]): ArrayLike<unknown> {
+    const n = inputs.length;
+    if (this.executeBatch !== undefined) {
+      try {
+        const results = this.executeBatch(inputs, messages);
+        if (results.length === n) return results;
+        throw new TypeError(`executeBatch returned ${results.length} results for ${n} records`);
+      } catch (err) {
+        return new Array<Failed>(n).fill(new Failed(err));
+      }
+    }
+    const results = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      try {
+        results[i] = this.execute(inputs[i]!, messages[i]!);
+      } catch (err) {
+        results[i] = new Failed(err);
+      }
+    }
+    return results;
   }
 
-  #answerJoined(result: Promise<TOut | Drop | DropWith>, joined: readonly MessageContext[]): void {
-    void result.then(
-      (value) => {
-        for (const m of joined) this.complete(value, m);
-      },
-      (err: unknown) => {
-        for (const m of joined) this.fail(err, m, HANDLE_OPERATION);
-      },
+  /** Waits on the answer the records `from` to `to` share, then ends them with it. */
+  #answerLater(
+    answer: Promise<unknown>,
+    messages: readonly MessageContext[],
+    from: number,
+    to: number,
+    servedAt: number,
+    share: number,
+  ): Promise<void> {
+    const settle = (value: unknown, failed: boolean): void => {
+      const at = performance.now();
+      const waitMs = at - servedAt;
+      this.meter?.waited(to - from, waitMs);
+      const durationMs = share + waitMs;
+      let outputs: TOut[] | undefined;
+      let forwarded: MessageContext[] | undefined;
+      const perRecord = this.hooks.handled.taps.length !== 0;
+      for (let i = from; i < to; i++) {
+        const m = messages[i]!;
+        (m as TimedContext).mark = at;
+        if (failed) this.#fail(value, m, HANDLE_OPERATION, durationMs);
+        else if (isDrop(value)) this.#drop(value, m, durationMs);
+        else if (!perRecord || this.#forwardOne(value as TOut, m, at, durationMs)) {
+          (outputs ??= []).push(value as TOut);
+          (forwarded ??= []).push(m);
+        }
+      }
+      if (outputs !== undefined) this.#forward(outputs, forwarded!, at, durationMs);
+    };
+    return answer.then(
+      (value) => settle(value, false),
+      (err: unknown) => settle(err, true),
     );
   }
 
-  private complete(result: TOut | Drop | DropWith, message: MessageContext): void {
-    if (isDrop(result)) {
-      const why = result as Partial<DropWith>;
-      const dropped: SuccessEvent = {
-        domain: this.id,
-        operation: HANDLE_OPERATION,
-        durationMs: endStage(message),
-        messageId: message.id,
-        reason: why.reason,
-        detail: why.detail,
-      };
-      this.hooks.dropped.call(dropped, message);
-      this.hooks.success.call(dropped, message);
-      return;
-    }
-    const event: SuccessEvent = {
-      domain: this.id,
-      operation: HANDLE_OPERATION,
-      durationMs: endStage(message),
-      messageId: message.id,
-    };
+  /** The `handled` taps of one record (a test's, say); false when one threw and it failed. */
+  #forwardOne(output: TOut, message: MessageContext, at: number, durationMs: number): boolean {
+    (message as TimedContext).mark = at;
     try {
-      // Downstream domains never throw from handle(); only a plain tap can land here.
-      this.hooks.handled.call(result, message);
+      this.hooks.handled.call(output, message);
+      return true;
     } catch (err) {
-      this.fail(err, message, FORWARD_OPERATION);
-      return;
+      this.#fail(err, message, FORWARD_OPERATION, durationMs);
+      return false;
     }
-    this.hooks.success.call(event, message);
   }
 
-  private fail(err: unknown, message: MessageContext, operation: string): void {
+  /** Hands a batch on, then counts it as succeeded and, when someone listens, reports each record. */
+  #forward(outputs: TOut[], messages: MessageContext[], at: number, durationMs: number): void {
+    const handOn = this.handOn;
+    if (handOn !== undefined) {
+      try {
+        // Downstream domains never throw from handleBatch(); only a hand-on of its own can.
+        handOn(outputs, messages, at);
+      } catch (err) {
+        for (const m of messages) this.#fail(err, m, FORWARD_OPERATION, durationMs);
+        return;
+      }
+    }
+    if (this.meter !== undefined) this.meter.success += messages.length;
+    if (this.hooks.success.taps.length === 0) return;
+    for (const m of messages) {
+      const event: SuccessEvent = {
+        domain: this.id,
+        operation: HANDLE_OPERATION,
+        durationMs,
+        messageId: m.id,
+      };
+      this.hooks.success.call(event, m);
+    }
+  }
+
+  #drop(result: Drop | DropWith, message: MessageContext, durationMs: number): void {
+    const why = result as Partial<DropWith>;
+    const meter = this.meter;
+    if (meter !== undefined) {
+      meter.success++;
+      meter.dropped++;
+    }
+    this.ledger?.dropped(message, why.reason);
+    if (this.hooks.dropped.taps.length === 0 && this.hooks.success.taps.length === 0) return;
+    const dropped: SuccessEvent = {
+      domain: this.id,
+      operation: HANDLE_OPERATION,
+      durationMs,
+      messageId: message.id,
+      reason: why.reason,
+      detail: why.detail,
+    };
+    this.hooks.dropped.call(dropped, message);
+    this.hooks.success.call(dropped, message);
+  }
+
+  #fail(err: unknown, message: MessageContext, operation: string, durationMs: number): void {
+    this.meter?.failed(errorTypeOf(err));
+    this.ledger?.failed(err, message, operation, durationMs);
+    if (this.hooks.error.taps.length === 0) return;
     const event: ErrorEvent = {
       domain: this.id,
       operation,
-      durationMs: endStage(message),
+      durationMs,
       messageId: message.id,
       errorType: errorTypeOf(err),
       message: messageOf(err),
@@ -245,6 +349,13 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     }
   }
 }
+
+/** A record whose `execute` threw: made only for a failure. */
+class Failed {
+  constructor(readonly error: unknown) {}
+}
+
+function noop(): void {}
 
 /**
  * A domain of whatever types: what the host and tools hold steps as. `unknown` would not do:

@@ -7,7 +7,11 @@ export { SourceDomain, isSource, type AnySource, type Outcome } from './source-d
 export { DROP, dropWith, isDrop, type Drop, type DropWith } from './drop.js';
 export { createMessageContext, type MessageContext } from './message-context.js';
 export { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
-export { unboundedIntake, type Intake } from './intake.js';
+export { batchRoom, unboundedIntake, type Intake } from './intake.js';
+/** What the Monitor and the host give a step to report to; not for plugins. @internal */
+export { StepMeter, type StepLedger } from './step-meter.js';
+/** @internal */
+export { DurationHistogram } from './duration-histogram.js';
 export { Monitor, type MonitorMetrics, type MonitorOptions, type OperationMetrics } from './monitor.js';
 /** The shape of `OperationMetrics.durations` and of the host's latency in `getMetrics()`. */
 export type { DurationStats } from './duration-window.js';

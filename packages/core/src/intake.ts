@@ -10,13 +10,33 @@ export interface Intake {
   readonly hasCapacity: boolean;
   /** Resolves once another message may be read. */
   waitForCapacity(): Promise<void>;
-  /** Counts one message as received and returns its context. */
-  accept(source: string, raw?: unknown, attributes?: Record<string, unknown>): MessageContext;
+  /**
+   * How many more messages may be read now: a source takes at most this many (and at most
+   * `batchMax`) into one batch. An intake without it gives room for one at a time.
+   */
+  readonly room?: number;
+  /** The most records one batch holds (`runtime.batchMax`; 256 when absent). */
+  readonly batchMax?: number;
+  /** Counts one message as received (at `receivedAt`, default now) and returns its context. */
+  accept(
+    source: string,
+    raw?: unknown,
+    attributes?: Record<string, unknown>,
+    receivedAt?: number,
+  ): MessageContext;
+}
+
+/** How many records a source may take into its next batch: never fewer than one, when it may read at all. */
+export function batchRoom(intake: Intake): number {
+  const room = intake.room ?? (intake.hasCapacity ? 1 : 0);
+  return Math.max(1, Math.min(intake.batchMax ?? 256, room));
 }
 
 /** Accepts everything, counts nothing: the intake of a source used without a host. */
 export const unboundedIntake: Intake = {
   hasCapacity: true,
+  room: Infinity,
+  batchMax: 256,
   waitForCapacity: () => Promise.resolve(),
   accept: createMessageContext,
 };

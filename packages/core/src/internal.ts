@@ -4,4 +4,6 @@
  * @packageDocumentation
  */
 export { DurationWindow, percentile } from './duration-window.js';
+export { DurationHistogram, bucketBound } from './duration-histogram.js';
+export { StepMeter, type StepLedger } from './step-meter.js';
 export { markOf } from './message-context.js';

@@ -1,9 +1,10 @@
 import type { AnyDomain } from './base-domain.js';
-import { DurationWindow, type DurationStats } from './duration-window.js';
-import { HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
+import type { DurationStats } from './duration-window.js';
+import { HANDLE_OPERATION } from './events.js';
+import { StepMeter } from './step-meter.js';
 
 export interface MonitorOptions {
-  /** How many of the latest durations to keep per `domain.operation` (default 1000). */
+  /** How many of the latest records' durations the percentiles cover per step (default 1000). */
   durationsWindow?: number;
 }
 
@@ -11,6 +12,8 @@ export interface MonitorOptions {
 export interface OperationMetrics {
   readonly domain: string;
   readonly operation: string;
+  /** Messages handled: `success + errors`. */
+  readonly handled: number;
   /** Messages handled without error (dropped ones included). */
   readonly success: number;
   /** Messages this domain filtered out with `DROP`. */
@@ -18,8 +21,21 @@ export interface OperationMetrics {
   readonly errors: number;
   /** Error counts by `errorType`. */
   readonly errorTypes: Readonly<Record<string, number>>;
-  /** Over the last `durationsWindow` successful executions. */
+  /** Batches the step ran. */
+  readonly batches: number;
+  /**
+   * Service time per record: each batch's duration over its size, in fixed buckets, over the
+   * latest `durationsWindow` records or more (percentiles are bucket bounds, within 9%).
+   */
   readonly durations: DurationStats;
+  /**
+   * Queue wait per record: how long its batch waited before the step began on it (at the
+   * source: from intake to the chain's start), or for a record an asynchronous `execute`
+   * answered later (an exporter's write), how long it waited for that answer.
+   */
+  readonly queueWait: DurationStats;
+  /** The share of the time from its first batch's start to its latest batch's end that the step spent serving. */
+  readonly utilisation: number;
 }
 
 /** `Monitor.getMetrics()`: plain JSON, keyed by `domain.operation`. */
@@ -28,110 +44,50 @@ export interface MonitorMetrics {
   readonly operations: Readonly<Record<string, OperationMetrics>>;
 }
 
-class OperationStats {
-  success = 0;
-  dropped = 0;
-  errors = 0;
-  readonly errorTypes = new Map<string, number>();
-  readonly durations: DurationWindow;
-  constructor(
-    readonly domain: string,
-    readonly operation: string,
-    window: number,
-  ) {
-    this.durations = new DurationWindow(window);
-  }
-}
-
 /**
- * Collects the monitoring channel of every domain attached to it: counts, error types and a
- * bounded window of durations per `domain.operation`. Its taps never throw into the pipeline.
+ * Collects what every domain attached to it reports: counts exact per record, and per batch
+ * one service time and one queue wait into fixed-bucket histograms. It takes them from the
+ * step's meter, never from per-record events, so it costs the pipeline no event object.
  */
 export class Monitor {
   readonly durationsWindow: number;
-  // domain → operation → stats: two lookups and no key string built per event.
-  private readonly stats = new Map<string, Map<string, OperationStats>>();
+  private readonly meters = new Map<string, StepMeter>();
 
   constructor(options: MonitorOptions = {}) {
     this.durationsWindow = options.durationsWindow ?? 1000;
-    new DurationWindow(this.durationsWindow); // validates the size once, up front
+    new StepMeter('', '', this.durationsWindow); // validates the size once, up front
   }
 
-  /** Taps a domain's monitoring channel. Call while wiring. */
+  /** Gives a domain its meter. Call while wiring; a domain attached again keeps its figures. */
   attach(domain: AnyDomain): this {
-    // Nearly every event is the domain's `handle`: its entry is found once, here.
-    const handled = this.entry(domain.id, HANDLE_OPERATION);
-    domain.onSuccess((event) => {
-      if (event.domain !== handled.domain || event.operation !== HANDLE_OPERATION) {
-        this.recordSuccess(event);
-        return;
-      }
-      handled.success++;
-      handled.durations.add(event.durationMs);
-    }, 'tapline:monitor');
-    domain.onError((event) => this.recordError(event), 'tapline:monitor');
-    domain.onDropped((event) => this.recordDrop(event), 'tapline:monitor');
+    let meter = this.meters.get(domain.id);
+    if (meter === undefined) {
+      meter = new StepMeter(domain.id, HANDLE_OPERATION, this.durationsWindow);
+      this.meters.set(domain.id, meter);
+    }
+    domain.meter = meter;
     return this;
-  }
-
-  private recordSuccess(event: SuccessEvent): void {
-    try {
-      const s = this.entry(event.domain, event.operation);
-      s.success++;
-      s.durations.add(event.durationMs);
-    } catch {
-      // A monitor must never break the pipeline it watches.
-    }
-  }
-
-  private recordDrop(event: SuccessEvent): void {
-    try {
-      this.entry(event.domain, event.operation).dropped++;
-    } catch {
-      // See recordSuccess.
-    }
-  }
-
-  private recordError(event: ErrorEvent): void {
-    try {
-      const s = this.entry(event.domain, event.operation);
-      s.errors++;
-      s.errorTypes.set(event.errorType, (s.errorTypes.get(event.errorType) ?? 0) + 1);
-    } catch {
-      // See recordSuccess.
-    }
   }
 
   /** A plain JSON snapshot. */
   getMetrics(): MonitorMetrics {
     const operations: Record<string, OperationMetrics> = {};
-    for (const byOperation of this.stats.values()) {
-      for (const s of byOperation.values()) {
-        operations[`${s.domain}.${s.operation}`] = {
-          domain: s.domain,
-          operation: s.operation,
-          success: s.success,
-          dropped: s.dropped,
-          errors: s.errors,
-          errorTypes: Object.fromEntries(s.errorTypes),
-          durations: s.durations.stats(),
-        };
-      }
+    for (const s of this.meters.values()) {
+      const durations = s.service.stats();
+      operations[`${s.domain}.${s.operation}`] = {
+        domain: s.domain,
+        operation: s.operation,
+        handled: s.success + s.errors,
+        success: s.success,
+        dropped: s.dropped,
+        errors: s.errors,
+        errorTypes: Object.fromEntries(s.errorTypes),
+        batches: s.batches,
+        durations,
+        queueWait: s.wait.stats(),
+        utilisation: s.utilisation,
+      };
     }
     return { durationsWindow: this.durationsWindow, operations };
-  }
-
-  private entry(domain: string, operation: string): OperationStats {
-    let byOperation = this.stats.get(domain);
-    if (byOperation === undefined) {
-      byOperation = new Map();
-      this.stats.set(domain, byOperation);
-    }
-    let s = byOperation.get(operation);
-    if (s === undefined) {
-      s = new OperationStats(domain, operation, this.durationsWindow);
-      byOperation.set(operation, s);
-    }
-    return s;
   }
 }

@@ -20,8 +20,9 @@ const SOURCE: unique symbol = Symbol.for('tapline.source-domain');
  * `kind: 'source'`, which the host checks the chain by before any domain exists. The host starts sources after
  * every other step is initialized, and stops them first.
  *
- * A source reads raw messages and passes each to {@link SourceDomain.ingest}, which accounts it with the
- * host and runs it through `handle` (so the source's own `execute` decodes it).
+ * A source reads raw messages and passes what it took in since the chain last ran to
+ * {@link SourceDomain.ingestBatch} (or one to {@link SourceDomain.ingest}), which accounts them
+ * with the host and runs them through `handleBatch` (so the source's own `execute` decodes them).
  */
 export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseDomain<TRaw, TOut> {
   /** Set by the host before `start`; sources wait on it while the host is at `maxInFlight`. */
@@ -65,9 +66,32 @@ export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseD
    */
   abstract stop(): Promise<void>;
 
-  /** Accounts one raw message with the host and runs it through `handle`. */
+  /** Accounts one raw message with the host and runs it through the chain, a batch of one. */
   protected ingest(raw: TRaw, attributes?: Record<string, unknown>): void | Promise<void> {
-    return this.handle(raw, this.intake.accept(this.id, raw, attributes));
+    return this.ingestBatch([raw], attributes === undefined ? undefined : [attributes]);
+  }
+
+  /**
+   * Accounts a batch of raw messages with the host (what the source took in since the chain
+   * last ran: at most `intake.room` and `intake.batchMax`, never waiting for more) and runs it
+   * through the chain as one batch. `receivedAt` is when the source began taking the batch in
+   * (monotonic ms, one clock read for the batch); the time from it to the chain's start is the
+   * source's queue wait. `attributes[i]` belongs to `raws[i]`.
+   */
+  protected ingestBatch(
+    raws: readonly TRaw[],
+    attributes?: ReadonlyArray<Record<string, unknown> | undefined>,
+    receivedAt?: number,
+  ): void | Promise<void> {
+    const n = raws.length;
+    if (n === 0) return;
+    const startedAt = performance.now();
+    const at = receivedAt ?? startedAt;
+    const messages = new Array<MessageContext>(n);
+    const intake = this.intake;
+    for (let i = 0; i < n; i++) messages[i] = intake.accept(this.id, raws[i], attributes?.[i], at);
+    this.meter?.waited(n, startedAt - at);
+    return this.handleBatch(raws, messages, startedAt);
   }
 }
 
