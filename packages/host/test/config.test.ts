@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     const config = await loadConfig({ cwd: sub });
     expect(config.file).toBe(file);
     expect(config.dir).toBe(dir);
-    expect(config.runtime).toEqual({ maxInFlight: 1024, shutdownTimeoutMs: 10000 });
+    expect(config.runtime).toEqual({ maxInFlight: 1024, batchMax: 256, shutdownTimeoutMs: 10000 });
     expect(config.deadLetter).toEqual({
       path: path.join(dir, 'dead-letters.ndjson'),
       maxPayloadBytes: 65536,

@@ -16,7 +16,11 @@ export function configOf({ file, dir, source, valid: data, steps, problems }: Re
     file,
     dir,
     pipeline: steps,
-    runtime: { maxInFlight: data.runtime.maxInFlight, shutdownTimeoutMs: data.runtime.shutdownTimeoutMs },
+    runtime: {
+      maxInFlight: data.runtime.maxInFlight,
+      batchMax: data.runtime.batchMax,
+      shutdownTimeoutMs: data.runtime.shutdownTimeoutMs,
+    },
     deadLetter:
       data.deadLetter === false
         ? false

@@ -17,6 +17,14 @@ export const RuntimeSchema = Type.Object(
       }),
       1024,
     ),
+    batchMax: Defaulted(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'At most this many records go through the chain as one batch: what the source took in since the chain last ran, never waiting for more.',
+      }),
+      256,
+    ),
     shutdownTimeoutMs: Defaulted(
       Type.Integer({ minimum: 0, description: 'How long a stop waits for in-flight messages to drain.' }),
       10000,

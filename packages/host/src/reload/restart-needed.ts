@@ -12,6 +12,7 @@ export function restartNeeded(running: LoadedConfig, next: LoadedConfig): string
     if (!sameJson(a, b)) changed.push(path);
   };
   check('/runtime/maxInFlight', running.runtime.maxInFlight, next.runtime.maxInFlight);
+  check('/runtime/batchMax', running.runtime.batchMax, next.runtime.batchMax);
   check('/runtime/shutdownTimeoutMs', running.runtime.shutdownTimeoutMs, next.runtime.shutdownTimeoutMs);
   check('/deadLetter', running.deadLetter, next.deadLetter);
   check('/monitor/durationsWindow', running.monitor.durationsWindow, next.monitor.durationsWindow);

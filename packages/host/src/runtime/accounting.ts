@@ -1,5 +1,5 @@
 import { createMessageContext, type Intake, type MessageContext, type Outcome } from '@tapline/core';
-import { DurationWindow, markOf } from '@tapline/core/internal';
+import { DurationHistogram, markOf } from '@tapline/core/internal';
 import { MessageTable } from './message-table.js';
 
 /** Every received message ends in exactly one outcome; `inFlight` are those not ended yet. */
@@ -42,8 +42,8 @@ export class Accounting implements Intake {
   held = 0;
   /** `dropped` by reason. */
   readonly droppedBy: Record<string, number> = { filtered: 0 };
-  /** End-to-end latency, `receivedAt` to the moment the outcome was durable. */
-  readonly latency: DurationWindow;
+  /** End-to-end latency, `receivedAt` to the moment the last step was done with the record. */
+  readonly latency: DurationHistogram;
   /** Told each outcome when the source asked for it (`SourceDomain.settled`). */
   notify: ((message: MessageContext, outcome: Outcome) => void) | undefined;
   /** Told one message's outcome, once (a replay waits on its letters): none unless asked for. */
@@ -60,8 +60,10 @@ export class Accounting implements Intake {
   constructor(
     readonly maxInFlight: number,
     durationsWindow: number,
+    /** The most records a source takes into one batch (`runtime.batchMax`). */
+    readonly batchMax = 256,
   ) {
-    this.latency = new DurationWindow(durationsWindow);
+    this.latency = new DurationHistogram(durationsWindow);
     this.open = new MessageTable(maxInFlight);
     this.deadLettering = new MessageTable(16);
   }
@@ -78,6 +80,11 @@ export class Accounting implements Intake {
     return this.inFlight - this.held < this.maxInFlight;
   }
 
+  /** How many more messages may be taken in now. */
+  get room(): number {
+    return Math.max(0, this.maxInFlight - this.inFlight + this.held);
+  }
+
   /** `count` more in-flight messages are held in a step's own buffer (fewer, when negative). */
   hold(count: number): void {
     this.held += count;
@@ -90,21 +97,45 @@ export class Accounting implements Intake {
     return this.capacity;
   }
 
-  accept(source: string, raw?: unknown, attributes?: Record<string, unknown>): MessageContext {
+  accept(
+    source: string,
+    raw?: unknown,
+    attributes?: Record<string, unknown>,
+    receivedAt?: number,
+  ): MessageContext {
     this.received++;
-    const message = createMessageContext(source, raw, attributes);
+    const message = createMessageContext(source, raw, attributes, receivedAt);
     this.open.add(message);
     return message;
   }
 
-  /** The last step handled the message, and whatever it wrote is durable. */
+  /** The last step handled one message (at the end of its latest stage), and what it wrote is durable. */
   complete(message: MessageContext): void {
-    if (!this.open.delete(message)) return;
-    this.completed++;
-    // BaseDomain marks the end of the step that just handled it: no extra clock read.
-    this.latency.add(markOf(message) - message.receivedAt);
-    this.notify?.(message, 'completed');
-    if (this.observers !== undefined) this.observed(message, 'completed');
+    this.completeBatch([message], markOf(message));
+  }
+
+  /**
+   * The last step was done with these messages at `at` (its one clock read for them), and
+   * whatever it wrote is durable. The records of one intake batch share their `receivedAt`, so
+   * the latency histogram takes them in one step.
+   */
+  completeBatch(messages: readonly MessageContext[], at: number): void {
+    const notify = this.notify;
+    let since = NaN;
+    let run = 0;
+    for (const message of messages) {
+      if (!this.open.delete(message)) continue;
+      this.completed++;
+      if (message.receivedAt !== since) {
+        if (run > 0) this.latency.add(at - since, run);
+        since = message.receivedAt;
+        run = 0;
+      }
+      run++;
+      notify?.(message, 'completed');
+      if (this.observers !== undefined) this.observed(message, 'completed');
+    }
+    if (run > 0) this.latency.add(at - since, run);
     this.settled();
   }
 

@@ -27,6 +27,7 @@ function looksLikeDomain(value: unknown): value is AnyDomain {
     d !== null &&
     typeof d === 'object' &&
     typeof d.handle === 'function' &&
+    typeof d.handleBatch === 'function' &&
     typeof d.onHandled === 'function' &&
     typeof d.initialize === 'function' &&
     typeof d.shutdown === 'function'
@@ -86,7 +87,11 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
     await Promise.allSettled(steps.map(async (s) => s.domain.shutdown()));
     throw err;
   }
-  const accounting = new Accounting(config.runtime.maxInFlight, config.monitor.durationsWindow);
+  const accounting = new Accounting(
+    config.runtime.maxInFlight,
+    config.monitor.durationsWindow,
+    config.runtime.batchMax,
+  );
   const deadLetters = new DeadLetters(config.deadLetter, logger);
   const failures = new FailureLog(logger, reportIntervalMs(env));
   const wiring: Wiring = { monitor, accounting, deadLetters, failures, routers: new Map() };

@@ -9,8 +9,8 @@ interface Route {
 }
 
 /**
- * A step's one `handled` tap. It forwards each message to the next step of the chain the
- * message started on: message ids increase in the order messages are taken in, so a chain
+ * A step's hand-on (`handOn`). It forwards each batch to the next step of the chain its
+ * messages started on: message ids increase in the order messages are taken in, so a chain
  * generation is the ids from its swap on. A reload adds a route instead of tapping again
  * (tapable recompiles a hook on every tap); routes older than every message in flight are
  * pruned, so the walk is one comparison outside a reload's drain.
@@ -20,19 +20,48 @@ export class StepRouter {
 
   constructor(
     next: AnyDomain | undefined,
-    private readonly complete: (message: MessageContext) => void,
+    private readonly complete: (messages: readonly MessageContext[], at: number) => void,
   ) {
     this.route = { since: 0, next, prev: undefined };
   }
 
-  readonly forward = (output: unknown, message: MessageContext): void => {
+  /**
+   * Hands a batch on. A batch's ids increase (intake order), so one comparison of its first id
+   * finds that the whole batch belongs to the newest generation; only during a reload's drain
+   * is a batch split by generation.
+   */
+  readonly forward = (outputs: unknown[], messages: MessageContext[], at: number): void => {
+    const r = this.route;
+    if (messages[0]!.id >= r.since || r.prev === undefined) {
+      this.send(r.next, outputs, messages, at);
+      return;
+    }
+    let from = 0;
+    while (from < messages.length) {
+      const route = this.routeOf(messages[from]!);
+      let to = from + 1;
+      while (to < messages.length && this.routeOf(messages[to]!) === route) to++;
+      this.send(route.next, outputs.slice(from, to), messages.slice(from, to), at);
+      from = to;
+    }
+  };
+
+  private routeOf(message: MessageContext): Route {
     let r = this.route;
     while (message.id < r.since && r.prev !== undefined) r = r.prev;
-    const next = r.next;
-    // handle() never throws and never rejects, so its promise needs no handler.
-    if (next === undefined) this.complete(message);
-    else void next.handle(output, message);
-  };
+    return r;
+  }
+
+  private send(
+    next: AnyDomain | undefined,
+    outputs: unknown[],
+    messages: MessageContext[],
+    at: number,
+  ): void {
+    // handleBatch() never throws and never rejects, so its promise needs no handler.
+    if (next === undefined) this.complete(messages, at);
+    else void next.handleBatch(outputs, messages, at);
+  }
 
   /** Messages with `id >= since` go to `next` from now on; older ones keep their route. */
   add(since: number, next: AnyDomain | undefined): void {

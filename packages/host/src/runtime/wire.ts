@@ -1,10 +1,10 @@
 import {
   ExportError,
+  errorTypeOf,
+  messageOf,
   type AnyDomain,
   type ErrorEvent,
-  type MessageContext,
   type Monitor,
-  type SuccessEvent,
 } from '@tapline/core';
 import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';
@@ -22,32 +22,41 @@ export interface Wiring {
 }
 
 /**
- * Taps one step once, at wiring time (never per message): its monitoring channel to the
- * Monitor, drops to the accounting, errors to the log and the dead letters and, once the dead letter is
- * written (or lost), to the accounting, and `handled` to a router that hands each message to
- * `next` (or, for the last step, completes it).
+ * Wires one step once (never per message): its meter to the Monitor, its ledger to the
+ * accounting (drops; failures to the log and the dead letters and, once the dead letter is
+ * written or lost, to the accounting), and its hand-on to a router that hands each batch to
+ * `next` (or, for the last step, completes it). None of it makes a per-record event object.
  */
 export function wireStep(domain: AnyDomain, next: AnyDomain | undefined, wiring: Wiring): StepRouter {
   const { monitor, accounting, deadLetters, failures } = wiring;
   monitor.attach(domain);
-  domain.onDropped(
-    (event: SuccessEvent, message: MessageContext) => accounting.drop(message, event.reason),
-    'tapline:accounting',
-  );
   domain.onHeld((count: number) => accounting.hold(count), 'tapline:accounting');
-  domain.onError((event: ErrorEvent, message: MessageContext) => {
-    if (!accounting.failing(message)) return; // already given up on at a stop deadline
-    failures.add(event);
-    deadLetters.write(event, message).then(
-      () => accounting.fail(message, false),
-      () => {
-        if (event.cause instanceof ExportError) event.cause.onLost?.(event.cause);
-        accounting.fail(message, true);
-      },
-    );
-  }, 'tapline:accounting');
-  const router = new StepRouter(next, (message) => accounting.complete(message));
-  domain.onHandled(router.forward, 'tapline:chain');
+  domain.ledger = {
+    dropped: (message, reason) => accounting.drop(message, reason),
+    failed: (err, message, operation, durationMs) => {
+      if (!accounting.failing(message)) return; // already given up on at a stop deadline
+      // Made for a failure only: it is what the dead letter and the failure log say.
+      const event: ErrorEvent = {
+        domain: domain.id,
+        operation,
+        durationMs,
+        messageId: message.id,
+        errorType: errorTypeOf(err),
+        message: messageOf(err),
+        cause: err,
+      };
+      failures.add(event);
+      deadLetters.write(event, message).then(
+        () => accounting.fail(message, false),
+        () => {
+          if (err instanceof ExportError) err.onLost?.(err);
+          accounting.fail(message, true);
+        },
+      );
+    },
+  };
+  const router = new StepRouter(next, (messages, at) => accounting.completeBatch(messages, at));
+  domain.handOn = router.forward;
   wiring.routers.set(domain, router);
   return router;
 }
