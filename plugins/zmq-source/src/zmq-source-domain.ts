@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   DecodeError,
+  batchRoom,
   MessageTooLargeError,
   codeOf,
   SourceDomain,
@@ -38,6 +39,14 @@ const YIELD_EVERY = 256;
 const LINGER_MS = 100;
 
 type Socket = Pull | Subscriber;
+
+/** A batch being taken in: the records, their attributes, when the first came, how many it may hold. */
+interface Gathered {
+  readonly raws: Line[];
+  readonly attributes: Array<Record<string, unknown> | undefined>;
+  receivedAt: number;
+  limit: number;
+}
 type Output = Decoded[ZmqSourceOptions['decode']];
 
 /**
@@ -53,6 +62,10 @@ type Output = Decoded[ZmqSourceOptions['decode']];
  * frame of a multipart message before `receive` returns one; a message over `maxFrames` or
  * `maxMessageBytes` in total is then refused here, before any copy, and handed on without its
  * payload to fail as `TAPLINE_ERR_MESSAGE_TOO_LARGE`.
+ *
+ * Batches: what the socket had queued since the chain last ran (up to `runtime.batchMax`) goes
+ * through the chain as one batch, as soon as the queue runs empty: a batch never waits for
+ * more messages, so at low rates it is one message.
  *
  * Batched frames (decode `ndjson`): each line of the payload is its own message, accounted,
  * decoded and dead-lettered on its own, with `attributes.frame` (the frame's number, counted
@@ -85,6 +98,8 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
   /** Set for decode `ndjson` only. */
   private readonly lines: FrameLines | undefined;
   private frameCount = 0;
+  /** What was taken in since the chain last ran. */
+  private gathered: Gathered = { raws: [], attributes: [], receivedAt: 0, limit: 1 };
 
   constructor(options: ZmqSourceOptions, identity?: DomainIdentity & Partial<PluginContext>) {
     super(identity);
@@ -184,76 +199,105 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
     const sub = socket instanceof Subscriber;
     let taken = 0;
     let waiting = false;
-    for (;;) {
-      if (!this.intake.hasCapacity) await this.intake.waitForCapacity();
-      let frames: Buffer[];
-      try {
-        frames = await socket.receive();
-      } catch (err) {
-        if (socket.closed) return;
-        const code = codeOf(err);
-        if (code === 'EAGAIN') {
-          if (this.draining) return; // detached, and the local queue is empty
-          if (!waiting) {
-            socket.receiveTimeout = IDLE_WAKE_MS;
-            waiting = true;
+    try {
+      for (;;) {
+        if (!this.intake.hasCapacity) {
+          this.flush();
+          await this.intake.waitForCapacity();
+        }
+        let frames: Buffer[];
+        try {
+          frames = await socket.receive();
+        } catch (err) {
+          // The queue ran empty (or the socket closed): the chain runs on what was taken, now.
+          this.flush();
+          if (socket.closed) return;
+          const code = codeOf(err);
+          if (code === 'EAGAIN') {
+            if (this.draining) return; // detached, and the local queue is empty
+            if (!waiting) {
+              socket.receiveTimeout = IDLE_WAKE_MS;
+              waiting = true;
+            }
+            continue;
           }
-          continue;
+          // zeromq refuses a receive while an unbind is under way; the queue is still there after it.
+          if (code === 'EBUSY' && this.detaching !== undefined) {
+            await this.detaching;
+            continue;
+          }
+          this.log.error({ err, address: this.endpoint }, 'zmq source stopped receiving');
+          return;
         }
-        // zeromq refuses a receive while an unbind is under way; the queue is still there after it.
-        if (code === 'EBUSY' && this.detaching !== undefined) {
-          await this.detaching;
-          continue;
+        if (waiting) {
+          // shutdown() may have closed the socket as this receive resolved: handle what it brought.
+          if (!socket.closed) socket.receiveTimeout = FLOWING;
+          waiting = false;
         }
-        this.log.error({ err, address: this.endpoint }, 'zmq source stopped receiving');
-        return;
+        const tooLarge = frames.length > 1 ? oversize(frames, this.limits) : undefined;
+        if (tooLarge !== undefined) this.take(NO_PAYLOAD, tooLarge);
+        else if (this.lines !== undefined) {
+          taken = await this.takeLines(frames, sub, taken);
+          continue;
+        } else if (frames.length === 1) this.take(frames[0]!, undefined);
+        else this.takeFrames(frames, sub);
+        if (++taken === YIELD_EVERY) {
+          taken = 0;
+          this.flush();
+          await nextTurn();
+        }
       }
-      if (waiting) {
-        // shutdown() may have closed the socket as this receive resolved: handle what it brought.
-        if (!socket.closed) socket.receiveTimeout = FLOWING;
-        waiting = false;
-      }
-      // ingest() never rejects (handle reports failures as events): nothing to wait for here.
-      const tooLarge = frames.length > 1 ? oversize(frames, this.limits) : undefined;
-      if (tooLarge !== undefined) void this.ingest(NO_PAYLOAD, tooLarge);
-      else if (this.lines !== undefined) {
-        taken = await this.ingestBatch(frames, sub, taken);
-        continue;
-      } else if (frames.length === 1) void this.ingest(frames[0]!);
-      else this.ingestFrames(frames, sub);
-      if (++taken === YIELD_EVERY) {
-        taken = 0;
-        await nextTurn();
-      }
+    } finally {
+      this.flush();
     }
-  }
-
-  private ingestFrames(frames: Buffer[], sub: boolean): void {
-    if (sub && frames.length === 2) {
-      void this.ingest(frames[1]!, { topic: this.topicOf(frames[0]!) });
-      return;
-    }
-    const { payload, attributes } = shapeFrames(frames, sub ? 1 : 0, this.frames);
-    if (sub) void this.ingest(payload, { topic: this.topicOf(frames[0]!), ...attributes });
-    else void this.ingest(payload, attributes);
   }
 
   /**
-   * decode `ndjson`: hands each line of the payload on as its own message, waiting for capacity
-   * between lines as between frames. A multipart message is first made one payload by the
-   * `frames` policy; one it refuses goes on whole, to fail. `taken` counts messages towards the
-   * next yield; returns it.
+   * Adds one message to the batch being taken in; the batch goes through the chain once the
+   * socket's queue runs empty or it holds `intake.batchMax` (or as many as there is room for).
    */
-  private async ingestBatch(frames: Buffer[], sub: boolean, taken: number): Promise<number> {
+  private take(raw: Line, attributes: Record<string, unknown> | undefined): void {
+    const batch = this.gathered;
+    if (batch.raws.length === 0) {
+      batch.receivedAt = performance.now();
+      batch.limit = batchRoom(this.intake);
+    }
+    batch.raws.push(raw);
+    batch.attributes.push(attributes);
+    if (batch.raws.length >= batch.limit) this.flush();
+  }
+
+  /** Runs the chain on what was taken in since it last ran. ingestBatch() never rejects. */
+  private flush(): void {
+    const { raws, attributes, receivedAt } = this.gathered;
+    if (raws.length === 0) return;
+    this.gathered = { raws: [], attributes: [], receivedAt: 0, limit: 1 };
+    void this.ingestBatch(raws, attributes, receivedAt);
+  }
+
+  private takeFrames(frames: Buffer[], sub: boolean): void {
+    if (sub && frames.length === 2) {
+      this.take(frames[1]!, { topic: this.topicOf(frames[0]!) });
+      return;
+    }
+    const { payload, attributes } = shapeFrames(frames, sub ? 1 : 0, this.frames);
+    if (sub) this.take(payload, { topic: this.topicOf(frames[0]!), ...attributes });
+    else this.take(payload, attributes);
+  }
+
+  /**
+   * decode `ndjson`: takes each line of the payload in as its own message, waiting for
+   * capacity between lines as between frames. A multipart message is first made one payload by
+   * the `frames` policy; one it refuses goes on whole, to fail. `taken` counts messages towards
+   * the next yield; returns it.
+   */
+  private async takeLines(frames: Buffer[], sub: boolean, taken: number): Promise<number> {
     const topic = sub && frames.length > 1 ? this.topicOf(frames[0]!) : undefined;
     let payload = frames[frames.length - 1]!;
     if (frames.length > (sub ? 2 : 1)) {
       const shaped = shapeFrames(frames, sub ? 1 : 0, this.frames);
       if (shaped.attributes.refused !== undefined) {
-        void this.ingest(
-          shaped.payload,
-          topic === undefined ? shaped.attributes : { topic, ...shaped.attributes },
-        );
+        this.take(shaped.payload, topic === undefined ? shaped.attributes : { topic, ...shaped.attributes });
         return taken + 1;
       }
       payload = shaped.payload;
@@ -262,8 +306,11 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
     const number = ++this.frameCount;
     lines.reset(payload);
     for (let line = lines.next(); line !== undefined; line = lines.next()) {
-      if (!this.intake.hasCapacity) await this.intake.waitForCapacity();
-      void this.ingest(
+      if (!this.intake.hasCapacity) {
+        this.flush();
+        await this.intake.waitForCapacity();
+      }
+      this.take(
         line,
         topic === undefined
           ? { frame: number, line: lines.line }
@@ -271,6 +318,7 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
       );
       if (++taken >= YIELD_EVERY) {
         taken = 0;
+        this.flush();
         await nextTurn();
       }
     }
