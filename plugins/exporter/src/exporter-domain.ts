@@ -112,6 +112,73 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
   }
 
   execute(input: unknown, message?: MessageContext): Receipt | DropWith | Promise<Receipt | DropWith> {
+    const mask = this.prepare(input, message);
+    if (mask === 0) {
+      this.unmatched++;
+      return UNMATCHED;
+    }
+    const json = serialize(input);
+    return this.deliver(json, Buffer.byteLength(json), message, mask);
+  }
+
+  /**
+   * A batch in one serialization pass, then one write per target: the records routed to one
+   * target alone go to it together when its queue has room for all of them (one append of
+   * every line for a file); the rest (several targets, a full queue) go record by record.
+   */
+  override executeBatch(
+    inputs: readonly unknown[],
+    messages: readonly MessageContext[],
+  ): Array<Receipt | DropWith | Promise<Receipt | DropWith>> {
+    const n = inputs.length;
+    const results = new Array<Receipt | DropWith | Promise<Receipt | DropWith>>(n);
+    const jsons = new Array<string>(n);
+    const sizes = new Array<number>(n);
+    const masks = new Array<number>(n).fill(0);
+    let common = -1; // the one mask every routed record has; 0 once they differ
+    let bytes = 0;
+    for (let i = 0; i < n; i++) {
+      try {
+        const input = inputs[i];
+        const mask = this.prepare(input, messages[i]);
+        if (mask === 0) {
+          this.unmatched++;
+          results[i] = UNMATCHED;
+          continue;
+        }
+        const json = serialize(input);
+        jsons[i] = json;
+        bytes += sizes[i] = Buffer.byteLength(json);
+        masks[i] = mask;
+        common = common === -1 || common === mask ? mask : 0;
+      } catch (err) {
+        results[i] = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    if (common > 0 && (common & (common - 1)) === 0) {
+      const routed = masks.reduce((k, m) => (m === 0 ? k : k + 1), 0);
+      const lines = routed === n ? jsons : jsons.filter((_, i) => masks[i] !== 0);
+      const first = messages[masks.indexOf(common)];
+      const answer = this.outputs[31 - Math.clz32(common)]!.offerAloneBatch(lines, bytes, first);
+      if (answer !== undefined) {
+        this.bufferHeld(routed);
+        for (let i = 0; i < n; i++) if (masks[i] !== 0) results[i] = answer;
+        return results;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (masks[i] === 0) continue;
+      try {
+        results[i] = this.deliver(jsons[i]!, sizes[i]!, messages[i], masks[i]!);
+      } catch (err) {
+        results[i] = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    return results;
+  }
+
+  /** Stamps the record when asked to, and routes it: the mask of its targets (0: none). */
+  private prepare(input: unknown, message: MessageContext | undefined): number {
     if (
       this.timestampField !== undefined &&
       input !== null &&
@@ -121,13 +188,15 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
       (input as Record<string, unknown>)[this.timestampField] = performance.timeOrigin + performance.now();
     }
     const only = message?.attributes?.[ONLY_TARGETS];
-    const mask = only === undefined ? this.route(input) : this.maskOf(only);
-    if (mask === 0) {
-      this.unmatched++;
-      return UNMATCHED;
-    }
-    const json = serialize(input);
-    const bytes = Buffer.byteLength(json);
+    return only === undefined ? this.route(input) : this.maskOf(only);
+  }
+
+  private deliver(
+    json: string,
+    bytes: number,
+    message: MessageContext | undefined,
+    mask: number,
+  ): Receipt | DropWith | Promise<Receipt | DropWith> {
     if ((mask & (mask - 1)) === 0) {
       // Routed to one output: answered with the other records of its write, nothing of its own.
       const answer = this.outputs[31 - Math.clz32(mask)]!.offerAlone(json, bytes, message);

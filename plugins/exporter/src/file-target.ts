@@ -57,6 +57,11 @@ export class FileTarget implements ExportTarget {
     return this.file.append(json);
   }
 
+  writeBatch(jsons: readonly string[]): Promise<void> {
+    if (this.closing !== undefined) throw new ExportError(this.name, 'the exporter is shutting down');
+    return this.file.appendAll(jsons);
+  }
+
   reopen(): void {
     this.file.reopen();
   }

@@ -268,6 +268,27 @@ export class Output {
     return c.answer.promise;
   }
 
+  /**
+   * Takes the records of a batch routed to this output alone, `bytes` in all, in one write,
+   * when the target writes batches and the queue has room for all of them; their one answer,
+   * or undefined when they must go one by one (`offerAlone`).
+   */
+  offerAloneBatch(
+    jsons: readonly string[],
+    bytes: number,
+    first: MessageContext | undefined,
+  ): Promise<Receipt> | undefined {
+    const n = jsons.length;
+    if (this.target.writeBatch === undefined || this.closing || this.waiting > 0) return undefined;
+    const fits =
+      this.queued + n <= this.maxRecords &&
+      (this.queuedBytes + bytes <= this.maxBytes || (this.queued === 0 && n === 1));
+    if (!fits) return undefined;
+    const run = this.take(jsons, bytes, first, n);
+    run.alone += n;
+    return (run.answer ??= deferred<Receipt>()).promise;
+  }
+
   /** Takes a record routed here; false when it waits for room (`block`). */
   offer(d: Delivery): boolean {
     if (this.closing) {
@@ -336,13 +357,19 @@ export class Output {
     return this.queued < this.maxRecords && (this.queued === 0 || this.queuedBytes + bytes <= this.maxBytes);
   }
 
-  private take(json: string, bytes: number, message: MessageContext | undefined): Run {
-    this.routed++;
-    this.queued++;
+  /** Hands the target one record's JSON, or (`count` > 1) a batch's, in one write. */
+  private take(
+    json: string | readonly string[],
+    bytes: number,
+    message: MessageContext | undefined,
+    count = 1,
+  ): Run {
+    this.routed += count;
+    this.queued += count;
     this.queuedBytes += bytes;
     let p: Promise<void>;
     try {
-      p = this.target.write(json, bytes);
+      p = typeof json === 'string' ? this.target.write(json, bytes) : this.target.writeBatch!(json, bytes);
     } catch (err) {
       // A target that takes nothing more throws its ExportError: the record fails like a write.
       p = Promise.reject(err instanceof Error ? err : new Error(String(err)));

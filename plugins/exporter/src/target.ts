@@ -18,6 +18,11 @@ export interface ExportTarget {
    * `bytes`, when given, is the JSON's length in UTF-8.
    */
   write(json: string, bytes?: number): Promise<void>;
+  /**
+   * Optional: takes the records of a batch in one write, with one answer for all of them, as
+   * `write` would for each. `bytes`, when given, is their JSON's length in UTF-8, in all.
+   */
+  writeBatch?(jsons: readonly string[], bytes?: number): Promise<void>;
   /** Reopens files at their paths (log rotation); targets without files leave it out. */
   reopen?(): void;
   /** Writes out everything taken and releases the target; throws when it could not. Idempotent. */

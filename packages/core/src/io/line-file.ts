@@ -96,6 +96,23 @@ export class LineFile {
     return b.done.promise;
   }
 
+  /** Takes several lines at once, in order: one promise for all, as `append` gives each. */
+  appendAll(lines: readonly string[]): Promise<void> {
+    if (this.closing !== undefined) return Promise.reject(new Error(`${this.path} is closed`));
+    let b = this.batch;
+    if (b === undefined) {
+      b = this.batch = { text: '', lines: 0, done: deferred() };
+      if (this.writing === undefined) this.schedule();
+    }
+    for (const line of lines) {
+      b.text += line;
+      b.text += '\n';
+    }
+    b.lines += lines.length;
+    if (this.lingerMs > 0 && b.text.length >= this.batchBytes && this.writing === undefined) this.kick();
+    return b.done.promise;
+  }
+
   /** The next write opens the path anew (after log rotation by another tool). */
   reopen(): void {
     this.reopenWanted = true;
