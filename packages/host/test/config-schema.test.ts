@@ -27,6 +27,7 @@ describe('the config schema', () => {
   it('types a loaded config as the schema fills it: defaulted keys present, others optional', () => {
     expectTypeOf<LoadedConfig['runtime']>().toEqualTypeOf<{
       readonly maxInFlight: number;
+      readonly batchMax: number;
       readonly shutdownTimeoutMs: number;
     }>();
     expectTypeOf<MonitorHttpConfig>().toEqualTypeOf<{
