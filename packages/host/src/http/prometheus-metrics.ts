@@ -103,9 +103,21 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
     ),
     new ScrapedMetric(
       'tapline_step_duration_seconds',
-      "A step's own execute time (quantiles over the durations window; sum and count of all handled).",
+      "A record's service time at a step: its batch's over its size (quantiles from fixed buckets over the durations window; sum and count of all handled).",
       'summary',
       () => operations(current()).flatMap(([labels, op]) => summary(labels, op.durations)),
+    ),
+    new ScrapedMetric(
+      'tapline_step_queue_wait_seconds',
+      "How long a record's batch waited before the step began on it, or for its asynchronous answer (quantiles from fixed buckets over the durations window).",
+      'summary',
+      () => operations(current()).flatMap(([labels, op]) => summary(labels, op.queueWait)),
+    ),
+    new ScrapedMetric(
+      'tapline_step_utilisation_ratio',
+      "The share of the time from a step's first batch to its latest that it spent serving batches.",
+      'gauge',
+      () => operations(current()).map(([labels, op]) => ({ labels, value: op.utilisation })),
     ),
     new ScrapedMetric('tapline_ready', '1 while the sources take messages in, else 0.', 'gauge', () => [
       { labels: {}, value: source.ready ? 1 : 0 },

@@ -61,6 +61,27 @@ describe('startMonitoringServer', () => {
     });
   });
 
+  it("exposes each step's queue wait apart from its service time, and its utilisation, on /metrics", async () => {
+    const { source, url } = await start();
+    traffic(source);
+    const m = parsePrometheusText(await (await fetch(url('/metrics'))).text());
+    const op = source.getMetrics().operations['parse.handle']!;
+    expect(m.get('tapline_step_queue_wait_seconds')!.type).toBe('summary');
+    expect(
+      sampleValue(
+        m,
+        'tapline_step_queue_wait_seconds',
+        { step: 'parse' },
+        'tapline_step_queue_wait_seconds_count',
+      ),
+    ).toBe(op.queueWait.added);
+    expect(m.get('tapline_step_utilisation_ratio')!.type).toBe('gauge');
+    const utilisation = sampleValue(m, 'tapline_step_utilisation_ratio', { step: 'parse' })!;
+    expect(utilisation).toBe(op.utilisation);
+    expect(utilisation).toBeGreaterThan(0);
+    expect(utilisation).toBeLessThanOrEqual(1);
+  });
+
   it('exposes the accounting, per-step counters by error type, durations, latency and process metrics on /metrics', async () => {
     const { source, url } = await start();
     new prometheus.Counter({

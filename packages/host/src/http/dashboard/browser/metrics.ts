@@ -61,6 +61,8 @@ export interface Operation {
   readonly errors: number;
   readonly errorTypes: Readonly<Record<string, number>>;
   readonly durations: { readonly p50: number; readonly p99: number };
+  /** Absent from a host older than the per-batch Monitor. */
+  readonly queueWait?: { readonly p50: number; readonly p99: number };
 }
 
 export interface Reloads {

@@ -4,7 +4,7 @@ import type { DashboardMetrics, Step } from './metrics.js';
 import { outputsTable, renderOutputs } from './outputs.js';
 import { rate } from './samples.js';
 
-/** One step's numbers, summed over its operations; durations are those of handle(). */
+/** One step's numbers, summed over its operations; durations (service time per record) are those of handle(). */
 export interface StepTotals {
   handled: number;
   errors: number;
@@ -12,6 +12,8 @@ export interface StepTotals {
   readonly errorTypes: Record<string, number>;
   p50: number;
   p99: number;
+  /** The p99 of the queue wait: what the step's records waited, apart from its own work. */
+  waitP99: number;
 }
 
 const FIELDS = [
@@ -19,6 +21,7 @@ const FIELDS = [
   ['errorRate', 'error rate'],
   ['p50', 'p50'],
   ['p99', 'p99'],
+  ['waitP99', 'wait p99'],
   ['handled', 'handled'],
   ['errors', 'errors'],
 ] as const;
@@ -27,7 +30,7 @@ const FIELDS = [
 let chainKey = '';
 
 export function stepTotals(m: DashboardMetrics, id: string): StepTotals {
-  const t: StepTotals = { handled: 0, errors: 0, dropped: 0, errorTypes: {}, p50: 0, p99: 0 };
+  const t: StepTotals = { handled: 0, errors: 0, dropped: 0, errorTypes: {}, p50: 0, p99: 0, waitP99: 0 };
   for (const op of Object.values(m.operations)) {
     if (op.domain !== id) continue;
     t.handled += op.success;
@@ -37,6 +40,7 @@ export function stepTotals(m: DashboardMetrics, id: string): StepTotals {
     if (op.operation === 'handle') {
       t.p50 = op.durations.p50;
       t.p99 = op.durations.p99;
+      t.waitP99 = op.queueWait?.p99 ?? 0;
     }
   }
   return t;
@@ -97,6 +101,7 @@ export function renderSteps(m: DashboardMetrics): void {
     f('errorRate').classList.toggle('bad', t.errors > 0);
     setNum(f('p50'), t.p50, fmtMs(t.p50));
     setNum(f('p99'), t.p99, fmtMs(t.p99));
+    setNum(f('waitP99'), t.waitP99, fmtMs(t.waitP99));
     setNum(f('handled'), t.handled, fmtInt(t.handled));
     setNum(f('errors'), t.errors, fmtInt(t.errors));
     f('errors').classList.toggle('bad', t.errors > 0);
