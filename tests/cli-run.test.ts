@@ -64,6 +64,8 @@ describe('tapline run', { timeout: 30_000 }, () => {
       failed: 2,
       lost: 0,
       inFlight: 0,
+      held: 0,
+      droppedBy: { filtered: 2 },
     });
     expect(api.steps.map((s: { id: string }) => s.id)).toEqual(['ingest', 'enrich', 'count', 'export']);
 

@@ -99,6 +99,8 @@ describe('bad input, end to end', { timeout: 30_000 }, () => {
       failed: bad.length,
       lost: 0,
       inFlight: 0,
+      held: 0,
+      droppedBy: { filtered: 0 },
     });
     expect(metrics.operations['ingest.handle'].errorTypes).toEqual({ TAPLINE_ERR_DECODE: 6 });
     expect(metrics.operations['normalize.handle'].errorTypes).toEqual({

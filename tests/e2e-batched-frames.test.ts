@@ -48,6 +48,8 @@ describe('batched frames end to end (decode "ndjson", tapline publish --batch)',
       failed: 2,
       lost: 0,
       inFlight: 0,
+      held: 0,
+      droppedBy: { filtered: 1 },
     });
     run.child.kill('SIGTERM');
     expect(await run.exit).toEqual({ code: 0, signal: null });

@@ -42,6 +42,8 @@ describe('the original design, end to end', { timeout: 30_000 }, () => {
       failed: 0,
       lost: 0,
       inFlight: 0,
+      held: 0,
+      droppedBy: { filtered: 0 },
     });
     const ids = config.pipeline.map((s) => s.id);
     expect(ids).toEqual(['ingest', 'normalize', 'metrics', 'export']);
