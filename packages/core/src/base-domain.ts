@@ -187,12 +187,16 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     const share = serviceMs / n;
     this.meter?.served(n, serviceMs, end);
     const perRecord = this.hooks.handled.taps.length !== 0;
+    // While every record so far is forwarded, the batch's own arrays are handed on as they are:
+    // the output arrays are made only from the first record that is not.
+    let kept = 0;
     let outputs: TOut[] | undefined;
     let forwarded: MessageContext[] | undefined;
     let pending: Promise<void>[] | undefined;
     for (let i = 0; i < n; i++) {
       const r = results[i];
       const m = messages[i]!;
+      let keep = false;
       if (r instanceof Promise) {
         // The records that share one answer (a batch's write) wait on it together.
         let to = i + 1;
@@ -201,12 +205,27 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
         i = to - 1;
       } else if (r instanceof Failed) this.#fail(r.error, m, HANDLE_OPERATION, share);
       else if (isDrop(r)) this.#drop(r, m, share);
-      else if (!perRecord || this.#forwardOne(r as TOut, m, end, share)) {
-        (outputs ??= []).push(r as TOut);
-        (forwarded ??= []).push(m);
+      else keep = !perRecord || this.#forwardOne(r as TOut, m, end, share);
+      if (keep && outputs === undefined && kept === i) {
+        kept++;
+      } else if (keep) {
+        outputs!.push(r as TOut);
+        forwarded!.push(m);
+      } else if (outputs === undefined) {
+        outputs = Array.prototype.slice.call(results, 0, kept) as TOut[];
+        forwarded = messages.slice(0, kept);
       }
     }
-    if (outputs !== undefined) this.#forward(outputs, forwarded!, end, share);
+    if (outputs === undefined) {
+      const own = this.executeBatch === undefined; // an executeBatch's array is the plugin's
+      if (kept === n)
+        this.#forward(
+          own ? (results as TOut[]) : Array.from(results as ArrayLike<TOut>),
+          messages as MessageContext[],
+          end,
+          share,
+        );
+    } else if (outputs.length !== 0) this.#forward(outputs, forwarded!, end, share);
     if (pending === undefined) return;
     return pending.length === 1 ? pending[0] : Promise.all(pending).then(noop);
   }
