@@ -1,7 +1,13 @@
 import { SyncHook } from 'tapable';
 import { isDrop, type Drop, type DropWith } from './drop.js';
-import { errorTypeOf, messageOf } from './errors.js';
-import { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
+import { errorTypeOf } from './errors.js';
+import {
+  FORWARD_OPERATION,
+  HANDLE_OPERATION,
+  errorEvent,
+  type ErrorEvent,
+  type SuccessEvent,
+} from './events.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { markOf, type MessageContext, type TimedContext } from './message-context.js';
@@ -349,15 +355,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     this.meter?.failed(errorTypeOf(err));
     this.ledger?.failed(err, message, operation, durationMs);
     if (this.hooks.error.taps.length === 0) return;
-    const event: ErrorEvent = {
-      domain: this.id,
-      operation,
-      durationMs,
-      messageId: message.id,
-      errorType: errorTypeOf(err),
-      message: messageOf(err),
-      cause: err,
-    };
+    const event = errorEvent(this.id, operation, durationMs, message, err);
     try {
       this.hooks.error.call(event, message);
     } catch (tapErr) {

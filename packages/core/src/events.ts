@@ -1,3 +1,6 @@
+import { errorTypeOf, messageOf } from './errors.js';
+import type { MessageContext } from './message-context.js';
+
 /** Reported on the monitoring channel each time a domain handled a message without error. */
 export interface SuccessEvent {
   /** The step id from the config, so two instances of one plugin stay apart. */
@@ -30,3 +33,25 @@ export interface ErrorEvent {
 export const HANDLE_OPERATION = 'handle';
 /** The `operation` of an error raised by a non-domain `handled` tap. */
 export const FORWARD_OPERATION = 'forward';
+
+/**
+ * The error event of `message` failing in step `domain`: made only for a failure, by the step
+ * for its error hook's taps and by the host for the dead letter and the failure log.
+ */
+export function errorEvent(
+  domain: string,
+  operation: string,
+  durationMs: number,
+  message: MessageContext,
+  err: unknown,
+): ErrorEvent {
+  return {
+    domain,
+    operation,
+    durationMs,
+    messageId: message.id,
+    errorType: errorTypeOf(err),
+    message: messageOf(err),
+    cause: err,
+  };
+}

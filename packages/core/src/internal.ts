@@ -7,3 +7,4 @@ export { DurationWindow, percentile } from './duration-window.js';
 export { DurationHistogram, bucketBound } from './duration-histogram.js';
 export { StepMeter, type StepLedger } from './step-meter.js';
 export { markOf } from './message-context.js';
+export { errorEvent } from './events.js';

@@ -14,6 +14,7 @@ import {
   type ReplayReport,
 } from '@tapline/host';
 import { UsageError, type CliIo, type OptionValues } from '../command.js';
+import { apiToken } from './host-api-flags.js';
 import { printFailure } from './print-failure.js';
 import { remoteSink } from './remote-sink.js';
 import { whereOption } from './where-option.js';
@@ -30,7 +31,7 @@ export async function replay(values: OptionValues, positionals: string[], io: Cl
     let sink;
     if (url !== undefined) {
       if (named.length === 0) named.push(await deadLetterPath(values, io));
-      sink = await remoteSink(url, (values.token as string | undefined) ?? io.env.TAPLINE_HTTP_TOKEN);
+      sink = await remoteSink(url, apiToken(values, io));
     } else {
       const { config, steps } = await loadPipeline({
         config: values.config as string | undefined,

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { hostApiFlags } from './host-api-flags.js';
 
 export const replayCommand: Command = {
   name: 'replay',
@@ -21,14 +22,9 @@ export const replayCommand: Command = {
       help: 'replay only the letters a condition holds for (CEL, or a JSON condition object), e.g. "step == \'normalize\'"',
     },
     'dry-run': { spec: { type: 'boolean' }, help: 'say what would be replayed; send and record nothing' },
-    url: {
-      spec: { type: 'string' },
-      help: 'replay through the running host whose monitoring API is at URL (e.g. http://127.0.0.1:9464/), into its live pipeline',
-    },
-    token: {
-      spec: { type: 'string' },
-      help: "with --url: the API's bearer token (default: TAPLINE_HTTP_TOKEN)",
-    },
+    ...hostApiFlags(
+      'replay through the running host whose monitoring API is at URL (e.g. http://127.0.0.1:9464/), into its live pipeline',
+    ),
     json: { spec: { type: 'boolean' }, help: 'print the report as JSON' },
   },
   details: [

@@ -5,6 +5,7 @@ import { authHeaders, callHost } from './host-api.js';
 import { plainLines } from './top-format.js';
 import { topTerminal } from './top-terminal.js';
 import { REFRESH_MS, sortSteps, topView, type TopMetrics, type TopView } from './top-view.js';
+import { apiToken } from './host-api-flags.js';
 
 /** The default config's monitoring address. */
 export const DEFAULT_URL = 'http://127.0.0.1:9464/';
@@ -27,7 +28,7 @@ export function poller(url: string, token: string | undefined): () => Promise<To
 export async function top(values: OptionValues, io: CliIo): Promise<number> {
   const url = typeof values.url === 'string' ? values.url : DEFAULT_URL;
   const count = positiveInteger(values, 'count');
-  const poll = poller(url, (values.token as string | undefined) ?? io.env.TAPLINE_HTTP_TOKEN);
+  const poll = poller(url, apiToken(values, io));
   const first = await poll(); // a host that cannot be reached is said at once, with exit code 1
   if (io.stdout.isTTY === true && process.stdin.isTTY) return topTerminal(io, url, first, poll, count);
   return plain(io, first, poll, count);

@@ -1,3 +1,5 @@
+import type { DurationStats, OperationMetrics, OutputBooks } from '@tapline/core';
+
 /** What `tapline top` reads of `/api/metrics`. Figures a host may not report are optional. */
 export interface TopMetrics {
   readonly state: string;
@@ -11,37 +13,36 @@ export interface TopMetrics {
   }>;
 }
 
-interface Percentiles {
-  readonly count: number;
-  readonly p50: number;
-  readonly p99: number;
-}
+type Percentiles = Pick<DurationStats, 'count' | 'p50' | 'p99'>;
 
-interface TopOperation {
-  readonly domain: string;
-  readonly operation: string;
-  readonly success: number;
-  readonly dropped: number;
-  readonly errors: number;
-  readonly errorTypes: Readonly<Record<string, number>>;
+/**
+ * A step's figures as the Monitor reports them (`OperationMetrics`); queue wait and utilisation
+ * are optional, since a host from before the per-batch Monitor does not report them.
+ */
+type TopOperation = Pick<
+  OperationMetrics,
+  'domain' | 'operation' | 'success' | 'dropped' | 'errors' | 'errorTypes'
+> & {
   readonly durations: Percentiles;
   readonly queueWait?: Percentiles;
   readonly utilisation?: number;
-}
+};
 
-interface TopTarget {
-  readonly name: string;
-  readonly type: string;
-  readonly maxRecords: number;
-  readonly queued: number;
-  readonly oldestAgeMs: number;
-  readonly written: number;
-  readonly deadLettered: number;
-  readonly buffer?: 'disk';
-  readonly buffered?: number;
-  readonly delivered?: number;
-  readonly lagBytes?: number;
-}
+/** An exporter target's books as the host reports them (`OutputBooks`). */
+type TopTarget = Pick<
+  OutputBooks,
+  | 'name'
+  | 'type'
+  | 'maxRecords'
+  | 'queued'
+  | 'oldestAgeMs'
+  | 'written'
+  | 'deadLettered'
+  | 'buffer'
+  | 'buffered'
+  | 'delivered'
+  | 'lagBytes'
+>;
 
 /** One step's line. A figure the host does not report is undefined, never made up. */
 export interface StepRow {

@@ -1,18 +1,12 @@
 import type { Command } from '../command.js';
+import { hostApiFlags } from './host-api-flags.js';
 
 export const topCommand: Command = {
   name: 'top',
   summary: "a running host's steps and targets, refreshed each second: rates, drops, errors, latency, queues",
   usage: 'top [--url URL] [--token TOKEN] [--count N]',
   flags: {
-    url: {
-      spec: { type: 'string' },
-      help: 'the running host whose monitoring API is at URL (default: http://127.0.0.1:9464/)',
-    },
-    token: {
-      spec: { type: 'string' },
-      help: "the API's bearer token (default: TAPLINE_HTTP_TOKEN)",
-    },
+    ...hostApiFlags('the running host whose monitoring API is at URL (default: http://127.0.0.1:9464/)'),
     count: {
       spec: { type: 'string', short: 'n' },
       help: 'stop after N refreshes (default: until q, or SIGINT)',

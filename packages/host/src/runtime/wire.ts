@@ -1,11 +1,5 @@
-import {
-  ExportError,
-  errorTypeOf,
-  messageOf,
-  type AnyDomain,
-  type ErrorEvent,
-  type Monitor,
-} from '@tapline/core';
+import { ExportError, type AnyDomain, type Monitor } from '@tapline/core';
+import { errorEvent } from '@tapline/core/internal';
 import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { FailureLog } from './failure-log.js';
@@ -36,15 +30,7 @@ export function wireStep(domain: AnyDomain, next: AnyDomain | undefined, wiring:
     failed: (err, message, operation, durationMs) => {
       if (!accounting.failing(message)) return; // already given up on at a stop deadline
       // Made for a failure only: it is what the dead letter and the failure log say.
-      const event: ErrorEvent = {
-        domain: domain.id,
-        operation,
-        durationMs,
-        messageId: message.id,
-        errorType: errorTypeOf(err),
-        message: messageOf(err),
-        cause: err,
-      };
+      const event = errorEvent(domain.id, operation, durationMs, message, err);
       failures.add(event);
       deadLetters.write(event, message).then(
         () => accounting.fail(message, false),
