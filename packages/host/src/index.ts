@@ -8,8 +8,8 @@ export {
   readConfig,
   CONFIG_SEARCH_PLACES,
   type LoadConfigOptions,
-  type ReadConfig,
 } from './config/load-config.js';
+export type { ReadConfig } from './config/config-of.js';
 export type { LoadedConfig, MonitorHttpConfig, StepConfig } from './config/loaded-config.js';
 export { validatePluginOptions, type OptionsLocation } from './config/plugin-options.js';
 export { configSchemaPath, configJsonSchema } from './config/schema.js';
@@ -17,7 +17,7 @@ export { ConfigSource, type Position } from './config/config-source.js';
 export { defaultStepId, isPathSpecifier } from './config/step-ids.js';
 export { createHost } from './runtime/create-host.js';
 export { loadPipeline, planPipeline, type PlanOptions, type PlannedPipeline } from './plan/plan-pipeline.js';
-export type { PlannedStep } from './runtime/chain.js';
+export type { PlannedStep } from './plan/chain.js';
 export { fieldOrderWarnings, type FieldOrderWarning } from './plan/field-order.js';
 export { Host } from './runtime/host.js';
 export type {
@@ -54,7 +54,7 @@ export {
   type TestReport,
   type TestResult,
   type TestFailure,
-} from './testing/index.js';
+} from './config-tests/index.js';
 export {
   readDeadLetters,
   withRotated,
@@ -75,4 +75,4 @@ export {
   type ReplayReport,
   type ReplaySink,
 } from './replay/replay-letters.js';
-export type { ReplayEntry } from './replay/inject.js';
+export type { ReplayEntry } from './runtime/inject.js';

@@ -1,5 +1,4 @@
 import type { Logger, ReportChannel, ThrottledReport } from '@tapline/core';
-import type { DerivedMetric } from './derived-metric.js';
 
 /** What a field that is not a finite number holds, in a word (constants: nothing is made). */
 export function kindOf(v: unknown): string {
@@ -20,7 +19,7 @@ export function kindOf(v: unknown): string {
 export function skipChannel(
   report: ThrottledReport,
   log: Logger,
-  metric: DerivedMetric,
+  metric: { readonly name: string; readonly fieldPath: string | undefined },
 ): ReportChannel<string> {
   const { name, fieldPath: field } = metric;
   const seconds = report.intervalMs / 1000;

@@ -6,11 +6,11 @@ import { createHost } from '../runtime/create-host.js';
 import type { Host } from '../runtime/host.js';
 import { logPath } from '../config/config-of.js';
 import { fieldOrderWarnings } from '../plan/field-order.js';
-import type { PlannedStep } from '../runtime/chain.js';
+import type { PlannedStep } from '../plan/chain.js';
 import { checkLevel, createAppLogger, resolveLogLevel, type AppLogger } from './app-logger.js';
 import type { LogTarget } from './log-sink.js';
 import { logFinalReport } from './final-report.js';
-import type { RunApplicationOptions } from './run-application.js';
+import type { RunApplicationOptions } from './app-options.js';
 
 /** The logger, at the level `--log-level` or `LOG_LEVEL` asks (the config's comes later). */
 export function openLogger(options: RunApplicationOptions, env: NodeJS.ProcessEnv): AppLogger {

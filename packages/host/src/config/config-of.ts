@@ -1,7 +1,23 @@
 import path from 'node:path';
-import { ConfigError } from '@tapline/core';
-import type { ReadConfig } from './load-config.js';
-import type { LoadedConfig } from './loaded-config.js';
+import { ConfigError, type Problem } from '@tapline/core';
+import type { ConfigSource } from './config-source.js';
+import type { ValidConfigData } from './config-schema.js';
+import type { LoadedConfig, StepConfig } from './loaded-config.js';
+
+/** A config file read and checked against the schema, before deciding whether it can be used. */
+export interface ReadConfig {
+  readonly file: string;
+  readonly dir: string;
+  readonly source: ConfigSource;
+  /** The parsed value, `${VAR}` filled in, whether or not the schema accepts it. */
+  readonly data: Record<string, unknown>;
+  /** The same value once the schema accepted it (defaults filled in), typed by the schema. */
+  readonly valid: ValidConfigData | undefined;
+  /** Every step entry that names a plugin, whatever else is wrong with the file. */
+  readonly steps: StepConfig[];
+  /** The schema's problems, duplicate keys and step ids, each with its pointer, line and column. */
+  readonly problems: Problem[];
+}
 
 /**
  * The LoadedConfig of a file read without problems.

@@ -5,11 +5,10 @@ import { cosmiconfig } from 'cosmiconfig';
 import { ajvProblems } from './ajv-problems.js';
 import type { ConfigSource } from './config-source.js';
 import { expandValue, unsetProblems, type UnsetVariable } from './env.js';
-import { exposureProblem } from '../http/access-policy.js';
+import { exposureProblem } from './exposure.js';
 import type { MonitorHttpConfig } from './config-sections.js';
-import type { ValidConfigData } from './config-schema.js';
-import { configOf } from './config-of.js';
-import type { LoadedConfig, StepConfig } from './loaded-config.js';
+import { configOf, type ReadConfig } from './config-of.js';
+import type { LoadedConfig } from './loaded-config.js';
 import { duplicateKeyProblems } from './duplicate-keys.js';
 import { parseConfigFile } from './parse-config.js';
 import { configValidator } from './schema.js';
@@ -33,21 +32,6 @@ export interface LoadConfigOptions {
   cwd?: string;
   /** Where `${VAR}` is read from (default: `process.env`). */
   env?: NodeJS.ProcessEnv;
-}
-
-/** A config file read and checked against the schema, before deciding whether it can be used. */
-export interface ReadConfig {
-  readonly file: string;
-  readonly dir: string;
-  readonly source: ConfigSource;
-  /** The parsed value, `${VAR}` filled in, whether or not the schema accepts it. */
-  readonly data: Record<string, unknown>;
-  /** The same value once the schema accepted it (defaults filled in), typed by the schema. */
-  readonly valid: ValidConfigData | undefined;
-  /** Every step entry that names a plugin, whatever else is wrong with the file. */
-  readonly steps: StepConfig[];
-  /** The schema's problems, duplicate keys and step ids, each with its pointer, line and column. */
-  readonly problems: Problem[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import type { Problem } from '@tapline/core';
+import { isLoopbackHost } from '../config/exposure.js';
 import { DASHBOARD_SCRIPTS_PATH } from './dashboard/dashboard-scripts.js';
 
 /**
@@ -12,13 +12,6 @@ const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/']);
 
 function isOpen(path: string): boolean {
   return OPEN_PATHS.has(path) || path.startsWith(DASHBOARD_SCRIPTS_PATH);
-}
-
-/** True for `localhost`, 127.0.0.0/8 and ::1: the addresses only this machine reaches. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (bare === 'localhost' || bare === '::1' || bare === '::ffff:127.0.0.1') return true;
-  return isIP(bare) === 4 && bare.startsWith('127.');
 }
 
 /** Who may ask what, decided once when the server starts. */
@@ -38,24 +31,6 @@ export function accessPolicy(host: string, token: string | undefined): AccessPol
 
 function hostName(address: string): string {
   return isIP(address) === 6 ? `[${address}]` : address.toLowerCase();
-}
-
-/**
- * A problem (at `/monitor/http`) when the API would be reachable from other machines with
- * neither a token nor an explicit `unauthenticated: true`.
- */
-export function exposureProblem(
-  host: string,
-  token: string | undefined,
-  unauthenticated: boolean | undefined,
-): Problem | undefined {
-  if (isLoopbackHost(host) || token !== undefined || unauthenticated === true) return undefined;
-  return {
-    path: '/monitor/http',
-    message:
-      `the monitoring API on "${host}" is reachable from other machines: set "token" (clients send ` +
-      `"Authorization: Bearer <token>"), or "unauthenticated": true to serve it open, or bind "127.0.0.1"`,
-  };
 }
 
 /** The Host header's name without its port, lower case. */

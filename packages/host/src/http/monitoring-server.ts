@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { codeOf, AddressError, ConfigError, silentLogger, type Logger } from '@tapline/core';
-import { accessPolicy, exposureProblem, isLoopbackHost, refusal } from './access-policy.js';
+import { exposureProblem, isLoopbackHost } from '../config/exposure.js';
+import { accessPolicy, refusal } from './access-policy.js';
 import { loadDashboardScripts } from './dashboard/dashboard-scripts.js';
 import { dashboardPage } from './dashboard/page.js';
 import type { MonitoringSource } from './monitoring-source.js';

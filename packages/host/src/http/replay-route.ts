@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Outcome } from '@tapline/core';
-import type { ReplayEntry } from '../replay/inject.js';
+import type { ReplayEntry } from '../runtime/inject.js';
 
 /** The most a replay request may carry: a batch of letters is at most `maxInFlight` of them. */
 export const REPLAY_BODY_LIMIT = 32 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { FieldType } from '@tapline/core';
-import type { PlannedStep } from '../runtime/chain.js';
+import type { PlannedStep } from './chain.js';
 
 /** A step that reads a field with a type only a later step gives it: valid, but likely a slip. */
 export interface FieldOrderWarning {

@@ -1,11 +1,11 @@
 import { ChainError, type Logger } from '@tapline/core';
 import type { ConfigSource } from '../config/config-source.js';
 import { didYouMean } from '../config/ajv-problems.js';
-import type { LoadConfigOptions, ReadConfig } from '../config/load-config.js';
-import { configOf } from '../config/config-of.js';
+import type { LoadConfigOptions } from '../config/load-config.js';
+import { configOf, type ReadConfig } from '../config/config-of.js';
 import { readConfig } from '../config/load-config.js';
 import type { LoadedConfig, StepConfig } from '../config/loaded-config.js';
-import { checkChain, type PlannedStep } from '../runtime/chain.js';
+import { checkChain, type PlannedStep } from './chain.js';
 import { planSteps } from './plan-steps.js';
 import { throwReport } from './report.js';
 

@@ -3,7 +3,7 @@ import type { ConfigSource } from '../config/config-source.js';
 import type { StepConfig } from '../config/loaded-config.js';
 import { validatePluginOptions } from '../config/plugin-options.js';
 import { loadPlugin } from '../plugins/load-plugin.js';
-import type { PlannedStep } from '../runtime/chain.js';
+import type { PlannedStep } from './chain.js';
 
 /** Where the steps are written and where plugins are looked for. */
 export interface PlanContext {

@@ -1,6 +1,6 @@
 import { PluginError, isSource, messageOf } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
-import type { PlannedStep } from '../runtime/chain.js';
+import type { PlannedStep } from '../plan/chain.js';
 import { createDomain } from '../runtime/create-host.js';
 import { checkKinds, hostStepOf, pluginContext } from '../runtime/host-step.js';
 import type { HostParts } from '../runtime/host-parts.js';

@@ -1,4 +1,4 @@
-import type { PlannedStep } from '../runtime/chain.js';
+import type { PlannedStep } from '../plan/chain.js';
 import type { HostStep } from '../runtime/host-types.js';
 
 /** Whether two JSON values (validated options) are equal, whatever their keys' order. */

@@ -1,6 +1,6 @@
 import { createMessageContext, type MessageContext } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
-import type { PlannedStep } from '../runtime/chain.js';
+import type { PlannedStep } from '../plan/chain.js';
 import type { HostParts } from '../runtime/host-parts.js';
 import type { HostStep } from '../runtime/host-types.js';
 import { wireStep } from '../runtime/wire.js';

@@ -1,7 +1,7 @@
 import type { Outcome } from '@tapline/core';
 import type { DeadLetter, ReadLine } from '../dead-letters/read-dead-letters.js';
 import type { Host } from '../runtime/host.js';
-import type { ReplayEntry } from './inject.js';
+import type { ReplayEntry } from '../runtime/inject.js';
 import { letterEntry, type ReplayFrom } from './letter-entry.js';
 import { letterId, type ReplayLedger } from './replay-ledger.js';
 

@@ -11,7 +11,7 @@ import {
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { planPipeline } from '../plan/plan-pipeline.js';
 import { Accounting } from './accounting.js';
-import type { PlannedStep } from './chain.js';
+import type { PlannedStep } from '../plan/chain.js';
 import { DeadLetters } from './dead-letters.js';
 import { FailureLog } from './failure-log.js';
 import { Host } from './host.js';
@@ -19,7 +19,7 @@ import type { HostParts } from './host-parts.js';
 import { checkKinds, hostStepOf, pluginContext } from './host-step.js';
 import type { CreateHostOptions, HostStep } from './host-types.js';
 import { wire, type Wiring } from './wire.js';
-import { ReloadStats } from '../reload/reload-stats.js';
+import { ReloadStats } from './reload-stats.js';
 
 function looksLikeDomain(value: unknown): value is AnyDomain {
   const d = value as Partial<AnyDomain> | null;

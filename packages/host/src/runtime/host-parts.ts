@@ -1,6 +1,6 @@
 import type { Logger, Monitor, prometheus } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
-import type { ReloadStats } from '../reload/reload-stats.js';
+import type { ReloadStats } from './reload-stats.js';
 import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { HostStep } from './host-types.js';

@@ -7,7 +7,7 @@ import {
   type PluginContext,
   type prometheus,
 } from '@tapline/core';
-import type { PlannedStep } from './chain.js';
+import type { PlannedStep } from '../plan/chain.js';
 import type { HostStep } from './host-types.js';
 
 /** What every step's context shares: the host's logger, registry and stop signal. */

@@ -7,10 +7,10 @@ import type {
   prometheus,
   AnyDomain,
 } from '@tapline/core';
-import type { ReloadSnapshot } from '../reload/reload-stats.js';
+import type { ReloadSnapshot } from './reload-stats.js';
 import type { PluginOrigin } from '../plugins/resolve-plugin.js';
 import type { AccountingSnapshot } from './accounting.js';
-import type { PlannedStep } from './chain.js';
+import type { PlannedStep } from '../plan/chain.js';
 
 /** Where a host is in its life. */
 export type HostState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';

@@ -12,7 +12,7 @@ import { connectSource } from './connect-source.js';
 import type { HostParts } from './host-parts.js';
 import type { HostMetrics, HostState, HostStep, StopReport } from './host-types.js';
 import { stopHost } from './stop-host.js';
-import { injectEntries, type ReplayEntry } from '../replay/inject.js';
+import { injectEntries, type ReplayEntry } from './inject.js';
 
 /**
  * A wired pipeline. `start()` initializes every step (downstream first) and starts the sources;
@@ -176,7 +176,11 @@ export class Host {
    * `replay`); resolves to each one's outcome once it is durable.
    */
   replay(entries: readonly ReplayEntry[]): Promise<Outcome[]> {
-    return injectEntries(this, entries);
+    const { registry, parts } = this;
+    return injectEntries(
+      { state: this.current, steps: parts.steps, registry, accounting: parts.accounting },
+      entries,
+    );
   }
 
   /** A plain JSON snapshot: the Monitor's metrics, accounting, end-to-end latency, the chain. */

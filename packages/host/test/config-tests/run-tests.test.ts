@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs } from '../helpers.js';
 import { plugin } from '../run-helpers.js';
-import { behave, builtin, chain, filesIn, listSource, runIn, sink } from './testing-helpers.js';
+import { behave, builtin, chain, filesIn, listSource, runIn, sink } from './config-tests-helpers.js';
 
 afterAll(removeTempDirs);
 

@@ -1,5 +1,6 @@
 import { TaplineError, prometheus, type Outcome } from '@tapline/core';
-import type { Host } from '../runtime/host.js';
+import type { Accounting } from './accounting.js';
+import type { HostState, HostStep } from './host-types.js';
 
 /** One record sent into a running chain at a step, as a replayed letter enters. */
 export interface ReplayEntry {
@@ -28,6 +29,14 @@ function replayCounter(registry: prometheus.Registry): prometheus.Counter<'outco
   return counter;
 }
 
+/** What of a host the entries are taken into. */
+export interface InjectTarget {
+  readonly state: HostState;
+  readonly steps: readonly HostStep[];
+  readonly registry: prometheus.Registry;
+  readonly accounting: Accounting;
+}
+
 /**
  * Takes each entry in (source `replay`, within `maxInFlight` as any source's messages are) and
  * hands it to its step; resolves to each one's outcome once it is durable. Every step named
@@ -36,7 +45,7 @@ function replayCounter(registry: prometheus.Registry): prometheus.Counter<'outco
  * @throws TaplineError `TAPLINE_ERR_HOST_STATE` when the host is not running,
  *   `TAPLINE_ERR_REPLAY_STEP` naming a step the pipeline does not have
  */
-export async function injectEntries(host: Host, entries: readonly ReplayEntry[]): Promise<Outcome[]> {
+export async function injectEntries(host: InjectTarget, entries: readonly ReplayEntry[]): Promise<Outcome[]> {
   if (host.state !== 'running') {
     throw new TaplineError(
       'TAPLINE_ERR_HOST_STATE',
@@ -52,7 +61,7 @@ export async function injectEntries(host: Host, entries: readonly ReplayEntry[])
     );
   }
   const counter = replayCounter(host.registry);
-  const { accounting } = host.parts;
+  const { accounting } = host;
   const outcomes: Promise<Outcome>[] = [];
   for (const e of entries) {
     await accounting.waitForCapacity();

@@ -1,9 +1,9 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findTests } from '../../src/testing/read-tests.js';
-import { runTests } from '../../src/testing/run-tests.js';
-import type { TestReport, TestResult } from '../../src/testing/test-result.js';
+import { findTests } from '../../src/config-tests/read-tests.js';
+import { runTests } from '../../src/config-tests/run-tests.js';
+import type { TestReport, TestResult } from '../../src/config-tests/test-result.js';
 import { tempDir, writeConfig } from '../helpers.js';
 import { behave, listSource, sink } from '../run-helpers.js';
 

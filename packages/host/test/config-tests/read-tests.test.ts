@@ -2,9 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { testFileJsonSchema, testSchemaPath } from '../../src/testing/test-file-json-schema.js';
+import { testFileJsonSchema, testSchemaPath } from '../../src/config-tests/test-file-json-schema.js';
 import { caught, removeTempDirs } from '../helpers.js';
-import { chain, findTests, tempDir, writeConfig } from './testing-helpers.js';
+import { chain, findTests, tempDir, writeConfig } from './config-tests-helpers.js';
 
 afterAll(removeTempDirs);
 

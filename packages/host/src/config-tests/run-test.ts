@@ -2,7 +2,7 @@ import { messageOf, reportedCodes } from '@tapline/core';
 import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { planPipeline } from '../plan/plan-pipeline.js';
-import type { PlannedStep } from '../runtime/chain.js';
+import type { PlannedStep } from '../plan/chain.js';
 import { checkMetrics, readSamples } from './check-metrics.js';
 import { checkOutcomes } from './check-outcomes.js';
 import { checkRecords, type CompileCondition } from './check-records.js';
