@@ -39,7 +39,12 @@ export {
   type MonitoringServerOptions,
   type MonitoringSource,
   type MonitoredMetrics,
+  type HistorySample,
+  type MetricsHistoryOptions,
+  type MetricsHistorySnapshot,
+  type StepCounts,
 } from './http/index.js';
+export type { RecentFailure, RecentFailuresSnapshot } from './runtime/recent-failures.js';
 export {
   runTests,
   findTests,

@@ -5,6 +5,7 @@ import { exposureProblem, isLoopbackHost } from '../config/exposure.js';
 import { accessPolicy, refusal } from './access-policy.js';
 import { loadDashboardScripts } from './dashboard/dashboard-scripts.js';
 import { dashboardPage } from './dashboard/page.js';
+import { MetricsHistory, type MetricsHistoryOptions } from './metrics-history.js';
 import type { MonitoringSource } from './monitoring-source.js';
 import { registerTaplineMetrics } from './prometheus-metrics.js';
 import { requestPath } from './request-target.js';
@@ -27,6 +28,8 @@ export interface MonitoringServerOptions {
   readonly port?: number;
   readonly source: MonitoringSource;
   readonly logger?: Logger;
+  /** How `GET /api/history` samples the counters (default: each second, for ten minutes). */
+  readonly history?: MetricsHistoryOptions;
 }
 
 export interface MonitoringServer {
@@ -40,7 +43,8 @@ export interface MonitoringServer {
 
 /**
  * Serves the monitoring API over node:http: `/metrics` (Prometheus text), `/api/metrics`
- * (JSON), `/healthz`, `/readyz` and `/` (the dashboard).
+ * (JSON), `/api/history` (the counters of the last minutes), `/api/failures` (the latest
+ * failures), `/healthz`, `/readyz` and `/` (the dashboard).
  */
 export async function startMonitoringServer(options: MonitoringServerOptions): Promise<MonitoringServer> {
   const { source } = options;
@@ -48,6 +52,7 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
   const scripts = await loadDashboardScripts();
   const unregister = registerTaplineMetrics(source);
   const page = dashboardPage();
+  const history = new MetricsHistory(() => source.getMetrics(), options.history);
   const routes: Record<string, (res: ServerResponse) => Promise<void> | void> = {
     '/': (res) => {
       // The page talks to this server only; say so, so a browser enforces it.
@@ -56,6 +61,11 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
     },
     '/metrics': async (res) => send(res, 200, source.registry.contentType, await source.registry.metrics()),
     '/api/metrics': (res) => sendJson(res, 200, source.getMetrics()),
+    '/api/history': (res) => sendJson(res, 200, history.snapshot()),
+    '/api/failures': (res) =>
+      source.recentFailures === undefined
+        ? sendJson(res, 404, { error: 'this host keeps no recent failures' })
+        : sendJson(res, 200, source.recentFailures()),
     '/healthz': (res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': (res) => {
       const ready = source.ready;
@@ -67,6 +77,7 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
   const problem = exposureProblem(host, options.token, options.unauthenticated);
   if (problem !== undefined) {
     unregister();
+    history.close();
     throw new ConfigError('TAPLINE_ERR_CONFIG_INVALID', undefined, [problem]);
   }
   const policy = accessPolicy(host, options.token);
@@ -111,6 +122,7 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
     });
   } catch (err) {
     unregister();
+    history.close();
     throw listenError(err, host, options.port ?? 9464);
   }
   const address = server.address() as AddressInfo;
@@ -131,6 +143,7 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
         server.close(() => resolve());
         server.closeAllConnections();
         unregister();
+        history.close();
       });
       return closing;
     },

@@ -1,6 +1,7 @@
 import type { prometheus } from '@tapline/core';
 import type { ReplayTarget } from './replay-route.js';
 import type { HostMetrics } from '../runtime/host-types.js';
+import type { RecentFailuresSnapshot } from '../runtime/recent-failures.js';
 
 /** What the monitoring API reads: `Host.getMetrics()`. */
 export type MonitoredMetrics = HostMetrics;
@@ -14,4 +15,6 @@ export interface MonitoringSource {
   readonly registry: prometheus.Registry;
   /** Takes replayed records in (`POST /api/replay`); a source without it answers 404 there. */
   replay?: ReplayTarget['replay'];
+  /** The latest failures (`GET /api/failures`); a source without them answers 404 there. */
+  recentFailures?(): RecentFailuresSnapshot;
 }

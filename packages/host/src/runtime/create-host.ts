@@ -14,6 +14,7 @@ import { Accounting } from './accounting.js';
 import type { PlannedStep } from '../plan/chain.js';
 import { DeadLetters } from './dead-letters.js';
 import { FailureLog } from './failure-log.js';
+import { RecentFailures } from './recent-failures.js';
 import { Host } from './host.js';
 import type { HostParts } from './host-parts.js';
 import { checkKinds, hostStepOf, pluginContext } from './host-step.js';
@@ -92,7 +93,8 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
     config.monitor.durationsWindow,
     config.runtime.batchMax,
   );
-  const deadLetters = new DeadLetters(config.deadLetter, logger);
+  const recentFailures = new RecentFailures();
+  const deadLetters = new DeadLetters(config.deadLetter, logger, recentFailures);
   const failures = new FailureLog(logger, reportIntervalMs(env));
   const wiring: Wiring = { monitor, accounting, deadLetters, failures, routers: new Map() };
   wire(
@@ -108,6 +110,7 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
     logger,
     accounting,
     deadLetters,
+    recentFailures,
     controller,
     wiring,
     reloads,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ExportError, LineFile, type ErrorEvent, type Logger, type MessageContext } from '@tapline/core';
 import type { DeadLetterConfig } from '../config/loaded-config.js';
+import type { RecentFailures } from './recent-failures.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -85,7 +86,12 @@ export class DeadLetters {
   readonly file: string | false;
   private readonly maxPayloadBytes: number;
 
-  constructor(config: DeadLetterConfig | false, log: Logger) {
+  /** @param recent - told of every dead letter, written or not, for `GET /api/failures` */
+  constructor(
+    config: DeadLetterConfig | false,
+    log: Logger,
+    private readonly recent?: RecentFailures,
+  ) {
     this.file = config === false ? false : config.path;
     this.maxPayloadBytes = config === false ? Infinity : config.maxPayloadBytes;
     if (config !== false) {
@@ -110,8 +116,9 @@ export class DeadLetters {
    * error hook.
    */
   write(event: ErrorEvent, message: MessageContext): Promise<void> {
-    if (this.lines === undefined) return NOTHING_TO_WRITE;
     try {
+      this.recent?.add(event, message);
+      if (this.lines === undefined) return NOTHING_TO_WRITE;
       const head = JSON.stringify({
         time: new Date().toISOString(),
         step: event.domain,

@@ -4,6 +4,7 @@ import type { ReloadStats } from './reload-stats.js';
 import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { HostStep } from './host-types.js';
+import type { RecentFailures } from './recent-failures.js';
 import type { Wiring } from './wire.js';
 
 /** What `createHost` assembles a Host from. @internal */
@@ -16,6 +17,7 @@ export interface HostParts {
   readonly logger: Logger;
   readonly accounting: Accounting;
   readonly deadLetters: DeadLetters;
+  readonly recentFailures: RecentFailures;
   readonly controller: AbortController;
   readonly wiring: Wiring;
   readonly reloads: ReloadStats;

@@ -11,6 +11,7 @@ import type { LoadedConfig } from '../config/loaded-config.js';
 import { connectSource } from './connect-source.js';
 import type { HostParts } from './host-parts.js';
 import type { HostMetrics, HostState, HostStep, StopReport } from './host-types.js';
+import type { RecentFailuresSnapshot } from './recent-failures.js';
 import { stopHost } from './stop-host.js';
 import { injectEntries, type ReplayEntry } from './inject.js';
 
@@ -181,6 +182,11 @@ export class Host {
       { state: this.current, steps: parts.steps, registry, accounting: parts.accounting },
       entries,
     );
+  }
+
+  /** The latest failures (what their dead letters say, payloads cut short) and a count per error code. */
+  recentFailures(): RecentFailuresSnapshot {
+    return this.parts.recentFailures.snapshot();
   }
 
   /** A plain JSON snapshot: the Monitor's metrics, accounting, end-to-end latency, the chain. */

@@ -111,7 +111,7 @@ describe('who may read the monitoring API', () => {
     const entry = /<script type="module" src="([^"]+)"/.exec(page.body)![1]!;
     const script = await get(port, entry);
     expect(script.status).toBe(200);
-    expect(script.body).toContain("fetch('/api/metrics'");
+    expect(script.body).toContain("getJson('/api/metrics')");
     expect((await get(port, '/api/metrics')).status).toBe(401);
   });
 

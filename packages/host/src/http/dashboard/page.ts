@@ -17,7 +17,8 @@ const REDELIVERED_CARD =
 
 /**
  * The live dashboard: one page (inline style and SVG) whose script, compiled from ./browser and
- * served by the same server, polls `/api/metrics` every second. It loads nothing from elsewhere.
+ * served by the same server, draws `/api/history` and then polls `/api/metrics` every second,
+ * and `/api/failures` when failures were counted. It loads nothing from elsewhere.
  * Every number it shows carries its raw value in `data-value`.
  */
 export function dashboardPage(): string {
@@ -58,8 +59,15 @@ export function dashboardPage(): string {
     </div>
   </section>
   <section><h2>Pipeline</h2><div class="chain" id="chain"></div></section>
+  <section class="panel" id="failures">
+    <header><h2>Recent failures</h2><span class="count" id="failures-total" data-value="">–</span>
+    <div class="codes" id="failure-codes"></div></header>
+    <table class="failures"><thead><tr><th>time</th><th>step</th><th>error</th><th>message</th><th>targets</th><th>payload</th></tr></thead>
+    <tbody id="failures-body"></tbody></table>
+    <div class="empty" id="failures-empty">No failures.</div>
+  </section>
 </main>
-<footer>Polls <a href="/api/metrics">/api/metrics</a> every second · Prometheus: <a href="/metrics">/metrics</a></footer>
+<footer>Polls <a href="/api/metrics">/api/metrics</a> every second · history <a href="/api/history">/api/history</a> · failures <a href="/api/failures">/api/failures</a> · Prometheus: <a href="/metrics">/metrics</a></footer>
 <script type="module" src="${DASHBOARD_ENTRY}"></script>
 </body>
 </html>

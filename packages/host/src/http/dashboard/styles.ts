@@ -64,6 +64,20 @@ table.outputs th:first-child, table.outputs td.name { text-align: left; }
 table.outputs td { font-family: var(--mono); font-variant-numeric: tabular-nums; text-align: right;
   padding: 2px 4px; border-top: 1px solid var(--border); overflow-wrap: anywhere; }
 table.outputs td.bad { color: var(--bad); }
+.panel { background: var(--panel); border: 1px solid var(--border); border-radius: 10px; padding: 14px 16px; }
+.panel header { all: unset; display: flex; align-items: baseline; flex-wrap: wrap; gap: 12px; margin-bottom: 8px; }
+.panel .count { font-family: var(--mono); color: var(--bad); }
+.codes { display: flex; flex-wrap: wrap; gap: 8px; font-family: var(--mono); font-size: 12px; color: var(--muted); }
+.codes .name { color: var(--bad); font-weight: 500; }
+table.failures { width: 100%; border-collapse: collapse; font-size: 12px; table-layout: fixed; }
+table.failures th { color: var(--muted); font-weight: normal; text-align: left; padding: 2px 6px; }
+table.failures td { padding: 3px 6px; border-top: 1px solid var(--border); font-family: var(--mono);
+  overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+table.failures td.errorType { color: var(--bad); }
+table.failures td.payload { color: var(--muted); white-space: pre; }
+table.failures th:nth-child(1) { width: 90px; } table.failures th:nth-child(2) { width: 110px; }
+table.failures th:nth-child(3) { width: 200px; } table.failures th:nth-child(5) { width: 110px; }
+.empty { color: var(--muted); font-size: 12px; padding: 4px 6px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding-bottom: 16px; }
 footer a { color: var(--accent); }
 @media (max-width: 900px) { .cards { grid-template-columns: repeat(2, 1fr); } .charts { grid-template-columns: 1fr; } }

@@ -19,7 +19,7 @@ export function renderAccounting(m: DashboardMetrics): void {
     const sub = byId(`acc-${k}-rate`);
     if (k === 'inFlight') sub.textContent = `of ${fmtInt(m.accounting.received)} received`;
     else if (k === 'lost') sub.textContent = 'dead letters not written';
-    else sub.textContent = `${fmtRate(rate((h) => h.acc[k]))} /s`;
+    else sub.textContent = `${fmtRate(rate((h) => h.accounting[k]))} /s`;
   }
   byId('card-redelivered').hidden = m.redelivered === undefined;
   if (m.redelivered !== undefined) setNum(byId('acc-redelivered'), m.redelivered, fmtInt(m.redelivered));

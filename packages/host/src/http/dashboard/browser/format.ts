@@ -27,3 +27,15 @@ export function fmtUptime(ms: number): string {
   const m = Math.floor((s % 3600) / 60);
   return (h ? `${h}h ` : '') + (h || m ? `${m}m ` : '') + `${s % 60}s`;
 }
+
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}

@@ -1,4 +1,8 @@
-/** The part of `/api/metrics` (the host's `getMetrics()`) that the dashboard reads. */
+// What the dashboard reads of the host's answers. Each type is the part of the host's own type
+// that the page uses; packages/host/test/http/dashboard-types.ts ties them together, so the
+// compiler reports a field the host renamed or dropped.
+
+/** The part of `/api/metrics` (the host's `getMetrics()`, `HostMetrics`) that the dashboard reads. */
 export interface DashboardMetrics {
   readonly state: string;
   readonly uptimeMs: number;
@@ -12,6 +16,7 @@ export interface DashboardMetrics {
   readonly reloads?: Reloads;
 }
 
+/** `AccountingSnapshot`'s outcomes. */
 export interface Accounting {
   readonly received: number;
   readonly completed: number;
@@ -51,8 +56,17 @@ export interface OutputRow {
   readonly queued: number;
   readonly waiting: number;
   readonly oldestAgeMs: number;
+  /** `disk` for a durable disk buffer; absent for the memory queue. */
+  readonly buffer?: 'disk';
+  /** Disk buffer: records in the log not yet delivered to the target (its cursor's lag). */
+  readonly buffered?: number;
+  /** Disk buffer: bytes of the log's segment files. */
+  readonly logBytes?: number;
+  /** Disk buffer: bytes of the log from the target's cursor on. */
+  readonly lagBytes?: number;
 }
 
+/** `OperationMetrics`. */
 export interface Operation {
   readonly domain: string;
   readonly operation: string;
@@ -61,8 +75,7 @@ export interface Operation {
   readonly errors: number;
   readonly errorTypes: Readonly<Record<string, number>>;
   readonly durations: { readonly p50: number; readonly p99: number };
-  /** Absent from a host older than the per-batch Monitor. */
-  readonly queueWait?: { readonly p50: number; readonly p99: number };
+  readonly queueWait: { readonly p50: number; readonly p99: number };
 }
 
 export interface Reloads {
@@ -75,4 +88,51 @@ export interface Reloads {
     readonly result: 'success' | 'failure';
     readonly error?: string;
   };
+}
+
+/** `GET /api/failures` (`RecentFailuresSnapshot`). */
+export interface Failures {
+  readonly total: number;
+  readonly byCode: Readonly<Record<string, number>>;
+  /** Newest first. */
+  readonly recent: readonly Failure[];
+}
+
+export interface Failure {
+  /** ISO 8601. */
+  readonly time: string;
+  readonly step: string;
+  readonly messageId: number;
+  readonly errorType: string;
+  readonly message: string;
+  readonly targets?: readonly string[];
+  /** The start of the payload, as text. */
+  readonly payload: string;
+  readonly truncated: boolean;
+}
+
+/** `GET /api/history` (`MetricsHistorySnapshot`). */
+export interface History {
+  /** The host's clock when it answered, ms since the epoch. */
+  readonly now: number;
+  readonly intervalMs: number;
+  /** Oldest first. */
+  readonly samples: readonly Sample[];
+}
+
+/** The counters at one moment: a sample of the host's history, or one the page took from a poll. */
+export interface Sample {
+  /** When it was taken, in ms since the epoch. */
+  readonly t: number;
+  readonly accounting: Accounting;
+  readonly latency: Latency;
+  /** By step id. */
+  readonly steps: Readonly<Record<string, StepCounts>>;
+}
+
+export interface StepCounts {
+  /** `success + errors`. */
+  readonly handled: number;
+  readonly dropped: number;
+  readonly errors: number;
 }

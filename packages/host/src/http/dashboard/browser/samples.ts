@@ -1,25 +1,26 @@
-import type { Accounting, Latency } from './metrics.js';
+import type { History, Sample } from './metrics.js';
 import { CHART_SPAN_MS } from './svg-chart.js';
 
 const RATE_WINDOW_MS = 5000;
 
-/** One poll's figures: rates come from the deltas between samples. */
-export interface Sample {
-  /** When it was taken, in ms since the epoch. */
-  readonly t: number;
-  readonly acc: Accounting;
-  /** Each step's handled + errors, by step id. */
-  readonly steps: Readonly<Record<string, number>>;
-  readonly latency: Latency;
-}
-
-/** The last minutes of samples, oldest first. */
+/** The last minutes of samples, oldest first: the host's history, then the page's own polls. */
 export const history: Sample[] = [];
 
 /** Keeps a sample, and forgets those older than the charts show. */
 export function remember(sample: Sample): void {
   history.push(sample);
   while (history.length && sample.t - history[0]!.t > CHART_SPAN_MS + 5000) history.shift();
+}
+
+/**
+ * Takes in the host's history, older than any poll of this page, on this browser's clock:
+ * the host's sample times are shifted by how far its clock is from the browser's.
+ */
+export function rememberHistory(h: History, receivedAt: number): void {
+  const shift = receivedAt - h.now;
+  const first = history[0]?.t ?? Infinity;
+  const past = h.samples.map((s) => ({ ...s, t: s.t + shift })).filter((s) => s.t < first);
+  history.unshift(...past);
 }
 
 /** Rate per second of a counter over the last few seconds of samples. */

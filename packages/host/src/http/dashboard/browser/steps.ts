@@ -24,6 +24,7 @@ const FIELDS = [
   ['waitP99', 'wait p99'],
   ['handled', 'handled'],
   ['errors', 'errors'],
+  ['dropped', 'dropped'],
 ] as const;
 
 /** The chain the cards show, to build them again only when it changes (a reload). */
@@ -40,7 +41,7 @@ export function stepTotals(m: DashboardMetrics, id: string): StepTotals {
     if (op.operation === 'handle') {
       t.p50 = op.durations.p50;
       t.p99 = op.durations.p99;
-      t.waitP99 = op.queueWait?.p99 ?? 0;
+      t.waitP99 = op.queueWait.p99;
     }
   }
   return t;
@@ -79,11 +80,11 @@ function buildChain(steps: readonly Step[]): void {
   });
 }
 
-/** A card per step: its rate, error rate, durations and counts, and its errors by type. */
+/** A card per step: its rate, error rate, durations and counts (dropped too), and its errors by type. */
 export function renderSteps(m: DashboardMetrics): void {
   // The chain and each step's output names, not their books: those change every refresh.
   const key = JSON.stringify(
-    m.steps.map((s) => [s.id, s.plugin, s.input, s.output, s.outputs?.map((o) => o.name)]),
+    m.steps.map((s) => [s.id, s.plugin, s.input, s.output, s.outputs?.map((o) => [o.name, o.buffer])]),
   );
   if (key !== chainKey) {
     buildChain(m.steps);
@@ -94,7 +95,7 @@ export function renderSteps(m: DashboardMetrics): void {
     const t = stepTotals(m, s.id);
     const total = t.handled + t.errors;
     const f = (name: (typeof FIELDS)[number][0]) => find(card, `[data-field="${name}"]`);
-    const perSecond = rate((h) => h.steps[s.id] ?? 0);
+    const perSecond = rate((h) => h.steps[s.id]?.handled ?? 0);
     setNum(f('throughput'), perSecond, fmtRate(perSecond));
     const er = total ? t.errors / total : 0;
     setNum(f('errorRate'), er, fmtPct(er));
@@ -105,6 +106,7 @@ export function renderSteps(m: DashboardMetrics): void {
     setNum(f('handled'), t.handled, fmtInt(t.handled));
     setNum(f('errors'), t.errors, fmtInt(t.errors));
     f('errors').classList.toggle('bad', t.errors > 0);
+    setNum(f('dropped'), t.dropped, fmtInt(t.dropped));
     card.classList.toggle('erroring', t.errors > 0 && er > 0.05);
     find(card, '.errtypes').textContent = Object.entries(t.errorTypes)
       .map(([k, n]) => `${k} × ${n}`)

@@ -1,8 +1,8 @@
 // SVG line charts of the last minutes, drawn from scratch on each update: a few hundred points,
 // no library needed, so the page stands alone.
 
-/** The longest span a chart shows. */
-export const CHART_SPAN_MS = 5 * 60 * 1000;
+/** The longest span a chart shows: as long as the history the host keeps. */
+export const CHART_SPAN_MS = 10 * 60 * 1000;
 
 export interface Series {
   /** Aligned with the chart's times; null where there is no value. */
@@ -47,7 +47,7 @@ export function drawChart(
     out.push(`<line class="grid" x1="${left}" x2="${w - right}" y1="${gy}" y2="${gy}"/>`);
     out.push(`<text x="${left - 6}" y="${Number(gy) + 3}" text-anchor="end">${format((max * i) / 4)}</text>`);
   }
-  const tick = span <= 60000 ? 15000 : span <= 150000 ? 30000 : 60000;
+  const tick = span <= 60000 ? 15000 : span <= 150000 ? 30000 : span <= 300000 ? 60000 : 120000;
   for (let ago = 0; ago <= span; ago += tick) {
     const anchor = ago === 0 ? 'end' : ago + tick > span ? 'start' : 'middle';
     const label = ago === 0 ? 'now' : ago % 60000 === 0 ? `-${ago / 60000}m` : `-${ago / 1000}s`;

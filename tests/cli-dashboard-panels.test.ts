@@ -1,0 +1,183 @@
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Push } from 'zeromq';
+import { eventually } from '@tapline/testkit';
+import {
+  defaultPipeline,
+  freePort,
+  getJson,
+  killRunning,
+  pluginPath,
+  settled,
+  startRun,
+  writeTempConfig,
+  type RunningPipeline,
+} from './cli-helpers.js';
+import { launchChromium } from './support/chromium.js';
+
+// One `tapline run` for the file: a filter that drops debug records and a coercion that fails on
+// a bad field, into an archive file and a next hop behind a disk buffer that nothing listens to.
+const GOOD = 30;
+const DEBUG = 10;
+const BAD = [
+  { level: 'info', latencyMs: '<script>alert(1)</script>', note: '<b>bold</b>' },
+  { level: 'warn', latencyMs: '<img src=x onerror=alert(2)>' },
+  { level: 'info', latencyMs: 'fast & <i>loose</i>' },
+];
+const TOTAL = GOOD + DEBUG + BAD.length;
+
+let browser: Browser;
+let run: RunningPipeline;
+let dir: string;
+/** `/api/metrics` once every record has settled. */
+let api: any;
+
+beforeAll(async () => {
+  const address = `tcp://127.0.0.1:${await freePort()}`;
+  const config = defaultPipeline(address);
+  config.pipeline[1] = {
+    id: 'check',
+    plugin: pluginPath('processor'),
+    options: {
+      steps: [
+        { type: 'filter', where: { field: 'level', ne: 'debug' } },
+        { type: 'coerce', field: 'latencyMs', to: 'number' },
+      ],
+    },
+  };
+  config.pipeline[2]!.options = {
+    targets: [
+      { name: 'archive', type: 'file', path: 'archive.ndjson' },
+      {
+        name: 'next-hop',
+        type: 'zmq',
+        address: `ipc://${path.join(tmpdir(), `tapline-nobody-${process.pid}`)}`,
+        sendTimeoutMs: -1,
+        buffer: { type: 'disk', path: 'buffer' },
+      },
+    ],
+  };
+  ({ dir } = await writeTempConfig(config));
+  // Each is kept as soon as it is up, so that afterAll reaches it even when the other fails.
+  const started = await Promise.allSettled([
+    launchChromium().then((b) => (browser = b)),
+    startRun(path.join(dir, 'pipeline.config.json')).then((r) => (run = r)),
+  ]);
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
+
+  const push = new Push({ linger: 2000 });
+  push.connect(address);
+  try {
+    for (let i = 0; i < GOOD; i++) await push.send(JSON.stringify({ i, level: 'info', latencyMs: '5' }));
+    for (let i = 0; i < DEBUG; i++) await push.send(JSON.stringify({ i, level: 'debug', latencyMs: '1' }));
+    for (const bad of BAD) await push.send(JSON.stringify(bad));
+  } finally {
+    push.close();
+  }
+  api = await settled(run, TOTAL);
+  // The page opened next must find the traffic in the host's history, not in its own polls.
+  await eventually(async () => {
+    const h = await getJson(run.url, '/api/history');
+    return h.samples.at(-1).accounting.received === TOTAL ? true : undefined;
+  });
+}, 60_000);
+
+afterAll(async () => {
+  killRunning();
+  await browser?.close();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+const attr = (page: Page, selector: string, name = 'data-value') => page.locator(selector).getAttribute(name);
+const value = (page: Page, selector: string) => attr(page, selector).then((v) => (v ? Number(v) : undefined));
+const revision = (page: Page) => page.locator('body').getAttribute('data-revision').then(Number);
+
+async function openDashboard(): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  // A script or style the page's policy refused, or an error of its own, shows in its console.
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(run.url);
+  await eventually(async () => ((await revision(page)) >= 1 ? true : undefined));
+  return { page, problems };
+}
+
+describe('the dashboard panels in Chromium', { timeout: 30_000 }, () => {
+  it("draws the host's history on a page opened after the traffic", async () => {
+    const { page, problems } = await openDashboard();
+    expect(Number(await attr(page, 'body', 'data-history'))).toBeGreaterThan(1);
+    // The traffic ended before the page opened: only the host's samples hold a rate above zero.
+    expect(Number(await attr(page, '#chart-throughput', 'data-peak'))).toBeGreaterThan(0);
+    expect(await page.locator('#chart-throughput polyline').count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the real dead letters as text, with a count per error code', async () => {
+    const { page, problems } = await openDashboard();
+    const rows = page.locator('#failures-body tr');
+    await eventually(async () => ((await rows.count()) === BAD.length ? true : undefined));
+    expect(await value(page, '#failures-total')).toBe(BAD.length);
+    expect(await value(page, '#failure-codes [data-code="TAPLINE_ERR_TRANSFORM"]')).toBe(BAD.length);
+
+    const letters = (await readFile(path.join(dir, 'dead-letters.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(letters).toHaveLength(BAD.length);
+    for (const letter of letters) {
+      const row = page.locator(`#failures-body tr[data-message-id="${letter.messageId}"]`);
+      const cell = (field: string) => row.locator(`[data-field="${field}"]`).textContent();
+      expect(await cell('step')).toBe('check');
+      expect(await cell('errorType')).toBe(letter.errorType);
+      expect(await cell('message')).toBe(letter.message);
+      expect(await cell('payload')).toBe(JSON.stringify(letter.payload));
+    }
+    // Newest first, and what the records held is text: no element made from it.
+    expect(await rows.first().locator('[data-field="payload"]').textContent()).toBe(JSON.stringify(BAD[2]));
+    expect(await page.locator('#failures-body').innerHTML()).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt;',
+    );
+    expect(
+      await page
+        .locator('#failures-body script, #failures-body b, #failures-body img, #failures-body i')
+        .count(),
+    ).toBe(0);
+    expect(await page.locator('#failures-empty').isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows each step's dropped count and the disk buffer's figures of a target", async () => {
+    const { page } = await openDashboard();
+    const dropped = (step: string) => value(page, `[data-step="${step}"] [data-field="dropped"]`);
+    expect(await dropped('check')).toBe(DEBUG);
+    expect(await dropped('check')).toBe(api.operations['check.handle'].dropped);
+    expect(await dropped('ingest')).toBe(0);
+
+    const m = await getJson(run.url, '/api/metrics');
+    const hop = m.steps.find((s: any) => s.id === 'export').outputs.find((o: any) => o.name === 'next-hop');
+    expect(hop).toMatchObject({ buffer: 'disk', buffered: GOOD });
+    expect(hop.logBytes).toBeGreaterThan(0);
+    const row = '[data-step="export"] tr[data-output="next-hop"]';
+    await eventually(async () =>
+      (await value(page, `${row} [data-field="logBytes"]`)) === hop.logBytes ? true : undefined,
+    );
+    expect(await value(page, `${row} [data-field="buffered"]`)).toBe(GOOD);
+    expect(await value(page, `${row} [data-field="oldestAgeMs"]`)).toBeGreaterThan(0);
+    expect(await page.locator(`${row} [data-field="oldestAgeMs"]`).textContent()).not.toBe('–');
+    // A memory target has no disk figures.
+    expect(
+      await page
+        .locator('[data-step="export"] tr[data-output="archive"] [data-field="buffered"]')
+        .textContent(),
+    ).toBe('–');
+    await page.close();
+  });
+});
