@@ -18,7 +18,7 @@ import type {
   StepCounts as PageStepCounts,
 } from '../../src/http/dashboard/browser/metrics.js';
 import type { HistorySample, MetricsHistorySnapshot, StepCounts } from '../../src/http/metrics-history.js';
-import type { ReloadSnapshot } from '../../src/reload/reload-stats.js';
+import type { ReloadSnapshot } from '../../src/runtime/reload-stats.js';
 import type { AccountingSnapshot } from '../../src/runtime/accounting.js';
 import type { HostMetrics } from '../../src/runtime/host-types.js';
 import type { RecentFailure, RecentFailuresSnapshot } from '../../src/runtime/recent-failures.js';
