@@ -61,6 +61,7 @@ svg.plot .grid { stroke: var(--border); stroke-width: 1; }
 table.outputs { margin-top: 8px; width: 100%; border-collapse: collapse; font-size: 11px; }
 table.outputs th { color: var(--muted); font-weight: normal; text-align: right; padding: 2px 4px; }
 table.outputs th:first-child, table.outputs td.name { text-align: left; }
+table.outputs td.name { overflow-wrap: normal; white-space: nowrap; }
 table.outputs td { font-family: var(--mono); font-variant-numeric: tabular-nums; text-align: right;
   padding: 2px 4px; border-top: 1px solid var(--border); overflow-wrap: anywhere; }
 table.outputs td.bad { color: var(--bad); }
@@ -73,8 +74,8 @@ table.failures { width: 100%; border-collapse: collapse; font-size: 12px; table-
 table.failures th { color: var(--muted); font-weight: normal; text-align: left; padding: 2px 6px; }
 table.failures td { padding: 3px 6px; border-top: 1px solid var(--border); font-family: var(--mono);
   overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-table.failures td.errorType { color: var(--bad); }
-table.failures td.payload { color: var(--muted); white-space: pre; }
+table.failures td.f-errorType { color: var(--bad); }
+table.failures td.f-payload { color: var(--muted); white-space: pre; }
 table.failures th:nth-child(1) { width: 90px; } table.failures th:nth-child(2) { width: 110px; }
 table.failures th:nth-child(3) { width: 200px; } table.failures th:nth-child(5) { width: 110px; }
 .empty { color: var(--muted); font-size: 12px; padding: 4px 6px; }

@@ -17,7 +17,7 @@ function row(f: Failure): HTMLElement {
   const tr = el('tr');
   tr.setAttribute('data-message-id', String(f.messageId));
   for (const [field, text] of COLUMNS) {
-    const td = el('td', field, text(f));
+    const td = el('td', `f-${field}`, text(f));
     td.setAttribute('data-field', field);
     // The cell shows one line; the whole text is one hover away.
     if (field === 'payload' || field === 'message') td.title = td.textContent ?? '';

@@ -57,7 +57,7 @@ export function renderOutputs(card: Element, outputs: readonly OutputRow[] | und
       setNum(f(name), o[name], fmtInt(o[name]));
     }
     setNum(f('queued'), o.queued, `${fmtInt(o.queued)}${o.waiting > 0 ? ` +${fmtInt(o.waiting)}` : ''}`);
-    f('queued').classList.toggle('bad', o.waiting > 0 || o.queued >= o.maxRecords);
+    f('queued').classList.toggle('bad', o.waiting > 0 || (o.maxRecords > 0 && o.queued >= o.maxRecords));
     // A disk buffer's oldest record counts even when nothing is queued in memory.
     setNum(f('oldestAgeMs'), o.oldestAgeMs, o.oldestAgeMs > 0 ? fmtMs(o.oldestAgeMs) : '–');
     f('deadLettered').classList.toggle('bad', o.deadLettered > 0);
