@@ -13,6 +13,7 @@ import { decoderFor, type Decoded, type Decoder } from './decode.js';
 import { ensureConsumer } from './ensure-consumer.js';
 import { HeldMessages } from './held-messages.js';
 import type { NatsSourceOptions } from './options.js';
+import { TakenBatch } from './taken-batch.js';
 
 type Output = Decoded[NatsSourceOptions['decode']];
 
@@ -33,6 +34,9 @@ export interface NatsSourceContext extends DomainIdentity {
  *
  * At most `maxInFlight` messages are in flight and at most one `batch` waits in the client: the
  * client asks for more only once the loop has taken in what it had.
+ *
+ * Batches: what the client had received since the chain last ran (up to `runtime.batchMax`)
+ * goes through the chain as one batch, as soon as the client holds nothing more.
  */
 export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   readonly options: NatsSourceOptions;
@@ -59,12 +63,15 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   private readonly held = new HeldMessages((err) =>
     this.log.warn({ err }, 'could not report messages in progress; they will be redelivered'),
   );
+  /** Taken in and held, not handed to the chain yet. */
+  private readonly taken: TakenBatch;
 
   constructor(options: NatsSourceOptions, ctx: NatsSourceContext = {}) {
     super(ctx);
     this.options = options;
     this.decode = decoderFor(options.decode);
     this.configDir = ctx.configDir ?? process.cwd();
+    this.taken = new TakenBatch(this.id);
   }
 
   /** False while the connection is down (the client is reconnecting). */
@@ -194,26 +201,46 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
     }
   }
 
+  /**
+   * Takes in what the client holds, and runs the chain on it as one batch as soon as the client
+   * holds nothing more (or the batch is full, or intake must wait for room): a batch never waits
+   * for more messages, so at low rates it is one message.
+   */
   private async run(messages: ConsumerMessages): Promise<void> {
     try {
       for await (const msg of messages) {
-        if (msg.redelivered) {
-          if (this.held.takeRedelivery(msg)) {
-            this.ignoredRedeliveries.add(msg.seq);
-            continue;
+        if (msg.redelivered && this.held.takeRedelivery(msg)) {
+          this.ignoredRedeliveries.add(msg.seq);
+        } else {
+          if (msg.redelivered) this.redeliveries++;
+          if (!this.intake.hasCapacity) {
+            this.flush(); // what is taken must go on before room can free up
+            await this.intake.waitForCapacity();
           }
-          this.redeliveries++;
+          // A copy: msg.data is a view into the socket chunk it arrived in, and the payload lives
+          // until the message settles (a dead letter is written from it), pinning the whole chunk.
+          this.held.hold(this.taken.add(this.intake, Buffer.from(msg.data)), msg);
+          if (this.taken.full) this.flush();
         }
-        if (!this.intake.hasCapacity) await this.intake.waitForCapacity();
-        // A copy: msg.data is a view into the socket chunk it arrived in, and the payload lives
-        // until the message settles (a dead letter is written from it), pinning the whole chunk.
-        const payload = Buffer.from(msg.data);
-        const message = this.intake.accept(this.id, payload);
-        this.held.hold(message, msg);
-        void this.handle(payload, message);
+        // Nothing received is left to iterate: the chain runs on what was taken, now. (Not
+        // getPending(): it keeps counting the client's own pull requests once they are iterated.)
+        if (messages.getReceived() === messages.getProcessed()) this.flush();
       }
     } catch (err) {
       if (!this.stopping) this.log.error({ err }, 'nats source stopped pulling');
+    } finally {
+      this.flush();
     }
+  }
+
+  /** Runs the chain on what was taken in since it last ran, as `ingestBatch` does once each message is held. */
+  private flush(): void {
+    const { payloads, messages, receivedAt } = this.taken;
+    const n = payloads.length;
+    if (n === 0) return;
+    this.taken.clear();
+    const startedAt = performance.now();
+    this.meter?.waited(n, startedAt - receivedAt);
+    void this.handleBatch(payloads, messages, startedAt);
   }
 }
