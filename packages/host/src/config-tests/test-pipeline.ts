@@ -1,7 +1,7 @@
 import { createMessageContext, isSource, messageOf, prometheus, silentLogger } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../plan/chain.js';
-import { createDomain } from '../runtime/create-host.js';
+import { createDomain } from '../runtime/create-domain.js';
 import { checkKinds, hostStepOf, pluginContext } from '../runtime/host-step.js';
 import type { StepSpan } from './step-names.js';
 import type { TestInput } from './test-file-schema.js';

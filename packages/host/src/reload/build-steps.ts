@@ -1,30 +1,17 @@
 import { PluginError, isSource, messageOf } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../plan/chain.js';
-import { createDomain } from '../runtime/create-host.js';
-import { checkKinds, hostStepOf, pluginContext } from '../runtime/host-step.js';
-import type { HostParts } from '../runtime/host-parts.js';
+import type { HostControl } from '../runtime/host-control.js';
+import { checkKinds } from '../runtime/host-step.js';
 import type { HostStep } from '../runtime/host-types.js';
 
-/** Makes a step from its plan: a kept domain, or one its plugin creates now. */
-export async function stepOf(
-  parts: HostParts,
-  configDir: string,
-  p: PlannedStep,
-  kept?: HostStep,
-): Promise<HostStep> {
-  const { logger, registry, controller } = parts;
-  const shared = { logger, registry, signal: controller.signal };
-  return hostStepOf(p, kept?.domain ?? (await createDomain(p, pluginContext(p, configDir, shared))));
-}
-
 /** Shuts steps down, logging instead of throwing: what is undone must not hide why. */
-export async function shutdownQuietly(parts: HostParts, steps: readonly HostStep[]): Promise<void> {
+export async function shutdownQuietly(control: HostControl, steps: readonly HostStep[]): Promise<void> {
   for (const s of steps) {
     try {
       await s.domain.shutdown();
     } catch (err) {
-      parts.logger.error(
+      control.logger.error(
         { err, step: s.id, plugin: s.plugin },
         `step "${s.id}" could not shut down: ${messageOf(err)}`,
       );
@@ -37,7 +24,7 @@ export async function shutdownQuietly(parts: HostParts, steps: readonly HostStep
  * `built` lists the created ones; on failure they are shut down and the error is thrown.
  */
 export async function buildSteps(
-  parts: HostParts,
+  control: HostControl,
   config: LoadedConfig,
   planned: readonly PlannedStep[],
   kept: ReadonlyArray<HostStep | undefined>,
@@ -46,13 +33,13 @@ export async function buildSteps(
   const built: HostStep[] = [];
   try {
     for (let i = 0; i < planned.length; i++) {
-      const step = await stepOf(parts, config.dir, planned[i]!, kept[i]);
+      const step = await control.createStep(planned[i]!, config.dir, kept[i]);
       if (kept[i] === undefined) built.push(step);
       steps.push(step);
     }
     checkKinds(steps);
   } catch (err) {
-    await shutdownQuietly(parts, built);
+    await shutdownQuietly(control, built);
     throw err;
   }
   return { steps, built };
@@ -63,14 +50,14 @@ export async function buildSteps(
  * address the running source holds). On failure, shuts every created step down and throws
  * the error wrapped (PluginError, phase `initialize`).
  */
-export async function initializeBuilt(parts: HostParts, built: readonly HostStep[]): Promise<void> {
+export async function initializeBuilt(control: HostControl, built: readonly HostStep[]): Promise<void> {
   for (let i = built.length - 1; i >= 0; i--) {
     const s = built[i]!;
     if (isSource(s.domain)) continue;
     try {
       await s.domain.initialize();
     } catch (err) {
-      await shutdownQuietly(parts, built);
+      await shutdownQuietly(control, built);
       throw new PluginError(s.id, s.plugin, 'initialize', err);
     }
   }

@@ -1,7 +1,8 @@
 import { TaplineError, formatProblems, messageOf, problemsOf, reportedCodes } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { loadPipeline } from '../plan/plan-pipeline.js';
-import type { Host } from '../runtime/host.js';
+import type { HostControl } from '../runtime/host-control.js';
+import { controlOf, type Host } from '../runtime/host.js';
 import { restartNeeded } from './restart-needed.js';
 import { swapChain } from './swap-chain.js';
 
@@ -26,22 +27,25 @@ export class Reloader {
   private applying: Promise<unknown> | undefined;
   private queued: string[] = [];
   private closed = false;
+  private readonly control: HostControl;
 
   constructor(
     private readonly host: Host,
     private readonly options: ReloaderOptions = {},
-  ) {}
+  ) {
+    this.control = controlOf(host);
+  }
 
   /** Asks for a reload; `reason` (`SIGHUP`, `watch`) is logged. */
   request(reason: string): void {
-    const { logger, reloads } = this.host.parts;
+    const { logger } = this.control;
     if (this.closed) {
       logger.warn({ reason }, 'reload requested while the pipeline stops: not applied');
       return;
     }
     if (this.running !== undefined) {
       this.queued.push(reason);
-      reloads.queued = this.queued.length;
+      this.control.queueReloads(this.queued.length);
       logger.info(
         { reason, queued: this.queued.length },
         'a reload is under way: this one is queued behind it',
@@ -64,12 +68,12 @@ export class Reloader {
   async close(): Promise<void> {
     this.closed = true;
     if (this.queued.length > 0) {
-      this.host.parts.logger.warn(
+      this.control.logger.warn(
         { queued: this.queued.length },
         'the pipeline stops: the queued reload is not applied',
       );
       this.queued = [];
-      this.host.parts.reloads.queued = 0;
+      this.control.queueReloads(0);
     }
     await this.applying;
   }
@@ -83,15 +87,14 @@ export class Reloader {
       await done?.retired;
       reason = this.queued.length === 0 ? undefined : this.queued.join(', ');
       this.queued = [];
-      this.host.parts.reloads.queued = 0;
+      this.control.queueReloads(0);
     }
     this.running = undefined;
   }
 
   /** One reload up to the swap; `retired` then waits for the old chain to drain. */
   private async apply(reason: string): Promise<{ retired: Promise<void> } | undefined> {
-    const { parts } = this.host;
-    const { logger, reloads } = parts;
+    const { logger } = this.control;
     const env = this.options.env;
     const started = performance.now();
     logger.info({ reason, config: this.host.config.file }, `reloading ${this.host.config.file} (${reason})`);
@@ -107,10 +110,13 @@ export class Reloader {
       const { installation } = this.options;
       const loaded = await loadPipeline({ config: this.host.config.file, env, installation, log: logger });
       config = loaded.config;
-      swapped = await swapChain(parts, config, loaded.steps);
+      swapped = await swapChain(this.host, config, loaded.steps);
     } catch (err) {
       const codes = reportedCodes(err);
-      reloads.record('failure', performance.now() - started, { message: messageOf(err), ...codes });
+      this.control.recordReload('failure', performance.now() - started, {
+        message: messageOf(err),
+        ...codes,
+      });
       const listed = problemsOf(err);
       const file = (err as { file?: string }).file ?? this.host.config.file;
       const problems =
@@ -128,9 +134,9 @@ export class Reloader {
       return undefined;
     }
     const durationMs = performance.now() - started;
-    reloads.record('success', durationMs);
+    this.control.recordReload('success', durationMs);
     const { kept, added, removed } = swapped;
-    const chain = parts.steps.map((s) => s.id);
+    const chain = this.host.steps.map((s) => s.id);
     logger.info({ reason, chain, kept, added, removed, durationMs }, `config reloaded: ${chain.join(' → ')}`);
     this.restartNotice(config);
     this.options.applied?.(config);
@@ -143,13 +149,13 @@ export class Reloader {
     if (this.host.state !== 'running') return;
     await this.host
       .reopen()
-      .catch((err: unknown) => this.host.parts.logger.error({ err }, 'could not reopen the files'));
+      .catch((err: unknown) => this.control.logger.error({ err }, 'could not reopen the files'));
   }
 
   private restartNotice(config: LoadedConfig): void {
     const settings = restartNeeded(this.host.config, config);
     if (settings.length === 0) return;
-    this.host.parts.logger.warn(
+    this.control.logger.warn(
       { settings },
       `changed settings that apply only after a restart: ${settings.join(', ')}`,
     );

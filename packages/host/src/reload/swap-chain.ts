@@ -1,12 +1,11 @@
-import { createMessageContext, type MessageContext } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../plan/chain.js';
-import type { HostParts } from '../runtime/host-parts.js';
+import type { HostControl } from '../runtime/host-control.js';
+import { controlOf, type Host } from '../runtime/host.js';
 import type { HostStep } from '../runtime/host-types.js';
-import { wireStep } from '../runtime/wire.js';
 import { buildSteps, initializeBuilt, shutdownQuietly } from './build-steps.js';
 import { diffSteps } from './diff-steps.js';
-import { restoreSource, retireSource, routeSettlement, startSource } from './switch-source.js';
+import { restoreSource, retireSource, startSource } from './switch-source.js';
 
 /** How often a reload looks whether the old chain's last messages have ended. */
 const DRAIN_POLL_MS = 10;
@@ -20,12 +19,6 @@ export interface Swapped {
   readonly retired: Promise<void>;
 }
 
-/** At most the id of the next message taken in: ids increase in the order messages are taken in. */
-function nextMessageId(): number {
-  const probe: MessageContext = createMessageContext('tapline:reload');
-  return probe.id + 1;
-}
-
 /**
  * Swaps a checked plan in for the running chain without dropping a message. Steps whose
  * plugin and options are unchanged keep their instance; the others are created and initialized
@@ -36,77 +29,68 @@ function nextMessageId(): number {
  * source is restarted) and the error is thrown.
  */
 export async function swapChain(
-  parts: HostParts,
+  host: Host,
   config: LoadedConfig,
   planned: readonly PlannedStep[],
 ): Promise<Swapped> {
-  const old = parts.steps;
+  const control = controlOf(host);
+  const old = host.steps;
   const { kept, removed } = diffSteps(old, planned);
-  const { steps, built } = await buildSteps(parts, config, planned, kept);
-  await initializeBuilt(parts, built);
+  const { steps, built } = await buildSteps(control, config, planned, kept);
+  await initializeBuilt(control, built);
   const newSource = built.includes(steps[0]!);
   if (newSource) {
-    await retireSource(parts, old[0]!);
+    await retireSource(control, old[0]!);
     try {
       await steps[0]!.domain.initialize();
     } catch (err) {
-      await shutdownQuietly(parts, [...built, old[0]!]);
-      parts.steps = await restoreSource(parts, old);
+      await shutdownQuietly(control, [...built, old[0]!]);
+      await restoreSource(control, old, host.config.dir);
       throw err;
     }
   }
-  const since = nextMessageId();
-  const oldNotify = parts.accounting.notify;
-  const { routers } = parts.wiring;
-  steps.forEach((s, i) => {
-    const next = steps[i + 1]?.domain;
-    if (built.includes(s)) wireStep(s.domain, next, parts.wiring);
-    else routers.get(s.domain)!.add(since, next);
-  });
-  parts.steps = steps;
+  const since = control.nextMessageId();
+  const undo = control.swapSteps(steps, built, since);
+  let unroute = () => {};
   if (newSource) {
     try {
-      await startSource(parts, steps[0]!);
+      unroute = await startSource(control, steps[0]!, since);
     } catch (err) {
-      for (const s of steps) if (!built.includes(s)) routers.get(s.domain)!.undo();
-      for (const s of built) routers.delete(s.domain);
-      parts.steps = old;
-      await shutdownQuietly(parts, [...built, old[0]!]);
-      parts.steps = await restoreSource(parts, old);
+      undo();
+      await shutdownQuietly(control, [...built, old[0]!]);
+      await restoreSource(control, old, host.config.dir);
       throw err;
     }
   }
-  const unroute = newSource ? routeSettlement(parts, oldNotify, since) : () => {};
   return {
     kept: steps.filter((s) => !built.includes(s)).map((s) => s.id),
     added: built.map((s) => s.id),
     removed: removed.map((s) => s.id),
-    retired: retire(parts, since, removed, unroute),
+    retired: retire(control, host.config.runtime.shutdownTimeoutMs, since, removed, unroute),
   };
 }
 
 /** Waits until no message of an older chain is in flight, then forgets that chain. */
 async function retire(
-  parts: HostParts,
+  control: HostControl,
+  shutdownTimeoutMs: number,
   since: number,
   removed: readonly HostStep[],
   unroute: () => void,
 ): Promise<void> {
-  const { accounting, wiring, logger, config } = parts;
-  const warnAt = performance.now() + config.runtime.shutdownTimeoutMs;
+  const warnAt = performance.now() + shutdownTimeoutMs;
   let warned = false;
-  while ((accounting.oldestOpenId() ?? Infinity) < since) {
+  while ((control.oldestOpenId() ?? Infinity) < since) {
     if (!warned && performance.now() > warnAt) {
       warned = true;
-      logger.warn(
+      control.logger.warn(
         { steps: removed.map((s) => s.id) },
         'messages taken in before the reload are still in flight; the removed steps wait for them',
       );
     }
     await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
   }
-  for (const s of parts.steps) wiring.routers.get(s.domain)?.prune();
-  for (const s of removed) wiring.routers.delete(s.domain);
-  await shutdownQuietly(parts, removed);
+  control.forgetRoutes(removed);
+  await shutdownQuietly(control, removed);
   unroute();
 }

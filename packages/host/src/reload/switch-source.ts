@@ -1,20 +1,21 @@
 import { PluginError, isSource, type AnySource } from '@tapline/core';
-import type { Accounting } from '../runtime/accounting.js';
-import { connectSource } from '../runtime/connect-source.js';
-import type { HostParts } from '../runtime/host-parts.js';
+import type { HostControl } from '../runtime/host-control.js';
 import type { HostStep } from '../runtime/host-types.js';
-import { wireStep } from '../runtime/wire.js';
-import { stepOf } from './build-steps.js';
 
-/** Hands a source the host's intake (and the settlement it asks for), then starts it. */
-export async function startSource(parts: HostParts, step: HostStep): Promise<void> {
+/**
+ * Hands a source the host's intake (and the settlement it asks for), then starts it. With
+ * `since`, the source before it is still told the outcomes of the messages it took in; the
+ * function returned ends that.
+ */
+export async function startSource(control: HostControl, step: HostStep, since?: number): Promise<() => void> {
   const source = step.domain as AnySource;
-  connectSource(parts.accounting, source);
+  const unroute = control.connectSource(source, since);
   try {
     await source.start();
   } catch (err) {
     throw new PluginError(step.id, step.plugin, 'start', err);
   }
+  return unroute;
 }
 
 /**
@@ -23,45 +24,33 @@ export async function startSource(parts: HostParts, step: HostStep): Promise<voi
  * steps once that chain's messages have ended, so that an acknowledging source can still be
  * told their outcomes (and ack them) until then.
  */
-export async function retireSource(parts: HostParts, step: HostStep): Promise<void> {
+export async function retireSource(control: HostControl, step: HostStep): Promise<void> {
   if (isSource(step.domain)) {
     try {
       await step.domain.stop();
     } catch (err) {
-      parts.logger.error({ err, step: step.id }, `the source "${step.id}" did not stop cleanly`);
+      control.logger.error({ err, step: step.id }, `the source "${step.id}" did not stop cleanly`);
     }
   }
 }
 
 /**
- * While the old chain drains, tells each outcome to the source that took the message in: the
- * old one for messages taken in before `since`, the new one after. Returns what undoes it.
+ * Puts the running chain's source back after a new one could not take over: a fresh instance
+ * of the same plugin and options, initialized, wired to the step after it and started.
  */
-export function routeSettlement(parts: HostParts, old: Accounting['notify'], since: number): () => void {
-  const fresh = parts.accounting.notify;
-  if (old === undefined) return () => {};
-  const routed: Accounting['notify'] = (m, outcome) => (m.id < since ? old : fresh)?.(m, outcome);
-  parts.accounting.notify = routed;
-  return () => {
-    if (parts.accounting.notify === routed) parts.accounting.notify = fresh;
-  };
-}
-
-/**
- * Puts the old chain's source back after a new one could not take over: a fresh instance of
- * the same plugin and options, wired to the step after it, initialized and started. Returns
- * the chain with it in first place.
- */
-export async function restoreSource(parts: HostParts, chain: readonly HostStep[]): Promise<HostStep[]> {
+export async function restoreSource(
+  control: HostControl,
+  chain: readonly HostStep[],
+  configDir: string,
+): Promise<void> {
   const old = chain[0]!;
-  const step = await stepOf(parts, parts.config.dir, old.planned);
-  wireStep(step.domain, chain[1]?.domain, parts.wiring);
+  const step = await control.createStep(old.planned, configDir);
   try {
     await step.domain.initialize();
   } catch (err) {
     throw new PluginError(step.id, step.plugin, 'initialize', err);
   }
-  await startSource(parts, step);
-  parts.logger.warn({ step: step.id }, `the source "${step.id}" was restarted with its previous options`);
-  return [step, ...chain.slice(1)];
+  control.swapSteps([step, ...chain.slice(1)], [step], control.nextMessageId());
+  await startSource(control, step);
+  control.logger.warn({ step: step.id }, `the source "${step.id}" was restarted with its previous options`);
 }

@@ -52,6 +52,8 @@ export class Accounting implements Intake {
   private readonly open: MessageTable;
   /** Failed, dead letter being written. */
   private readonly deadLettering: MessageTable;
+  /** The id of the latest message taken in (0: none yet). */
+  private lastId = 0;
   private capacity: Promise<void> | undefined;
   private wakeCapacity: (() => void) | undefined;
   private drain: Promise<void> | undefined;
@@ -105,6 +107,7 @@ export class Accounting implements Intake {
   ): MessageContext {
     this.received++;
     const message = createMessageContext(source, raw, attributes, receivedAt);
+    this.lastId = message.id;
     this.open.add(message);
     return message;
   }
@@ -185,6 +188,14 @@ export class Accounting implements Intake {
     this.open.clear();
     for (const m of left) this.deadLettering.add(m);
     return left;
+  }
+
+  /**
+   * At most the id of the next message taken in: ids increase in the order messages are taken
+   * in, so every later one has at least this id and every earlier one a lower one.
+   */
+  nextId(): number {
+    return this.lastId + 1;
   }
 
   /**

@@ -1,17 +1,8 @@
-import {
-  Monitor,
-  PluginError,
-  PluginLoadError,
-  prometheus,
-  reportIntervalMs,
-  silentLogger,
-  type PluginContext,
-  type AnyDomain,
-} from '@tapline/core';
+import { Monitor, prometheus, reportIntervalMs, silentLogger } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { planPipeline } from '../plan/plan-pipeline.js';
 import { Accounting } from './accounting.js';
-import type { PlannedStep } from '../plan/chain.js';
+import { createDomain } from './create-domain.js';
 import { DeadLetters } from './dead-letters.js';
 import { FailureLog } from './failure-log.js';
 import { RecentFailures } from './recent-failures.js';
@@ -21,46 +12,6 @@ import { checkKinds, hostStepOf, pluginContext } from './host-step.js';
 import type { CreateHostOptions, HostStep } from './host-types.js';
 import { wire, type Wiring } from './wire.js';
 import { ReloadStats } from './reload-stats.js';
-
-function looksLikeDomain(value: unknown): value is AnyDomain {
-  const d = value as Partial<AnyDomain> | null;
-  return (
-    d !== null &&
-    typeof d === 'object' &&
-    typeof d.handle === 'function' &&
-    typeof d.handleBatch === 'function' &&
-    typeof d.onHandled === 'function' &&
-    typeof d.initialize === 'function' &&
-    typeof d.shutdown === 'function'
-  );
-}
-
-export async function createDomain(p: PlannedStep, ctx: PluginContext): Promise<AnyDomain> {
-  let domain: unknown;
-  try {
-    domain = await p.manifest.create(p.options, ctx);
-  } catch (err) {
-    throw new PluginError(p.id, p.manifest.name, 'create', err);
-  }
-  const name = p.manifest.name;
-  if (!looksLikeDomain(domain)) {
-    throw new PluginLoadError(
-      'TAPLINE_ERR_PLUGIN_INVALID',
-      p.id,
-      name,
-      'its create() did not return a BaseDomain',
-    );
-  }
-  if (domain.id !== p.id) {
-    throw new PluginLoadError(
-      'TAPLINE_ERR_PLUGIN_INVALID',
-      p.id,
-      name,
-      `its domain's id is "${domain.id}", not the step id; pass the context to the BaseDomain constructor (super(ctx))`,
-    );
-  }
-  return domain;
-}
 
 /**
  * Builds a host from a loaded config: loads each enabled step's plugin, validates its options

@@ -8,12 +8,20 @@ import {
   type prometheus,
 } from '@tapline/core';
 import type { LoadedConfig } from '../config/loaded-config.js';
-import { connectSource } from './connect-source.js';
+import { createControl, type HostControl } from './host-control.js';
 import type { HostParts } from './host-parts.js';
 import type { HostMetrics, HostState, HostStep, StopReport } from './host-types.js';
 import type { RecentFailuresSnapshot } from './recent-failures.js';
 import { stopHost } from './stop-host.js';
 import { injectEntries, type ReplayEntry } from './inject.js';
+
+/** Each host's named operations, kept beside it, out of its public surface. */
+const controls = new WeakMap<Host, HostControl>();
+
+/** The operations a reload performs on `host` (the package does not export this). */
+export function controlOf(host: Host): HostControl {
+  return controls.get(host)!;
+}
 
 /**
  * A wired pipeline. `start()` initializes every step (downstream first) and starts the sources;
@@ -26,7 +34,7 @@ export class Host {
   /** The Monitor every step reports to. */
   readonly monitor: Monitor;
   readonly config: LoadedConfig;
-  /** @internal */ readonly parts: HostParts;
+  readonly #parts: HostParts;
   private current: HostState = 'created';
   private startedAt: number | undefined;
   private stoppedAt: number | undefined;
@@ -35,7 +43,8 @@ export class Host {
 
   /** @internal Use `createHost`. */
   constructor(parts: HostParts) {
-    this.parts = parts;
+    this.#parts = parts;
+    controls.set(this, createControl(parts));
     this.registry = parts.registry;
     this.monitor = parts.monitor;
     this.config = parts.config;
@@ -43,7 +52,7 @@ export class Host {
 
   /** The enabled steps, in pipeline order (a reload may swap them). */
   get steps(): ReadonlyArray<HostStep> {
-    return this.parts.steps;
+    return this.#parts.steps;
   }
 
   /** Where the host is in its life. */
@@ -75,7 +84,7 @@ export class Host {
   }
 
   private async runStart(withSources: boolean): Promise<void> {
-    const { steps, deadLetters, accounting, logger } = this.parts;
+    const { steps, deadLetters, logger } = this.#parts;
     const initialized: HostStep[] = [];
     let phase: 'initialize' | 'start' = 'initialize';
     let step: HostStep | undefined;
@@ -104,7 +113,8 @@ export class Host {
         return;
       }
       phase = 'start';
-      for (const s of steps) if (isSource(s.domain)) connectSource(accounting, s.domain);
+      const control = controlOf(this);
+      for (const s of steps) if (isSource(s.domain)) control.connectSource(s.domain);
       for (const s of steps) {
         if (!isSource(s.domain)) continue;
         step = s;
@@ -118,7 +128,7 @@ export class Host {
           : new PluginError(step!.id, step!.plugin, phase, err);
       const cleanup =
         step !== undefined && !initialized.includes(step) ? [step, ...initialized] : initialized;
-      const report = await stopHost(this.parts, { sources: started, shutdown: cleanup, drain: false });
+      const report = await stopHost(this.#parts, { sources: started, shutdown: cleanup, drain: false });
       for (const e of report.errors) logger.error({ err: e }, 'while undoing a failed start');
       this.current = 'stopped';
       this.stopping = Promise.resolve(report);
@@ -146,10 +156,10 @@ export class Host {
     const running = this.current === 'running';
     this.current = 'stopping';
     const sources = running ? this.steps.filter((s) => isSource(s.domain)) : [];
-    const report = await stopHost(this.parts, { sources, shutdown: this.steps, drain: running });
+    const report = await stopHost(this.#parts, { sources, shutdown: this.steps, drain: running });
     this.stoppedAt = performance.now();
     this.current = 'stopped';
-    this.parts.logger.info({ accounting: report.accounting, drained: report.drained }, 'pipeline stopped');
+    this.#parts.logger.info({ accounting: report.accounting, drained: report.drained }, 'pipeline stopped');
     return report;
   }
 
@@ -158,7 +168,7 @@ export class Host {
    * by another tool): each step that defines `reopen` is asked to.
    */
   async reopen(): Promise<void> {
-    this.parts.deadLetters.reopen();
+    this.#parts.deadLetters.reopen();
     for (const s of this.steps) await s.domain.reopen?.();
   }
 
@@ -177,21 +187,18 @@ export class Host {
    * `replay`); resolves to each one's outcome once it is durable.
    */
   replay(entries: readonly ReplayEntry[]): Promise<Outcome[]> {
-    const { registry, parts } = this;
-    return injectEntries(
-      { state: this.current, steps: parts.steps, registry, accounting: parts.accounting },
-      entries,
-    );
+    const { steps, accounting } = this.#parts;
+    return injectEntries({ state: this.current, steps, registry: this.registry, accounting }, entries);
   }
 
   /** The latest failures (what their dead letters say, payloads cut short) and a count per error code. */
   recentFailures(): RecentFailuresSnapshot {
-    return this.parts.recentFailures.snapshot();
+    return this.#parts.recentFailures.snapshot();
   }
 
   /** A plain JSON snapshot: the Monitor's metrics, accounting, end-to-end latency, the chain. */
   getMetrics(): HostMetrics {
-    const { accounting } = this.parts;
+    const { accounting } = this.#parts;
     const end = this.stoppedAt ?? performance.now();
     return {
       ...this.monitor.getMetrics(),
@@ -206,7 +213,7 @@ export class Host {
       }),
       state: this.current,
       uptimeMs: this.startedAt === undefined ? 0 : end - this.startedAt,
-      reloads: this.parts.reloads.snapshot(),
+      reloads: this.#parts.reloads.snapshot(),
     };
   }
 }
