@@ -42,12 +42,13 @@ module.exports = {
     {
       name: 'plugins-only-core',
       comment:
-        "A plugin imports @tapline/core and its own dependencies: never the host, the CLI, the testkit or another plugin's files.",
+        "A plugin imports @tapline/core and its own dependencies: never the host, the CLI, the testkit or another plugin's files (but plugin-nats's connection export).",
       severity: 'error',
       from: { path: '^plugins/([^/]+)/src/' },
       to: {
         path: '^(packages/(host|cli|testkit)|plugins)/|^@tapline/(host|cli|testkit|plugin-)',
-        pathNot: '^plugins/$1/',
+        // NATS has one home: the exporter's NATS target connects through plugin-nats's connection export.
+        pathNot: ['^plugins/$1/', '^plugins/nats/dist/connection/'],
       },
     },
     {
@@ -67,6 +68,10 @@ module.exports = {
     exclude: { path: '(^|/)(test|node_modules)/' },
     doNotFollow: { path: '(^|/)(node_modules|dist)/' },
     tsConfig: { fileName: 'tsconfig.base.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.d.ts'] },
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.js', '.mjs', '.d.ts'],
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'default'],
+    },
   },
 };

@@ -1,5 +1,6 @@
 import { curveProblems, type Problem } from '@tapline/core';
 import { conditionProblems } from '@tapline/core/condition';
+import { connectionProblems } from '@tapline/plugin-nats/connection';
 import type { ExporterOptions } from './options.js';
 import { targetNames } from './routes.js';
 
@@ -9,6 +10,7 @@ export function checkOptions(options: ExporterOptions): Problem[] {
   const targets = Array.isArray(options?.targets) ? options.targets : [];
   targets.forEach((t, i) => {
     if (t.type === 'zmq') problems.push(...curveProblems(t.curve, `/targets/${i}/curve`));
+    if (t.type === 'nats') problems.push(...connectionProblems(t, `/targets/${i}`));
     conditionProblems(t.where, `/targets/${i}/where`, problems);
   });
   const names = targetNames(targets);

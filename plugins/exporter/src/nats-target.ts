@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { BrokerError, ExportError, messageOf, withRetry, type Logger, type RetryPolicy } from '@tapline/core';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { DEFAULT_SERVERS, connectNats, type WatchedConnection } from '@tapline/plugin-nats/connection';
 import { NATS_DEFAULTS, type NatsTargetOptions } from './options.js';
 import type { ExportTarget } from './target.js';
 
@@ -17,7 +15,7 @@ export class NatsTarget implements ExportTarget {
   readonly name: string;
   written = 0;
   failed = 0;
-  private nc: NatsConnection | undefined;
+  private connection: WatchedConnection | undefined;
   private js: JetStreamClient | undefined;
   private readonly servers: string[];
   private readonly publishOptions: { timeout: number };
@@ -32,38 +30,26 @@ export class NatsTarget implements ExportTarget {
     private readonly log: Logger,
   ) {
     this.name = `nats:${options.subject}`;
-    this.servers = [...(options.servers ?? NATS_DEFAULTS.servers)];
+    this.servers = [...(options.servers ?? DEFAULT_SERVERS)];
     this.publishOptions = { timeout: options.timeoutMs ?? NATS_DEFAULTS.timeoutMs };
   }
 
   async open(): Promise<void> {
-    const { subject, credentials, user, password, token } = this.options;
-    const servers = this.servers.join(', ');
-    let nc: NatsConnection;
+    const { subject } = this.options;
+    const connection = await connectNats(
+      { ...this.options, servers: this.servers },
+      {
+        name: `tapline:${this.name}`,
+        configDir: this.configDir,
+        log: this.log.child({ target: this.name }),
+        purpose: `to publish on "${subject}"`,
+      },
+    );
     try {
-      const creds =
-        credentials === undefined ? undefined : await readFile(resolve(this.configDir, credentials));
-      nc = await connect({
-        servers: this.servers,
-        user,
-        pass: password,
-        token,
-        authenticator: creds === undefined ? undefined : credsAuthenticator(creds),
-        maxReconnectAttempts: -1,
-      });
+      await (await jetstreamManager(connection.nc)).streams.find(subject);
     } catch (err) {
-      throw new BrokerError(
-        'TAPLINE_ERR_BROKER_UNREACHABLE',
-        servers,
-        undefined,
-        `The exporter cannot connect to NATS at ${servers} to publish on "${subject}": ${messageOf(err)}. Start nats-server -js there, or fix "servers" and the credentials.`,
-        err,
-      );
-    }
-    try {
-      await (await jetstreamManager(nc)).streams.find(subject);
-    } catch (err) {
-      await nc.close();
+      await connection.close();
+      const servers = this.servers.join(', ');
       throw new BrokerError(
         'TAPLINE_ERR_STREAM_NOT_FOUND',
         servers,
@@ -72,9 +58,8 @@ export class NatsTarget implements ExportTarget {
         err,
       );
     }
-    this.nc = nc;
-    this.js = jetstream(nc);
-    void this.watch(nc);
+    this.connection = connection;
+    this.js = jetstream(connection.nc);
   }
 
   write(json: string): Promise<void> {
@@ -88,7 +73,7 @@ export class NatsTarget implements ExportTarget {
       () => js.publish(this.options.subject, json, this.publishOptions),
       (err, retry, delayMs) =>
         this.log.warn({ err, target: this.name, retry, delayMs }, 'nats publish failed; retrying'),
-      () => this.nc!.isClosed(),
+      () => this.connection!.nc.isClosed(),
     ).then(this.published, this.refused);
   }
 
@@ -118,15 +103,6 @@ export class NatsTarget implements ExportTarget {
 
   private async finish(): Promise<void> {
     if (this.outstanding > 0) await new Promise<void>((r) => (this.idle = r));
-    await this.nc?.drain().catch(() => this.nc?.close());
-  }
-
-  private async watch(nc: NatsConnection): Promise<void> {
-    for await (const s of nc.status()) {
-      if (s.type === 'disconnect')
-        this.log.warn({ target: this.name, server: s.server }, 'nats disconnected; reconnecting');
-      else if (s.type === 'reconnect')
-        this.log.info({ target: this.name, server: s.server }, 'nats reconnected');
-    }
+    await this.connection?.close();
   }
 }

@@ -1,5 +1,6 @@
 import { CurveOptions, Type, type Static } from '@tapline/core';
 import { conditionRef, conditionSchema } from '@tapline/core/condition';
+import { DEFAULT_SERVERS, natsConnectionOptions } from '@tapline/plugin-nats/connection';
 
 export const FILE_DEFAULTS = { flushIntervalMs: 0, flushBytes: 64 * 1024, rotateKeep: 5 } as const;
 export const ZMQ_DEFAULTS = {
@@ -195,7 +196,7 @@ const zmqTarget = Type.Object(
   { additionalProperties: false },
 );
 
-export const NATS_DEFAULTS = { servers: ['nats://127.0.0.1:4222'], timeoutMs: 5000 } as const;
+export const NATS_DEFAULTS = { timeoutMs: 5000 } as const;
 
 const natsTarget = Type.Object(
   {
@@ -206,8 +207,13 @@ const natsTarget = Type.Object(
       pattern: '^[^*>\\s]+$',
       description: 'The subject each record is published on; a JetStream stream must take it.',
     }),
+    // Optional with a default: ajv fills none inside a union, the target falls back to the same servers.
     servers: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), { minItems: 1, default: [...NATS_DEFAULTS.servers] }),
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        default: [...DEFAULT_SERVERS],
+        description: natsConnectionOptions.servers.description,
+      }),
     ),
     timeoutMs: Type.Optional(
       Type.Integer({
@@ -216,15 +222,10 @@ const natsTarget = Type.Object(
         description: "How long one publish waits for the stream's ack before it is retried.",
       }),
     ),
-    credentials: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description: 'A NATS .creds file; relative paths resolve against the config file.',
-      }),
-    ),
-    user: Type.Optional(Type.String({ minLength: 1 })),
-    password: Type.Optional(Type.String()),
-    token: Type.Optional(Type.String({ minLength: 1 })),
+    credentials: natsConnectionOptions.credentials,
+    user: natsConnectionOptions.user,
+    password: natsConnectionOptions.password,
+    token: natsConnectionOptions.token,
   },
   { additionalProperties: false },
 );

@@ -51,6 +51,21 @@ describe('exporter options', () => {
     expect(validateOptions(plugin, raw).problems.map((p) => p.path)).toEqual([path]);
   });
 
+  it("checks a NATS target's connection options as the NATS source's are checked", () => {
+    const r = validateOptions(plugin, {
+      targets: [
+        { type: 'stdout' },
+        { type: 'nats', subject: 'orders', servers: ['http://broker'], user: 'app', token: 's3cret' },
+        { type: 'nats', subject: 'audit', password: 'alone' },
+      ],
+    });
+    expect(r.problems.map((p) => p.path)).toEqual([
+      '/targets/1/servers/0',
+      '/targets/1/token',
+      '/targets/2/password',
+    ]);
+  });
+
   it('takes json and emits receipts', () => {
     expect([plugin.input, plugin.output]).toEqual(['json', 'receipt']);
   });

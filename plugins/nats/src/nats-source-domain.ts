@@ -8,7 +8,7 @@ import {
 } from '@tapline/core';
 import type { Consumer, ConsumerMessages } from '@nats-io/jetstream';
 import { millis } from '@nats-io/transport-node';
-import { connectNats, type WatchedConnection } from './connection.js';
+import { connectNats, type WatchedConnection } from './connection/connect.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
 import { ensureConsumer } from './ensure-consumer.js';
 import { HeldMessages } from './held-messages.js';
@@ -100,13 +100,13 @@ export class NatsSourceDomain extends SourceDomain<Buffer, Output> {
   override async initialize(): Promise<void> {
     if (this.connection !== undefined) return;
     const { stream, durable } = this.options;
-    const connection = await connectNats(
-      this.options,
-      `tapline:${this.id}`,
-      this.configDir,
-      this.log,
+    const connection = await connectNats(this.options, {
+      name: `tapline:${this.id}`,
+      configDir: this.configDir,
+      log: this.log,
+      purpose: `for stream "${stream}"`,
       stream,
-    );
+    });
     try {
       this.consumer = await ensureConsumer(connection.nc, this.options, this.log);
     } catch (err) {

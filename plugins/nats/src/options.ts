@@ -1,13 +1,10 @@
 import { Type, type Static } from '@tapline/core';
+import { natsConnectionOptions } from './connection/options.js';
 
 /** The options of a nats-source step. Only `stream` has no default. */
 export const natsSourceOptions = Type.Object(
   {
-    servers: Type.Array(Type.String({ minLength: 1 }), {
-      minItems: 1,
-      default: ['nats://127.0.0.1:4222'],
-      description: 'NATS servers to connect to (nats://host:port); the client reconnects among them.',
-    }),
+    servers: natsConnectionOptions.servers,
     stream: Type.String({
       minLength: 1,
       description: 'The JetStream stream to consume.',
@@ -54,15 +51,10 @@ export const natsSourceOptions = Type.Object(
           'record: a JSON object; json: any JSON value; text: UTF-8 text; raw: the bytes as they came.',
       },
     ),
-    credentials: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description: 'A NATS .creds file (JWT and seed); relative paths resolve against the config file.',
-      }),
-    ),
-    user: Type.Optional(Type.String({ minLength: 1 })),
-    password: Type.Optional(Type.String()),
-    token: Type.Optional(Type.String({ minLength: 1 })),
+    credentials: natsConnectionOptions.credentials,
+    user: natsConnectionOptions.user,
+    password: natsConnectionOptions.password,
+    token: natsConnectionOptions.token,
   },
   { additionalProperties: false },
 );

@@ -61,17 +61,25 @@ export class WatchedConnection {
   }
 }
 
+/** How one step connects: its client name, where relative paths resolve, its log, and what for. */
+export interface ConnectAs {
+  /** The client name the server lists (`tapline:<step>`). */
+  readonly name: string;
+  readonly configDir: string;
+  readonly log: Logger;
+  /** What the connection is for, as a failure names it: `for stream "orders"`. */
+  readonly purpose: string;
+  /** The stream the step is after, when it is after one (the error carries it). */
+  readonly stream?: string;
+}
+
 /**
- * Connects to the first of `servers` that answers. A refusal is `TAPLINE_ERR_BROKER_UNREACHABLE`
- * naming the servers and, when given, the stream the step was after.
+ * Connects to the first of `servers` that answers, reading a `.creds` file first when one is
+ * named. A refusal, or a credentials file that cannot be read, is
+ * `TAPLINE_ERR_BROKER_UNREACHABLE` naming the servers and what the connection was for.
  */
-export async function connectNats(
-  auth: NatsAuth,
-  name: string,
-  configDir: string,
-  log: Logger,
-  stream?: string,
-): Promise<WatchedConnection> {
+export async function connectNats(auth: NatsAuth, as: ConnectAs): Promise<WatchedConnection> {
+  const { name, configDir, log, purpose, stream } = as;
   const servers = auth.servers.join(', ');
   const authenticator =
     auth.credentials === undefined
@@ -89,12 +97,11 @@ export async function connectNats(
     });
     return new WatchedConnection(nc, log);
   } catch (err) {
-    const what = stream === undefined ? '' : ` for stream "${stream}"`;
     throw new BrokerError(
       'TAPLINE_ERR_BROKER_UNREACHABLE',
       servers,
       stream,
-      `Cannot connect to NATS at ${servers}${what}: ${messageOf(err)}. Start nats-server with JetStream (nats-server -js) there, or fix "servers" and the credentials.`,
+      `Cannot connect to NATS at ${servers} ${purpose}: ${messageOf(err)}. Start nats-server with JetStream (nats-server -js) there, or fix "servers" and the credentials.`,
       err,
     );
   }
