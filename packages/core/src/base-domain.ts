@@ -207,11 +207,11 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
         // The records that share one answer (a batch's write) wait on it together.
         let to = i + 1;
         while (to < n && results[to] === r) to++;
-        (pending ??= []).push(this.#answerLater(r as Promise<unknown>, messages, i, to, end, share));
+        (pending ??= []).push(this.#answerLater(r as Promise<unknown>, inputs, messages, i, to, end, share));
         i = to - 1;
-      } else if (r instanceof Failed) this.#fail(r.error, m, HANDLE_OPERATION, share);
+      } else if (r instanceof Failed) this.#fail(r.error, m, HANDLE_OPERATION, share, inputs[i]);
       else if (isDrop(r)) this.#drop(r, m, share);
-      else keep = !perRecord || this.#forwardOne(r as TOut, m, end, share);
+      else keep = !perRecord || this.#forwardOne(r as TOut, m, end, share, inputs[i]);
       if (keep && outputs === undefined && kept === i) {
         kept++;
       } else if (keep) {
@@ -261,6 +261,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   /** Waits on the answer the records `from` to `to` share, then ends them with it. */
   #answerLater(
     answer: Promise<unknown>,
+    inputs: readonly TIn[],
     messages: readonly MessageContext[],
     from: number,
     to: number,
@@ -278,9 +279,9 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
       for (let i = from; i < to; i++) {
         const m = messages[i]!;
         (m as TimedContext).mark = at;
-        if (failed) this.#fail(value, m, HANDLE_OPERATION, durationMs);
+        if (failed) this.#fail(value, m, HANDLE_OPERATION, durationMs, inputs[i]);
         else if (isDrop(value)) this.#drop(value, m, durationMs);
-        else if (!perRecord || this.#forwardOne(value as TOut, m, at, durationMs)) {
+        else if (!perRecord || this.#forwardOne(value as TOut, m, at, durationMs, inputs[i])) {
           (outputs ??= []).push(value as TOut);
           (forwarded ??= []).push(m);
         }
@@ -294,13 +295,19 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   }
 
   /** The `handled` taps of one record (a test's, say); false when one threw and it failed. */
-  #forwardOne(output: TOut, message: MessageContext, at: number, durationMs: number): boolean {
+  #forwardOne(
+    output: TOut,
+    message: MessageContext,
+    at: number,
+    durationMs: number,
+    input: TIn | undefined,
+  ): boolean {
     (message as TimedContext).mark = at;
     try {
       this.hooks.handled.call(output, message);
       return true;
     } catch (err) {
-      this.#fail(err, message, FORWARD_OPERATION, durationMs);
+      this.#fail(err, message, FORWARD_OPERATION, durationMs, input);
       return false;
     }
   }
@@ -313,7 +320,8 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
         // Downstream domains never throw from handleBatch(); only a hand-on of its own can.
         handOn(outputs, messages, at);
       } catch (err) {
-        for (const m of messages) this.#fail(err, m, FORWARD_OPERATION, durationMs);
+        // The batch's inputs are not at hand here: their letters hold the payload alone.
+        for (const m of messages) this.#fail(err, m, FORWARD_OPERATION, durationMs, undefined);
         return;
       }
     }
@@ -351,9 +359,16 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     this.hooks.success.call(dropped, message);
   }
 
-  #fail(err: unknown, message: MessageContext, operation: string, durationMs: number): void {
+  /** `input` is what the step was handed for the record, as it holds it now (`execute` may have changed it). */
+  #fail(
+    err: unknown,
+    message: MessageContext,
+    operation: string,
+    durationMs: number,
+    input: TIn | undefined,
+  ): void {
     this.meter?.failed(errorTypeOf(err));
-    this.ledger?.failed(err, message, operation, durationMs);
+    this.ledger?.failed(err, message, operation, durationMs, input);
     if (this.hooks.error.taps.length === 0) return;
     const event = errorEvent(this.id, operation, durationMs, message, err);
     try {

@@ -68,6 +68,11 @@ export class StepMeter {
  */
 export interface StepLedger {
   dropped(message: MessageContext, reason: string | undefined): void;
-  /** `durationMs` is the record's share of its batch's service time. */
-  failed(err: unknown, message: MessageContext, operation: string, durationMs: number): void;
+  /**
+   * `durationMs` is the record's share of its batch's service time. `input` is what the step was
+   * handed for the record, as the step holds it when it fails (an `execute` that changed its
+   * input in place leaves it changed), or undefined when it is not at hand. Keep it only for as
+   * long as the failure is being reported.
+   */
+  failed(err: unknown, message: MessageContext, operation: string, durationMs: number, input: unknown): void;
 }

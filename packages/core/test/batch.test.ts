@@ -22,18 +22,40 @@ function batchOf(n: number): { inputs: number[]; messages: MessageContext[] } {
 function ledger(): StepLedger & {
   drops: Array<[number, string | undefined]>;
   fails: Array<[number, string]>;
+  /** What the step held for each failed record, by message id. */
+  inputs: Map<number, unknown>;
 } {
   const drops: Array<[number, string | undefined]> = [];
   const fails: Array<[number, string]> = [];
+  const inputs = new Map<number, unknown>();
   return {
     drops,
     fails,
+    inputs,
     dropped: (m, reason) => void drops.push([m.id, reason]),
-    failed: (_err, m, operation) => void fails.push([m.id, operation]),
+    failed: (_err, m, operation, _ms, input) => {
+      fails.push([m.id, operation]);
+      inputs.set(m.id, input);
+    },
   };
 }
 
 describe('BaseDomain.handleBatch', () => {
+  it("tells the ledger what a failed record's step held: its input as execute left it, after an asynchronous answer too", async () => {
+    const step = new FnDomain<{ n: number; seen?: boolean }, unknown>('s', (x) => {
+      x.seen = true; // changed in place before it fails
+      if (x.n === 1) throw new RangeError('one');
+      return x.n === 2 ? Promise.reject(new RangeError('two')) : x;
+    });
+    const l = (step.ledger = ledger());
+    const inputs = [{ n: 0 }, { n: 1 }, { n: 2 }];
+    const messages = inputs.map(() => createMessageContext('test'));
+    await step.handleBatch(inputs, messages, performance.now());
+    expect(l.fails.map(([id]) => id)).toEqual([messages[1]!.id, messages[2]!.id]);
+    expect(l.inputs.get(messages[1]!.id)).toEqual({ n: 1, seen: true });
+    expect(l.inputs.get(messages[2]!.id)).toBe(inputs[2]);
+  });
+
   it('counts each record exactly, hands the forwarded ones on as one batch in order, and makes no event when no one listens', () => {
     const step = new FnDomain<number, number>('s', (x) => {
       if (x % 4 === 1) return DROP;
@@ -60,6 +82,7 @@ describe('BaseDomain.handleBatch', () => {
       [messages[3]!.id, 'handle'],
       [messages[7]!.id, 'handle'],
     ]);
+    expect([...l.inputs.values()]).toEqual([3, 7]);
     const s = monitor.getMetrics().operations['s.handle']!;
     expect(s).toMatchObject({ handled: 8, success: 6, dropped: 4, errors: 2, batches: 1 });
     expect(s.errorTypes).toEqual({ RangeError: 2 });
@@ -120,10 +143,12 @@ describe('BaseDomain.handleBatch', () => {
     await step.handleBatch(first.inputs, first.messages, performance.now());
     expect(handed).toEqual([[1, 2, 4]]);
     expect(l.fails).toEqual([[first.messages[2]!.id, 'handle']]);
+    expect(l.inputs.get(first.messages[2]!.id)).toBe(2);
     const second = batchOf(2);
     second.inputs[1] = 99;
     await step.handleBatch(second.inputs, second.messages, performance.now());
     expect(l.fails.slice(1).map(([id]) => id)).toEqual(second.messages.map((m) => m.id));
+    expect(second.messages.map((m) => l.inputs.get(m.id))).toEqual([0, 99]);
     expect(step.calls).toBe(2);
   });
 });
