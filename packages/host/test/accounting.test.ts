@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Accounting } from '../src/runtime/accounting.js';
 import type { DeadLetterConfig } from '../src/config/loaded-config.js';
-import { DeadLetters, payloadField } from '../src/runtime/dead-letters.js';
+import { DeadLetters } from '../src/runtime/dead-letters.js';
+import { inputField, payloadField } from '../src/runtime/letter-fields.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -239,5 +240,25 @@ describe('dead-letter payloads', () => {
     );
     expect(payloadField({ a: 1 })).toBe(',"payload":{"a":1}');
     expect(payloadField(undefined)).toBe('');
+  });
+});
+
+describe('dead-letter inputs', () => {
+  it('keeps the record as the failing step held it as JSON, bytes as base64, and past the cap its size and head alone', () => {
+    expect(inputField({ a: 'x\ny' })).toBe(',"input":{"a":"x\\ny"}');
+    expect(inputField('text')).toBe(',"input":"text"');
+    expect(inputField(Buffer.from([0xff, 0x00]))).toBe(',"inputBase64":"/wA="');
+    expect(inputField(undefined)).toBe('');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(inputField(cyclic)).toBe('');
+    const big = { blob: 'é'.repeat(40) }; // 51 characters, 91 bytes
+    const { inputTruncated: cut } = JSON.parse(`{${inputField(big, 64).slice(1)}}`) as {
+      inputTruncated: { size: number; sha256: string; headBase64: string };
+    };
+    const bytes = Buffer.from(JSON.stringify(big));
+    expect(cut.size).toBe(bytes.length);
+    expect(cut.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(Buffer.from(cut.headBase64, 'base64')).toEqual(bytes.subarray(0, 64));
   });
 });

@@ -15,7 +15,8 @@ import type { ProcessorOptions } from './options.js';
  *
  * Records are changed in place (only `pick` builds a new one): the record a step receives is
  * the one the previous step forwarded, and nothing else holds it. A record that fails half way
- * is left half changed; the host dead-letters the message's original payload, not this record.
+ * is left half changed, and so its dead letter holds it (beside the original payload): a replay
+ * at this step runs every operation again on it.
  */
 export class ProcessorDomain extends BaseDomain<JsonRecord, JsonRecord> {
   private readonly ops: readonly Op[];

@@ -82,6 +82,16 @@ function render(s: DeadLetterSummary, named: readonly string[], cwd: string): st
       ...(s.prefixOnly.length > 10 ? [`  … and ${s.prefixOnly.length - 10} more (--json lists all)`] : []),
     );
   }
+  if (s.inputPrefixOnly.length > 0) {
+    const n = s.inputPrefixOnly.length;
+    lines.push(
+      '',
+      `${n} letter${n === 1 ? ' holds' : 's hold'} only the first bytes of the record as the failing step received it ` +
+        '(larger than deadLetter.maxPayloadBytes): they cannot enter at that step, only with tapline replay --from-start:',
+      ...s.inputPrefixOnly.slice(0, 10).map((at) => `  ${shown(at)}`),
+      ...(n > 10 ? [`  … and ${n - 10} more (--json lists all)`] : []),
+    );
+  }
   if (s.unreadable.length > 0) {
     lines.push(
       '',

@@ -107,7 +107,12 @@ function render(r: ReplayReport, ledger: string, dryRun: boolean, cwd: string): 
     );
   if (r.fromStartInstead > 0) {
     lines.push(
-      `  ${r.fromStartInstead} entered after the source: a letter holds its payload, not the record as the failing step received it`,
+      `  ${r.fromStartInstead} entered after the source with their payload: their letters hold no record as the failing step received it (written by an earlier version or a stop that gave up on it, or the step is gone)`,
+    );
+  }
+  if (r.payloadInstead > 0) {
+    lines.push(
+      `  ${r.payloadInstead} entered at --from-step's step with their payload: their letters hold the record as another step received it`,
     );
   }
   if (r.failed > 0)

@@ -1,5 +1,5 @@
 import type { ErrorEvent, MessageContext } from '@tapline/core';
-import { payloadField } from '../runtime/dead-letters.js';
+import { payloadField } from '../runtime/letter-fields.js';
 
 /** A record a step emitted, kept as it was at that moment (later steps may change it in place). */
 export interface Emitted {

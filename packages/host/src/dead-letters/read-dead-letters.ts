@@ -16,6 +16,16 @@ export interface DeadLetter {
   readonly payloadBase64?: string;
   /** The payload was larger than `deadLetter.maxPayloadBytes`: only its first bytes are kept. */
   readonly payloadTruncated?: { readonly size: number; readonly sha256: string; readonly headBase64: string };
+  /**
+   * The record as the failing step held it when it failed (what it received, unless it changed
+   * it in place first): JSON, or bytes as base64. Absent when the step is the source or the
+   * first step after it (the payload is that record), and in letters of earlier versions.
+   */
+  readonly input?: unknown;
+  /** That record, when it was bytes. */
+  readonly inputBase64?: string;
+  /** That record was larger than `deadLetter.maxPayloadBytes`: the letter cannot enter at its step. */
+  readonly inputTruncated?: { readonly size: number; readonly sha256: string; readonly headBase64: string };
   /** For a record a replay failed again: how many replays it has been through. */
   readonly replays?: number;
 }

@@ -18,6 +18,8 @@ export interface DeadLetterGroup {
   };
   /** Letters whose payload was cut to its first bytes: they cannot be replayed. */
   prefixOnly: number;
+  /** Letters whose record as the failing step received it was cut: they replay only `--from-start`. */
+  inputPrefixOnly: number;
 }
 
 export interface DeadLetterSummary {
@@ -25,6 +27,11 @@ export interface DeadLetterSummary {
   letters: number;
   /** Letters whose payload holds only a prefix, where they are: `file:line`. */
   readonly prefixOnly: string[];
+  /**
+   * Letters whose record as the failing step received it holds only a prefix, where they are:
+   * they cannot enter at that step, only after the source with their payload (`--from-start`).
+   */
+  readonly inputPrefixOnly: string[];
   /** Lines that are not dead letters, with why. */
   readonly unreadable: { file: string; line: number; problem: string }[];
   readonly groups: DeadLetterGroup[];
@@ -45,6 +52,7 @@ export async function summarizeDeadLetters(
     files,
     letters: 0,
     prefixOnly: [],
+    inputPrefixOnly: [],
     unreadable: [],
     groups: [],
     byHour: {},
@@ -73,6 +81,7 @@ export async function summarizeDeadLetters(
         last: time,
         sample: { message: letter.message, messageId: letter.messageId, file: read.file, line: read.line },
         prefixOnly: 0,
+        inputPrefixOnly: 0,
       };
       groups.set(key, group);
     }
@@ -82,6 +91,9 @@ export async function summarizeDeadLetters(
     if (letter.payloadTruncated !== undefined) {
       group.prefixOnly++;
       summary.prefixOnly.push(`${read.file}:${read.line}`);
+    } else if (letter.inputTruncated !== undefined) {
+      group.inputPrefixOnly++;
+      summary.inputPrefixOnly.push(`${read.file}:${read.line}`);
     }
     const hour = time.slice(0, 13);
     if (hour !== '') hours.set(hour, (hours.get(hour) ?? 0) + 1);

@@ -30,20 +30,19 @@ export interface ReplayReport {
   unselected: number;
   /** Left `sent` by a replay that was killed: replayed again, possibly a second time. */
   resumed: number;
-  /** Entered from the start because the letter holds no record as the failing step received it. */
+  /**
+   * Entered after the source with their payload because the letter holds no record as the
+   * failing step received it (written by an earlier version, or its step is gone).
+   */
   fromStartInstead: number;
+  /** Entered at `--from-step`'s step with their payload: the letter holds no record as that step received it. */
+  payloadInstead: number;
   /** Letters that cannot be replayed, where they are and why. */
   readonly refused: { at: string; why: string }[];
   /** Letters per step they entered at (dry run included). */
   readonly entered: Record<string, number>;
 }
 
-/**
- * Sends dead letters back through `host` (started without its sources), each exactly once by
- * the ledger: letters already replayed for good are skipped; each batch is recorded `sent`
- * before it enters, and its outcomes before the next batch, so a killed replay repeats at most
- * one batch. A letter that names exporter targets goes to those alone.
- */
 /** Where replayed records go: a host in this process, or a running one over its HTTP API. */
 export interface ReplaySink {
   /** The pipeline's step ids, the source first. */
@@ -85,6 +84,7 @@ export async function replayLetters(
     unselected: 0,
     resumed: 0,
     fromStartInstead: 0,
+    payloadInstead: 0,
     refused: [],
     entered: {},
   };
@@ -124,6 +124,7 @@ export async function replayLetters(
     }
     if (ledger.stateOf(id) === 'sent') report.resumed++;
     if (entry.fromStartInstead) report.fromStartInstead++;
+    if (entry.payloadInstead) report.payloadInstead++;
     const step = ids[entry.index]!;
     report.entered[step] = (report.entered[step] ?? 0) + 1;
     if (options.dryRun === true) continue;

@@ -47,7 +47,14 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
   const recentFailures = new RecentFailures();
   const deadLetters = new DeadLetters(config.deadLetter, logger, recentFailures);
   const failures = new FailureLog(logger, reportIntervalMs(env));
-  const wiring: Wiring = { monitor, accounting, deadLetters, failures, routers: new Map() };
+  const wiring: Wiring = {
+    monitor,
+    accounting,
+    deadLetters,
+    failures,
+    routers: new Map(),
+    afterSource: undefined,
+  };
   wire(
     steps.map((s) => s.domain),
     wiring,

@@ -1,54 +1,7 @@
-import { createHash } from 'node:crypto';
 import { ExportError, LineFile, type ErrorEvent, type Logger, type MessageContext } from '@tapline/core';
 import type { DeadLetterConfig } from '../config/loaded-config.js';
+import { inputField, payloadField } from './letter-fields.js';
 import type { RecentFailures } from './recent-failures.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * The original payload as NDJSON fields: JSON text as it came (on one line), anything else as
- * base64. A payload of more than `maxBytes` keeps its first `maxBytes` (base64), its size and
- * its SHA-256, so that one huge frame cannot fill the disk or stall the writer.
- */
-export function payloadField(raw: unknown, maxBytes = Infinity): string {
-  if (raw === undefined) return '';
-  const size =
-    typeof raw === 'string' ? Buffer.byteLength(raw) : raw instanceof Uint8Array ? raw.byteLength : 0;
-  if (size > maxBytes)
-    return truncatedField(typeof raw === 'string' ? Buffer.from(raw) : (raw as Uint8Array), maxBytes);
-  let text: string | undefined;
-  if (typeof raw === 'string') text = raw;
-  else if (raw instanceof Uint8Array) {
-    try {
-      text = utf8.decode(raw);
-    } catch {
-      return `,"payloadBase64":"${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')}"`;
-    }
-  } else {
-    try {
-      const json = JSON.stringify(raw);
-      if (json !== undefined) return `,"payload":${json}`;
-    } catch {
-      // Not serializable (a cycle, a BigInt): keep what its string form says.
-    }
-    text = String(raw);
-    return `,"payloadBase64":"${Buffer.from(text).toString('base64')}"`;
-  }
-  try {
-    JSON.parse(text);
-    // Valid JSON can hold a raw line break only as whitespace between tokens.
-    return `,"payload":${text.replace(/[\r\n]+/g, ' ')}`;
-  } catch {
-    return `,"payloadBase64":"${Buffer.from(text).toString('base64')}"`;
-  }
-}
-
-function truncatedField(bytes: Uint8Array, maxBytes: number): string {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const head = buf.subarray(0, maxBytes).toString('base64');
-  const sha256 = createHash('sha256').update(buf).digest('hex');
-  return `,"payloadTruncated":{"size":${buf.length},"sha256":"${sha256}","headBase64":"${head}"}`;
-}
 
 /**
  * For a record some outputs have and others lack: `targets` (those that lack it, where a
@@ -75,8 +28,9 @@ const RETRY = { retries: 3, retryDelayMs: 100, retryMaxDelayMs: 1000 };
 /**
  * Appends failed messages to an NDJSON file in batches (no synchronous I/O per message). Each
  * line: time, step, source, messageId, errorType, message, for an output failure of a record
- * other outputs took `targets`, `written` (and `dropped`), and the original payload (`payload`
- * for JSON, else `payloadBase64`). `write` settles once the line reached the OS: the failed
+ * other outputs took `targets`, `written` (and `dropped`), the original payload (`payload`
+ * for JSON, else `payloadBase64`) and, when given, the record as the failing step held it
+ * (`input`, see {@link inputField}). `write` settles once the line reached the OS: the failed
  * message stays in flight until then, so `maxInFlight` also bounds what waits for the disk.
  */
 export class DeadLetters {
@@ -111,11 +65,11 @@ export class DeadLetters {
   }
 
   /**
-   * Writes one failed message. Resolves once it is in the file (at once when no file is
-   * configured); rejects when it could not be written. Never throws: it runs inside a step's
-   * error hook.
+   * Writes one failed message, with `input`, what the failing step held, when given. Resolves
+   * once it is in the file (at once when no file is configured); rejects when it could not be
+   * written. Never throws: it runs inside a step's error hook.
    */
-  write(event: ErrorEvent, message: MessageContext): Promise<void> {
+  write(event: ErrorEvent, message: MessageContext, input?: unknown): Promise<void> {
     try {
       this.recent?.add(event, message);
       if (this.lines === undefined) return NOTHING_TO_WRITE;
@@ -129,7 +83,10 @@ export class DeadLetters {
         ...outputsOf(event.cause),
         ...replaysOf(message),
       });
-      return this.lines.append(`${head.slice(0, -1)}${payloadField(message.raw, this.maxPayloadBytes)}}`);
+      const max = this.maxPayloadBytes;
+      return this.lines.append(
+        `${head.slice(0, -1)}${payloadField(message.raw, max)}${inputField(input, max)}}`,
+      );
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }

@@ -65,10 +65,12 @@ export function createControl(parts: HostParts): HostControl {
         else wiring.routers.get(s.domain)!.add(since, next);
       });
       parts.steps = steps;
+      wiring.afterSource = steps[1]?.domain;
       return () => {
         for (const s of steps) if (!built.includes(s)) wiring.routers.get(s.domain)!.undo();
         for (const s of built) wiring.routers.delete(s.domain);
         parts.steps = old;
+        wiring.afterSource = old[1]?.domain;
       };
     },
     forgetRoutes: (removed) => {

@@ -13,6 +13,11 @@ export interface Wiring {
   readonly failures: FailureLog;
   /** Each wired step's `handled` router, by domain. */
   readonly routers: Map<AnyDomain, StepRouter>;
+  /**
+   * The step the source hands its records to: its dead letters' payload is the record as it
+   * received it, so they keep no input of their own. Set by whoever puts a chain in place.
+   */
+  afterSource: AnyDomain | undefined;
 }
 
 /**
@@ -27,12 +32,15 @@ export function wireStep(domain: AnyDomain, next: AnyDomain | undefined, wiring:
   domain.onHeld((count: number) => accounting.hold(count), 'tapline:accounting');
   domain.ledger = {
     dropped: (message, reason) => accounting.drop(message, reason),
-    failed: (err, message, operation, durationMs) => {
+    failed: (err, message, operation, durationMs, input) => {
       if (!accounting.failing(message)) return; // already given up on at a stop deadline
       // Made for a failure only: it is what the dead letter and the failure log say.
       const event = errorEvent(domain.id, operation, durationMs, message, err);
       failures.add(event);
-      deadLetters.write(event, message).then(
+      // The record as the step held it, for a replay to enter there; the source's input is the
+      // payload itself, and the step after it gets what the payload makes.
+      const own = input !== message.raw && domain !== wiring.afterSource ? input : undefined;
+      deadLetters.write(event, message, own).then(
         () => accounting.fail(message, false),
         () => {
           if (err instanceof ExportError) err.onLost?.(err);
@@ -49,5 +57,6 @@ export function wireStep(domain: AnyDomain, next: AnyDomain | undefined, wiring:
 
 /** Wires a chain of steps in order: each one's `handled` to the next one's `handle`. */
 export function wire(domains: readonly AnyDomain[], wiring: Wiring): void {
+  wiring.afterSource = domains[1];
   for (let i = 0; i < domains.length; i++) wireStep(domains[i]!, domains[i + 1], wiring);
 }
