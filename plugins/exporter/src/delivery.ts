@@ -14,7 +14,8 @@ export interface DeliverySink {
 
 /**
  * One record on its way to the outputs it was routed to: serialized once, shared by all of them,
- * with its fate in each kept as bits (one per output, in the order of the targets).
+ * with its fate in each kept as bits (one per output, in the order of the targets). Or several
+ * records of a batch that every output takes, drops or dead-letters alike: one write each.
  */
 export class Delivery {
   /** Outputs that have not yet said how the record ended there. */
@@ -37,9 +38,11 @@ export class Delivery {
     readonly bytes: number,
     readonly message: MessageContext | undefined,
     readonly routed: number,
-    count: number,
+    outputs: number,
+    /** Records it stands for: more than one for the records of a batch that share one fate. */
+    readonly records = 1,
   ) {
-    this.pending = count;
+    this.pending = outputs;
   }
 }
 

@@ -13,6 +13,7 @@ import {
   type Receipt,
 } from '@tapline/core';
 import { createTarget } from './create-target.js';
+import { FanOutPlan, type SharedFate } from './fan-out-plan.js';
 import { Delivery, bitCount, type DeliverySink } from './delivery.js';
 import { DiskBufferedTarget, type SharedLogs } from './disk/disk-target.js';
 import { BUFFER_DEFAULTS, DISK_DEFAULTS, type ExporterOptions } from './options.js';
@@ -57,6 +58,9 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
   /** Receipts by the mask of targets that wrote the record: made once each. */
   private readonly receipts = new Map<number, Receipt>();
   private readonly fullDrops: DropWith[];
+  private readonly fanOutPlan: FanOutPlan;
+  /** What {@link FanOutPlan.plan} fills, made once. */
+  private readonly fate: SharedFate = { end: 0, takers: 0, dropped: 0, failed: 0 };
   private opened: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -104,6 +108,7 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
       return new Output({ ...spec, maxRecords, maxBytes, whenFull }, this.targets[i]!, this);
     });
     this.fullDrops = names.map((target) => dropWith('buffer_full', { target }));
+    this.fanOutPlan = new FanOutPlan(this.outputs);
     if (ctx.registry !== undefined) registerTargetMetrics(ctx.registry, this);
   }
 
@@ -155,7 +160,11 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
         results[i] = Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     }
-    if (common > 0 && (common & (common - 1)) === 0) {
+    if (common > 0 && (common & (common - 1)) !== 0) {
+      this.fanOutBatch(jsons, sizes, masks, messages, results, common);
+      return results;
+    }
+    if (common > 0) {
       const routed = masks.reduce((k, m) => (m === 0 ? k : k + 1), 0);
       const lines = routed === n ? jsons : jsons.filter((_, i) => masks[i] !== 0);
       const first = messages[masks.indexOf(common)];
@@ -175,6 +184,86 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
       }
     }
     return results;
+  }
+
+  /**
+   * A batch whose records all go to the outputs of `mask`: each run of records that share one
+   * fate (see {@link FanOutPlan}) is taken with one write per taking output and answered once;
+   * a record that must go alone goes through {@link ExporterDomain.deliver}. In order, so each
+   * output gets the records in the batch's order.
+   */
+  private fanOutBatch(
+    jsons: string[],
+    sizes: number[],
+    masks: number[],
+    messages: readonly MessageContext[],
+    results: Array<Receipt | DropWith | Promise<Receipt | DropWith>>,
+    mask: number,
+  ): void {
+    const n = masks.length;
+    const fate = this.fate;
+    let i = 0;
+    while (i < n) {
+      if (masks[i] === 0) {
+        i++;
+      } else if (!this.fanOutPlan.plan(sizes, masks, i, mask, fate)) {
+        try {
+          results[i] = this.deliver(jsons[i]!, sizes[i]!, messages[i], mask);
+        } catch (err) {
+          results[i] = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        }
+        i++;
+      } else {
+        const answer = this.shareFate(jsons, sizes, masks, messages, i, fate);
+        for (; i < fate.end; i++) if (masks[i] !== 0) results[i] = answer;
+      }
+    }
+  }
+
+  /** Takes the run of records `from` to `fate.end` as its fate says: their one answer. */
+  private shareFate(
+    jsons: string[],
+    sizes: number[],
+    masks: number[],
+    messages: readonly MessageContext[],
+    from: number,
+    fate: SharedFate,
+  ): Receipt | DropWith | Promise<Receipt | DropWith> {
+    const { end, takers, dropped, failed } = fate;
+    let count = 0;
+    let bytes = 0;
+    for (let i = from; i < end; i++) {
+      if (masks[i] === 0) continue;
+      count++;
+      bytes += sizes[i]!;
+    }
+    for (const o of this.outputs) {
+      if ((dropped & o.bit) !== 0) o.refuse(Verdict.Drop, count);
+      else if ((failed & o.bit) !== 0) o.refuse(Verdict.DeadLetter, count);
+    }
+    if (takers === 0) {
+      if (failed === 0) return this.dropFor(dropped);
+      return Promise.reject(this.cohortFailure(failed, 0, dropped, undefined, undefined, undefined));
+    }
+    const lines =
+      count === end - from
+        ? from === 0 && end === jsons.length
+          ? jsons
+          : jsons.slice(from, end)
+        : jsons.slice(from, end).filter((_, k) => masks[from + k] !== 0);
+    const first = messages[from];
+    const d = new Delivery('', bytes, first, takers | dropped | failed, bitCount(takers), count);
+    d.dropped = dropped;
+    d.failed = failed;
+    if (failed !== 0) {
+      d.reasons = this.outputs.filter((o) => (failed & o.bit) !== 0).map((o) => `${o.name}: ${o.fullReason}`);
+    }
+    for (const o of this.outputs) if ((takers & o.bit) !== 0) o.takeShared(lines, bytes, first, d);
+    this.hold(d);
+    return new Promise((resolve, reject) => {
+      d.resolve = resolve as (value: unknown) => void;
+      d.reject = reject;
+    });
   }
 
   /** Stamps the record when asked to, and routes it: the mask of its targets (0: none). */
@@ -376,13 +465,13 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
   /** Tells the host the record now waits only in the outputs' own bounded queues. */
   private hold(d: Delivery): void {
     d.held = true;
-    this.bufferHeld(1);
+    this.bufferHeld(d.records);
   }
 
   /** Settles a record whose every output said how it ended there. */
   private finish(d: Delivery): void {
     if (d.resolve === undefined) return; // still inside execute: it answers
-    if (d.held) this.bufferHeld(-1);
+    if (d.held) this.bufferHeld(-d.records);
     if (d.failed !== 0) d.reject!(this.failure(d));
     else d.resolve(d.dropped !== 0 ? this.dropFor(d.dropped) : this.receiptFor(d.written));
   }

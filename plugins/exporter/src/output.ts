@@ -224,6 +224,29 @@ export class Output {
   verdict(bytes: number): Verdict {
     if (this.closing) return Verdict.Other;
     if (this.waiting === 0 && this.hasRoom(bytes)) return Verdict.Take;
+    return this.fullVerdict;
+  }
+
+  /**
+   * Whether a batch's records can share one write here: the target writes batches, and the
+   * room is the memory queue's (see {@link Output.verdictAt}).
+   */
+  get writesBatches(): boolean {
+    return this.target.writeBatch !== undefined && this.disk === undefined;
+  }
+
+  /**
+   * How this output would take a record of `bytes` once it queues `queued` records of
+   * `queuedBytes` (records of a batch planned before it); changes nothing. For outputs that
+   * {@link Output.writesBatches} only.
+   */
+  verdictAt(queued: number, queuedBytes: number, bytes: number): Verdict {
+    if (this.closing) return Verdict.Other;
+    if (this.waiting === 0 && this.roomAt(queued, queuedBytes, bytes)) return Verdict.Take;
+    return this.fullVerdict;
+  }
+
+  private get fullVerdict(): Verdict {
     return this.whenFull === 'drop_newest'
       ? Verdict.Drop
       : this.whenFull === 'dead_letter'
@@ -232,10 +255,18 @@ export class Output {
   }
 
   /** Counts a record this output dropped or dead-lettered when full (its `verdict`). */
-  refuse(verdict: Verdict.Drop | Verdict.DeadLetter): void {
-    this.routed++;
-    if (verdict === Verdict.Drop) this.dropped++;
-    else this.deadLettered++;
+  refuse(verdict: Verdict.Drop | Verdict.DeadLetter, count = 1): void {
+    this.routed += count;
+    if (verdict === Verdict.Drop) this.dropped += count;
+    else this.deadLettered += count;
+  }
+
+  /**
+   * Takes the records of a batch that share one fate across the outputs (`d`, standing for
+   * `d.records` records), in one write: planned with {@link Output.verdictAt}, so they fit.
+   */
+  takeShared(jsons: readonly string[], bytes: number, first: MessageContext | undefined, d: Delivery): void {
+    this.take(jsons, bytes, first, d.records).deliveries.push(d);
   }
 
   /** Why a record found no room here (the same words for every one, so records share them). */
@@ -353,8 +384,12 @@ export class Output {
       const lag = this.disk.lagBytes();
       return lag === 0 || lag + bytes <= this.maxBytes;
     }
+    return this.roomAt(this.queued, this.queuedBytes, bytes);
+  }
+
+  private roomAt(queued: number, queuedBytes: number, bytes: number): boolean {
     // An empty queue takes a record larger than maxBytes: it would never fit otherwise.
-    return this.queued < this.maxRecords && (this.queued === 0 || this.queuedBytes + bytes <= this.maxBytes);
+    return queued < this.maxRecords && (queued === 0 || queuedBytes + bytes <= this.maxBytes);
   }
 
   /** Hands the target one record's JSON, or (`count` > 1) a batch's, in one write. */
@@ -401,7 +436,8 @@ export class Output {
     if (run.done) return;
     run.done = true;
     if (this.lastRun === run) this.lastRun = undefined;
-    let count = run.deliveries.length + run.alone;
+    let count = run.alone;
+    for (const d of run.deliveries) count += d.records;
     if (run.cohorts !== undefined) for (const c of run.cohorts) count += c.count;
     this.queued -= count;
     this.queuedBytes -= run.bytes;
