@@ -12,6 +12,7 @@ import {
   sendAll,
 } from './support/e2e-pipeline.js';
 import { faultPipeline, range, removeWorkDirs, sample, workDir } from './support/faults.js';
+import { freeZmqAddress } from './support/outside.js';
 import { reload } from './support/reload-helpers.js';
 
 const pipelines = new Pipelines();
@@ -198,5 +199,44 @@ describe('outputs with a fate of their own, end to end', { timeout: 120_000 }, (
     push.close();
     run.child.kill('SIGTERM');
     expect((await run.exit).code).toBe(0);
+  });
+
+  it("a reload that changes another target's options keeps the next hop's bound socket and what it queues: the hop gets every record, in order, once", async () => {
+    const dir = await workDir();
+    const hopAddress = await freeZmqAddress();
+    const targets: Record<string, unknown>[] = [
+      { name: 'archive', type: 'file', path: 'archive.ndjson' },
+      { name: 'next-hop', type: 'zmq', address: hopAddress, mode: 'bind', sendTimeoutMs: -1 },
+    ];
+    const { config, address } = await faultPipeline('unused', 'dead.ndjson', { targets, retries: 0 });
+    const run = await pipelines.start(config, { dir });
+    const push = pusher(address);
+    await sendAll(push, range(0, 20).map(small));
+    await eventually(async () => ((await booksOf(run.url))['next-hop']!.queued === 20 ? true : undefined));
+
+    targets[0]!.path = 'archive-2.ndjson'; // the exporter's options change; the hop's do not
+    const reloaded = await reload(run, run.file, config);
+    expect(reloaded.msg).toMatch(/^config reloaded/);
+    expect(reloaded.added).toContain('export');
+    await sendAll(push, range(20, 40).map(small));
+    const books = await eventually(async () => {
+      const b = await booksOf(run.url);
+      return b.archive!.written === 20 ? b : undefined;
+    });
+    expect(books['next-hop']).toMatchObject({ routed: 20, queued: 20, written: 0 });
+
+    const hop = new Pull({ linger: 0 });
+    sockets.push(hop);
+    hop.connect(hopAddress);
+    const got: { seq: number }[] = [];
+    while (got.length < 40) got.push(JSON.parse((await hop.receive())[0]!.toString()));
+    expect(got.map((r) => r.seq)).toEqual(range(0, 40));
+    await settled(run, 40);
+    push.close();
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
+    expect(accountingLine(run).accounting).toMatchObject({ received: 40, completed: 40, failed: 0, lost: 0 });
+    expect(await readNdjson(path.join(dir, 'archive.ndjson'))).toHaveLength(20);
+    expect(await readNdjson(path.join(dir, 'archive-2.ndjson'))).toHaveLength(20);
   });
 });

@@ -114,6 +114,16 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   reopen?(): void | Promise<void>;
 
   /**
+   * Define this to keep, across a reload, what need not be opened again. The host calls it on a
+   * reload that changed this step's options, before `initialize`, with the running instance of
+   * the same step (same id and plugin). Take over what the new options leave as it was (an
+   * exporter: a target's open socket or file, with what it still queues). The previous instance
+   * goes on until its last messages are done, then is shut down, and must not release what it
+   * handed over; when the reload fails, this instance is shut down and hands it back.
+   */
+  takeOver?(previous: AnyDomain): void;
+
+  /**
    * Define this when the domain writes to named outputs of its own (an exporter's targets):
    * their books, for the host's metrics and dashboard. Read per scrape, never per message.
    */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  type AnyDomain,
   BaseDomain,
   ExportError,
   ShutdownError,
@@ -12,7 +13,9 @@ import {
   prometheus,
   type Receipt,
 } from '@tapline/core';
+import { isDeepStrictEqual } from 'node:util';
 import { createTarget } from './create-target.js';
+import { Handovers } from './hand-over.js';
 import { FanOutPlan, type SharedFate } from './fan-out-plan.js';
 import { Delivery, bitCount, type DeliverySink } from './delivery.js';
 import { DiskBufferedTarget, type SharedLogs } from './disk/disk-target.js';
@@ -61,6 +64,9 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
   private readonly fanOutPlan: FanOutPlan;
   /** What {@link FanOutPlan.plan} fills, made once. */
   private readonly fate: SharedFate = { end: 0, takers: 0, dropped: 0, failed: 0 };
+  /** Per output, what makes its target: a reload keeps the target when this is unchanged. */
+  private readonly makings: readonly unknown[];
+  private readonly handovers = new Handovers();
   private opened: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -75,6 +81,7 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
     const { wheres, route } = compileRoutes(options, unmatchedAt < 0 ? 0 : 1 << unmatchedAt);
     this.route = route;
     this.targets = options.targets.map((t) => createTarget(t, retry, dir, this.log));
+    this.makings = options.targets.map((t) => ({ t, retry, dir }));
     const logs: SharedLogs = new Map();
     this.outputs = options.targets.map((t, i) => {
       const spec = {
@@ -110,6 +117,28 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
     this.fullDrops = names.map((target) => dropWith('buffer_full', { target }));
     this.fanOutPlan = new FanOutPlan(this.outputs);
     if (ctx.registry !== undefined) registerTargetMetrics(ctx.registry, this);
+  }
+
+  /**
+   * On a reload that changed the exporter's options: each target whose own options (and the
+   * retries and folder it is made with) are unchanged is kept, open, with what it still queues
+   * from records of the previous exporter, which finish there; new records queue behind them.
+   * Disk-buffered targets are made anew (they resume from their log).
+   */
+  override takeOver(previous: AnyDomain): void {
+    if (!(previous instanceof ExporterDomain)) return;
+    this.outputs.forEach((o, i) => {
+      if (o.disk !== undefined) return;
+      const j = previous.outputs.findIndex(
+        (p, k) =>
+          p.name === o.name && p.disk === undefined && isDeepStrictEqual(previous.makings[k], this.makings[i]),
+      );
+      const target = previous.outputs[j]?.target;
+      if (target === undefined || previous.handovers.handedOn(target)) return;
+      this.handovers.take(target, previous.handovers);
+      o.target = target;
+      (this.targets as ExportTarget[])[i] = target;
+    });
   }
 
   override initialize(): Promise<void> {
@@ -516,20 +545,24 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
   private async openAll(): Promise<void> {
     // Through the outputs: a test may have given them targets of its own.
     const targets = this.outputs.map((o) => o.target);
-    const results = await Promise.allSettled(targets.map((t) => t.open()));
+    const fresh = targets.filter((t) => !this.handovers.tookOver(t));
+    const results = await Promise.allSettled(fresh.map((t) => t.open()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed === undefined) return;
-    await Promise.allSettled(targets.map((t) => t.close()));
+    await Promise.allSettled(targets.filter((t) => this.handovers.closes(t, false)).map((t) => t.close()));
     throw failed.reason;
   }
 
   private async closeAll(): Promise<void> {
     await this.opened?.catch(() => {});
-    for (const o of this.outputs) o.closingDown();
-    const results = await Promise.allSettled(this.outputs.map((o) => o.target.close()));
+    this.handovers.closing = true;
+    const live = this.outputs.some((o) => o.routed > 0) || this.unmatched > 0;
+    const closed = this.outputs.filter((o) => this.handovers.closes(o.target, live));
+    for (const o of closed) o.closingDown();
+    const results = await Promise.allSettled(closed.map((o) => o.target.close()));
     // A target's close settles what it had; what no write answered is given up on now.
     await Promise.resolve();
-    for (const o of this.outputs) o.abandon();
+    for (const o of closed) o.abandon();
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (errors.length === 0) return;
     const cause = errors.length === 1 ? errors[0] : new AggregateError(errors);

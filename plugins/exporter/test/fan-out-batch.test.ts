@@ -18,7 +18,7 @@ async function archiveAndDeadHop(whenFull: 'drop_newest' | 'dead_letter') {
   const hop = new Pull();
   sockets.push(hop);
   await hop.bind('tcp://127.0.0.1:*');
-  const address = hop.lastEndpoint!;
+  const address = hop.lastEndpoint as string;
   hop.close(); // the address is now one where nothing listens
   const path = join(await tempDir(), 'archive.ndjson');
   const options: ExporterOptions = {
@@ -29,7 +29,7 @@ async function archiveAndDeadHop(whenFull: 'drop_newest' | 'dead_letter') {
     retries: 1,
     retryDelayMs: 5,
     retryMaxDelayMs: 5,
-  } as ExporterOptions;
+  };
   const d = new ExporterDomain(options, { id: 'export' });
   made.push(d);
   await d.initialize();

@@ -1,4 +1,4 @@
-import type { AnySource, Logger, ReportedCodes } from '@tapline/core';
+import { PluginError, type AnySource, type Logger, type ReportedCodes } from '@tapline/core';
 import type { PlannedStep } from '../plan/chain.js';
 import type { Accounting } from './accounting.js';
 import { createDomain } from './create-domain.js';
@@ -21,7 +21,10 @@ export interface HostControl {
   queueReloads(count: number): void;
   /** Counts a reload that ended, and keeps it as the last one. */
   recordReload(result: ReloadResult, durationMs: number, failure?: { message: string } & ReportedCodes): void;
-  /** A step made from its plan: `kept`'s domain, or one its plugin creates now (not initialized). */
+  /**
+   * A step made from its plan: `kept`'s domain, or one its plugin creates now (not initialized),
+   * which takes over what it can from the running step of the same id and plugin (`takeOver`).
+   */
   createStep(planned: PlannedStep, configDir: string, kept?: HostStep): Promise<HostStep>;
   /** At most the id of the next message taken in: a new chain takes the messages from it on. */
   nextMessageId(): number;
@@ -53,8 +56,19 @@ export function createControl(parts: HostParts): HostControl {
       reloads.queued = count;
     },
     recordReload: (result, durationMs, failure) => reloads.record(result, durationMs, failure),
-    createStep: async (p, configDir, kept) =>
-      hostStepOf(p, kept?.domain ?? (await createDomain(p, pluginContext(p, configDir, shared)))),
+    createStep: async (p, configDir, kept) => {
+      if (kept !== undefined) return hostStepOf(p, kept.domain);
+      const step = hostStepOf(p, await createDomain(p, pluginContext(p, configDir, shared)));
+      const previous = parts.steps.find((s) => s.id === p.id && s.planned.manifest === p.manifest);
+      if (previous === undefined || step.domain.takeOver === undefined) return step;
+      try {
+        step.domain.takeOver(previous.domain);
+      } catch (err) {
+        await Promise.resolve(step.domain.shutdown()).catch(() => {});
+        throw new PluginError(step.id, step.plugin, 'initialize', err);
+      }
+      return step;
+    },
     nextMessageId: () => accounting.nextId(),
     oldestOpenId: () => accounting.oldestOpenId(),
     swapSteps: (steps, built, since) => {
