@@ -131,7 +131,9 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
       if (o.disk !== undefined) return;
       const j = previous.outputs.findIndex(
         (p, k) =>
-          p.name === o.name && p.disk === undefined && isDeepStrictEqual(previous.makings[k], this.makings[i]),
+          p.name === o.name &&
+          p.disk === undefined &&
+          isDeepStrictEqual(previous.makings[k], this.makings[i]),
       );
       const target = previous.outputs[j]?.target;
       if (target === undefined || previous.handovers.handedOn(target)) return;
