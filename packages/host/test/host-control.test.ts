@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlOf, type Host } from '../src/runtime/host.js';
+import type { HostStep } from '../src/runtime/host-types.js';
 import { removeTempDirs } from './helpers.js';
 import { behave, domainOf, hostFor, listSource, sink } from './run-helpers.js';
 
@@ -19,6 +20,21 @@ const entry = (step: string, n: number) => ({
   value: { n },
   raw: Buffer.from(JSON.stringify({ n })),
 });
+
+/**
+ * Holds record 1 at `hold`, then swaps in a2 (a new instance of `a`, tagging `a2`) for the
+ * messages taken in from now on. Returns the steps before the swap, a2, the swap's undo and
+ * record 1's outcome.
+ */
+async function holdThenSwap(host: Host) {
+  const control = controlOf(host);
+  const [source, hold, a, out] = host.steps as [HostStep, HostStep, HostStep, HostStep];
+  const a2 = await control.createStep({ ...a.planned, options: { tag: 'a2', hold: false } }, host.config.dir);
+  const first = host.replay([entry('hold', 1)]);
+  await expect.poll(() => domainOf(host, 'hold').held.length).toBe(1);
+  const undo = control.swapSteps([source, hold, a2, out], [a2], control.nextMessageId());
+  return { before: [source, hold, a, out] as const, a, a2, undo, first };
+}
 
 const stepOf = (host: Host, id: string) => host.steps.find((s) => s.id === id)!;
 const trails = (host: Host) => domainOf(host, 'out').records.map((r: any) => [r.n, r.trail]);
@@ -98,17 +114,10 @@ describe("a host's named operations", () => {
 
   it('swapSteps: messages taken in from `since` on take the new chain, older ones finish on theirs; undo puts the old chain back', async () => {
     const host = await holding();
-    const control = controlOf(host);
-    const [source, hold, a, out] = host.steps;
-    const a2 = await control.createStep(
-      { ...a!.planned, options: { tag: 'a2', hold: false } },
-      host.config.dir,
-    );
-    const done = [host.replay([entry('hold', 1)])];
-    await expect.poll(() => domainOf(host, 'hold').held.length).toBe(1);
-    const undo = control.swapSteps([source!, hold!, a2, out!], [a2], control.nextMessageId());
-    expect(host.steps.map((s) => s.domain)).toEqual([source, hold, a2, out].map((s) => s!.domain));
-    done.push(host.replay([entry('hold', 2)]));
+    const { before, a2, undo, first } = await holdThenSwap(host);
+    const [source, hold, a, out] = before;
+    expect(host.steps.map((s) => s.domain)).toEqual([source, hold, a2, out].map((s) => s.domain));
+    const done = [first, host.replay([entry('hold', 2)])];
     await expect.poll(() => domainOf(host, 'hold').held.length).toBe(2);
     domainOf(host, 'hold').release();
     await Promise.all(done);
@@ -117,7 +126,7 @@ describe("a host's named operations", () => {
       [2, ['hold', 'a2']],
     ]);
     undo();
-    expect(host.steps.map((s) => s.domain)).toEqual([source, hold, a, out].map((s) => s!.domain));
+    expect(host.steps.map((s) => s.domain)).toEqual([source, hold, a, out].map((s) => s.domain));
     await host.replay([entry('hold', 3)]);
     expect(trails(host).at(-1)).toEqual([3, ['hold', 'a']]);
     await host.stop();
@@ -125,16 +134,8 @@ describe("a host's named operations", () => {
 
   it("forgetRoutes: the older chains' routes are gone, so what is left takes the running chain", async () => {
     const host = await holding();
-    const control = controlOf(host);
-    const [source, hold, a, out] = host.steps;
-    const a2 = await control.createStep(
-      { ...a!.planned, options: { tag: 'a2', hold: false } },
-      host.config.dir,
-    );
-    const done = host.replay([entry('hold', 1)]);
-    await expect.poll(() => domainOf(host, 'hold').held.length).toBe(1);
-    control.swapSteps([source!, hold!, a2, out!], [a2], control.nextMessageId());
-    control.forgetRoutes([a!]);
+    const { a, first: done } = await holdThenSwap(host);
+    controlOf(host).forgetRoutes([a]);
     domainOf(host, 'hold').release();
     await done;
     expect(trails(host)).toEqual([[1, ['hold', 'a2']]]);
