@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
 import { Reloader } from '../src/reload/reloader.js';
@@ -110,6 +112,32 @@ describe('reloading a running host', () => {
     expect(last.error).toContain(`${file}:`);
     expect(last.error).toMatch(/pipeline\.config\.json:\d+:\d+ \/pipeline\/1\/options\/hold/);
     await host.stop();
+  });
+
+  it("keeps a failed record's input in its dead letter once a reload puts a step between it and the source", async () => {
+    const deadLetter = { path: 'dead.ndjson' };
+    const v1 = [listSource([]), behave('a'), sink];
+    const { host, dir } = await hostFor(v1, { deadLetter });
+    await host.start();
+    const fail = (n: number) => ({ step: 'a', value: { n, fail: true }, raw: Buffer.from(`{"n":${n}}`) });
+    expect(await host.replay([fail(1)])).toEqual(['failed']);
+
+    await writeConfig(dir, { ...config([v1[0], behave('first'), v1[1], sink]), deadLetter });
+    const reloader = new Reloader(host);
+    reloader.request('test');
+    await reloader.idle();
+    expect(host.steps.map((s) => s.id)).toEqual(['in', 'first', 'a', 'out']);
+    expect(await host.replay([fail(2)])).toEqual(['failed']);
+    await host.stop();
+    const letters = (await readFile(path.join(dir, 'dead.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The step after the source needs none: its payload is what it received.
+    expect(letters.map((l) => [l.step, l.payload, l.input])).toEqual([
+      ['a', { n: 1 }, undefined],
+      ['a', { n: 2 }, { n: 2, fail: true }],
+    ]);
   });
 });
 
