@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '@tapline/testkit';
@@ -74,5 +74,30 @@ describe('tapline run logs', { timeout: 30_000 }, () => {
     const logged = messages(await readFile(logFile, 'utf8'));
     expect(logged[0]).toMatch(/^loaded /);
     expect(logged.at(-1)).toMatch(/^accounting: received=\d+ /);
+  });
+
+  it('to a new file at the same path after logrotate moved it away and sent SIGHUP', async () => {
+    const address = `tcp://127.0.0.1:${await freePort()}`;
+    const config = defaultPipeline(address, { log: { destination: 'tapline.log' } });
+    const { dir, file } = await writeTempConfig(config);
+    const logFile = path.join(dir, 'tapline.log');
+    const { child, exit } = run(file);
+    await eventually(
+      async () =>
+        (await readFile(logFile, 'utf8').catch(() => '')).includes('"pipeline started"') || undefined,
+      { what: 'the start in the log file' },
+    );
+    await rename(logFile, `${logFile}.1`);
+    child.kill('SIGHUP');
+    await eventually(
+      async () => (await readFile(logFile, 'utf8').catch(() => '')).includes('config reloaded') || undefined,
+      { what: 'the reload logged in a new file at the path' },
+    );
+    child.kill('SIGTERM');
+    expect(await exit).toEqual({ code: 0, signal: null });
+    const rotated = messages(await readFile(`${logFile}.1`, 'utf8'));
+    expect(rotated).toContain('pipeline started');
+    expect(rotated.some((m) => m.startsWith('accounting:'))).toBe(false);
+    expect(messages(await readFile(logFile, 'utf8')).at(-1)).toMatch(/^accounting: received=0 /);
   });
 });

@@ -14,6 +14,8 @@ export interface AppLogger {
   flush(): Promise<void>;
   /** Writes out everything logged so far before returning: for a forced exit. */
   flushSync(): void;
+  /** Opens a log file anew at its path (log rotation); nothing for stdout or stderr. */
+  reopen(): void;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createAppLogger(options: {
     // A log never settled (the config could not be read) goes where it always went: stdout.
     flush: () => (sink.settle('stdout'), sink.flush()),
     flushSync: () => (sink.settle('stdout'), sink.flushSync()),
+    reopen: () => sink.reopen(),
   };
 }
 

@@ -22,6 +22,8 @@ export class LogSink implements LineStream {
   private held: string[] | undefined = [];
   private target: LineStream | undefined;
   private boom: Boom | undefined;
+  /** Whether the log goes to a file of `log.destination`'s. */
+  private file = false;
 
   /** A sink already settled on a given stream or file descriptor (for embedding and tests). */
   static of(stream: number | NodeJS.WritableStream): LogSink {
@@ -44,12 +46,21 @@ export class LogSink implements LineStream {
   settle(where: LogTarget): void {
     if (this.settled) return;
     if (typeof where === 'object') {
+      this.file = true;
       this.settleOn(this.open(path.resolve(where.file), false));
       return;
     }
     const fd = where === 'stderr' ? 2 : 1;
     const tty = (fd === 2 ? process.stderr : process.stdout).isTTY === true;
     this.settleOn(this.open(fd, tty));
+  }
+
+  /**
+   * Opens the log file anew at its path, after another tool (logrotate) moved it away and sent
+   * SIGHUP; lines still buffered go to the new file. Nothing to do for stdout or stderr.
+   */
+  reopen(): void {
+    if (this.file) this.boom?.reopen();
   }
 
   /** Resolves once every line written so far reached the OS. */

@@ -37,6 +37,7 @@ export async function runApplication(options: RunApplicationOptions = {}): Promi
       process.exit(code);
     },
     hangup: () => {
+      app?.reopen(); // logrotate moved the log file away, if there is one
       if (reloader !== undefined) reloader.request('SIGHUP');
       else app?.logger.warn('SIGHUP received before the pipeline started: nothing to reload');
     },
