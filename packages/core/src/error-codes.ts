@@ -71,6 +71,10 @@ export const ERROR_CODES = {
     when: 'A replayed record was to enter at a step the running pipeline does not have.',
     fix: 'Replay against the config the dead letters came from, or choose a step that exists with --from-step.',
   },
+  TAPLINE_ERR_TAP_QUERY: {
+    when: 'A tap of a running host (GET /api/tap, tapline tap) named a step the pipeline does not have, a side other than output, input, dropped or failed, a --where that does not compile, or a --rate, --limit or --follow that is not a number.',
+    fix: 'Fix the part the error names: the steps the pipeline has are listed, and a --where problem gives its column.',
+  },
   TAPLINE_ERR_DEAD_LETTER: {
     when: 'The dead-letter file cannot be opened at start.',
     fix: "Check the path in deadLetter.path, its folder's permissions and the disk.",

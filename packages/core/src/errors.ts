@@ -31,6 +31,23 @@ export class TaplineError extends Error {
   }
 }
 
+/**
+ * A tap of a running host asked for what cannot be tapped: a step the pipeline does not have, an
+ * unknown side, a `where` that does not compile (`offset` is where in it), a bad number.
+ */
+export class TapQueryError extends TaplineError {
+  override name = 'TapQueryError';
+  constructor(
+    /** The query parameter at fault: `step`, `side`, `where`, `rate`, `limit`, `follow`, `format`. */
+    readonly param: string,
+    message: string,
+    /** For a `where`: the 0-based offset of the problem in the expression. */
+    readonly offset?: number,
+  ) {
+    super('TAPLINE_ERR_TAP_QUERY', message);
+  }
+}
+
 /** No config file was found, or the one named does not exist. */
 export class ConfigNotFoundError extends TaplineError {
   override name = 'ConfigNotFoundError';

@@ -81,3 +81,5 @@ export {
   type ReplaySink,
 } from './replay/replay-letters.js';
 export type { ReplayEntry } from './runtime/inject.js';
+export * from './tap/index.js';
+export type { TapTarget } from './http/tap-route.js';

@@ -13,6 +13,18 @@ import { removeTempDirs, tempDir } from './helpers.js';
 afterAll(removeTempDirs);
 
 describe('Accounting', () => {
+  it("tells every observer of one message its outcome (a replay's and a tap's), and finds an open message by id", () => {
+    const a = new Accounting(4, 10);
+    const m = a.accept('in');
+    const told: string[] = [];
+    a.observe(m, (o) => told.push(`replay ${o}`));
+    a.observe(m, (o) => told.push(`tap ${o}`));
+    expect(a.openMessage(m.id)).toBe(m);
+    a.drop(m);
+    expect(told).toEqual(['replay dropped', 'tap dropped']);
+    expect(a.openMessage(m.id)).toBeUndefined();
+  });
+
   it('gives every waiting source one shared promise, resolved when an outcome frees capacity', async () => {
     const a = new Accounting(2, 10);
     const m1 = a.accept('in');

@@ -47,10 +47,13 @@ describe("a host's state", () => {
     expect(Object.keys(controlOf(host)).sort()).toEqual([
       'connectSource',
       'createStep',
+      'deadLetterFile',
       'forgetRoutes',
       'logger',
       'nextMessageId',
+      'observe',
       'oldestOpenId',
+      'openMessage',
       'queueReloads',
       'recordReload',
       'swapSteps',

@@ -1,5 +1,6 @@
 import { messageOf, reportedCodes } from '@tapline/core';
 import { startMonitoringServer, type MonitoringServer } from '../http/monitoring-server.js';
+import { HostTaps } from '../tap/host-taps.js';
 import { loadPipeline } from '../plan/plan-pipeline.js';
 import type { Reloader } from '../reload/reloader.js';
 import { createHost } from '../runtime/create-host.js';
@@ -69,7 +70,12 @@ export async function serve(host: Host, logger: AppLogger['logger']): Promise<Mo
   try {
     const monitor = host.config.monitor.http;
     if (monitor !== false) {
-      http = await startMonitoringServer({ ...monitor, source: host, logger });
+      http = await startMonitoringServer({
+        ...monitor,
+        source: host,
+        taps: new HostTaps(host, logger),
+        logger,
+      });
       logger.info(
         { url: http.url, address: http.address, port: http.port },
         `dashboard and monitoring API on ${http.url}`,

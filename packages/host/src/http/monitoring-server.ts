@@ -9,6 +9,7 @@ import { MetricsHistory, type MetricsHistoryOptions } from './metrics-history.js
 import type { MonitoringSource } from './monitoring-source.js';
 import { registerTaplineMetrics } from './prometheus-metrics.js';
 import { requestPath } from './request-target.js';
+import { tapRoute, type TapTarget } from './tap-route.js';
 import { readReplayRequest, type ReplayTarget } from './replay-route.js';
 
 const PAGE_POLICY =
@@ -30,6 +31,8 @@ export interface MonitoringServerOptions {
   readonly logger?: Logger;
   /** How `GET /api/history` samples the counters (default: each second, for ten minutes). */
   readonly history?: MetricsHistoryOptions;
+  /** Live taps of the source's steps (`GET /api/tap`); none: 404 there. `HostTaps` serves a host's. */
+  readonly taps?: TapTarget;
 }
 
 export interface MonitoringServer {
@@ -44,10 +47,10 @@ export interface MonitoringServer {
 /**
  * Serves the monitoring API over node:http: `/metrics` (Prometheus text), `/api/metrics`
  * (JSON), `/api/history` (the counters of the last minutes), `/api/failures` (the latest
- * failures), `/healthz`, `/readyz` and `/` (the dashboard).
+ * failures), `/api/replay`, `/api/tap` (live records), `/healthz`, `/readyz` and `/` (the dashboard).
  */
 export async function startMonitoringServer(options: MonitoringServerOptions): Promise<MonitoringServer> {
-  const { source } = options;
+  const { source, taps } = options;
   const log = options.logger ?? silentLogger;
   const scripts = await loadDashboardScripts();
   const unregister = registerTaplineMetrics(source);
@@ -60,7 +63,12 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
       send(res, 200, 'text/html; charset=utf-8', page);
     },
     '/metrics': async (res) => send(res, 200, source.registry.contentType, await source.registry.metrics()),
-    '/api/metrics': (res) => sendJson(res, 200, source.getMetrics()),
+    '/api/metrics': (res) =>
+      sendJson(
+        res,
+        200,
+        taps === undefined ? source.getMetrics() : { ...source.getMetrics(), taps: taps.snapshot() },
+      ),
     '/api/history': (res) => sendJson(res, 200, history.snapshot()),
     '/api/failures': (res) =>
       source.recentFailures === undefined
@@ -100,6 +108,7 @@ export async function startMonitoringServer(options: MonitoringServerOptions): P
     }
     if (path === '/api/replay' && source.replay !== undefined)
       return replayRoute(req, res, source.replay.bind(source));
+    if (path === '/api/tap' && taps !== undefined) return tapRoute(req, res, taps, sendJson);
     const script = scripts.get(path);
     const route =
       script === undefined ? routes[path] : (r: ServerResponse) => send(r, 200, SCRIPT_TYPE, script);

@@ -171,7 +171,23 @@ export class Accounting implements Intake {
 
   /** Calls `fn` once with the outcome of `message`, a message taken in and not settled yet. */
   observe(message: MessageContext, fn: (outcome: Outcome) => void): void {
-    (this.observers ??= new Map()).set(message, fn);
+    const observers = (this.observers ??= new Map<MessageContext, (outcome: Outcome) => void>());
+    const before = observers.get(message);
+    // A replay's and a tap's may watch one message: each is told, in the order they asked.
+    observers.set(
+      message,
+      before === undefined
+        ? fn
+        : (outcome) => {
+            before(outcome);
+            fn(outcome);
+          },
+    );
+  }
+
+  /** The message `id` when it is taken in and its outcome is not known yet. O(in flight): not per message. */
+  openMessage(id: number): MessageContext | undefined {
+    return this.open.values().find((m) => m.id === id);
   }
 
   private observed(message: MessageContext, outcome: Outcome): void {

@@ -1,4 +1,11 @@
-import { PluginError, type AnySource, type Logger, type ReportedCodes } from '@tapline/core';
+import {
+  PluginError,
+  type AnySource,
+  type Logger,
+  type MessageContext,
+  type Outcome,
+  type ReportedCodes,
+} from '@tapline/core';
 import type { PlannedStep } from '../plan/chain.js';
 import type { Accounting } from './accounting.js';
 import { createDomain } from './create-domain.js';
@@ -11,7 +18,7 @@ import { wireStep } from './wire.js';
 type Settle = Accounting['notify'];
 
 /**
- * What a reload may do to a running host, each by name. The host's parts stay behind these:
+ * What a reload (and a tap following a message) may do to a running host, each by name. The host's parts stay behind these:
  * which chain runs, where each step hands on, and which source is told an outcome change only
  * here. Reached through `controlOf(host)`, which the package does not export.
  */
@@ -44,11 +51,17 @@ export interface HostControl {
    * (it took them in); the function returned ends that once they have all ended.
    */
   connectSource(source: AnySource, since?: number): () => void;
+  /** A tap following a message: calls `fn` once with its outcome, once durable. */
+  observe(message: MessageContext, fn: (outcome: Outcome) => void): void;
+  /** A tap following a message: the message `id` while it is in flight. */
+  openMessage(id: number): MessageContext | undefined;
+  /** Where dead letters go (an absolute path), or false when none are kept. */
+  readonly deadLetterFile: string | false;
 }
 
 /** The operations over one host's parts: only the host constructs them. */
 export function createControl(parts: HostParts): HostControl {
-  const { logger, registry, controller, accounting, wiring, reloads } = parts;
+  const { logger, registry, controller, accounting, wiring, reloads, deadLetters } = parts;
   const shared = { logger, registry, signal: controller.signal };
   return {
     logger,
@@ -71,6 +84,9 @@ export function createControl(parts: HostParts): HostControl {
     },
     nextMessageId: () => accounting.nextId(),
     oldestOpenId: () => accounting.oldestOpenId(),
+    observe: (message, fn) => accounting.observe(message, fn),
+    openMessage: (id) => accounting.openMessage(id),
+    deadLetterFile: deadLetters.file,
     swapSteps: (steps, built, since) => {
       const old = parts.steps;
       steps.forEach((s, i) => {
