@@ -1,6 +1,6 @@
 import type { AnyDomain, MessageContext } from '@tapline/core';
 import type { StepLedger } from '@tapline/core/internal';
-import type { TapListener, TapSide } from './tap-listener.js';
+import type { Ending, TapListener, TapSide } from './tap-listener.js';
 
 type HandOn = NonNullable<AnyDomain['handOn']>;
 type HandleBatch = AnyDomain['handleBatch'];
@@ -52,7 +52,8 @@ export class StepTaps {
   private rewire(): void {
     const { output, input, dropped, failed } = this.sides;
     const ends = dropped.size + failed.size !== 0;
-    const needEntered = ends || (output.size !== 0 && this.terminal);
+    // A failure comes with the record; a drop, and a terminal step's hand-on, do not.
+    const needEntered = dropped.size !== 0 || (output.size !== 0 && this.terminal);
     this.entered = needEntered ? (this.entered ?? new WeakMap()) : undefined;
     this.swapOutput(output.size !== 0);
     this.swapInput(input.size !== 0 || needEntered);
@@ -129,19 +130,15 @@ export class StepTaps {
       this.tell('dropped', message, { reason });
       this.ledger?.dropped(message, reason);
     },
-    failed: (error, message, operation, durationMs) => {
-      this.tell('failed', message, { error });
-      this.ledger?.failed(error, message, operation, durationMs);
+    failed: (error, message, operation, durationMs, input) => {
+      this.tell('failed', message, { error }, input);
+      this.ledger?.failed(error, message, operation, durationMs, input);
     },
   };
 
-  private tell(
-    side: 'dropped' | 'failed',
-    message: MessageContext,
-    ending: { reason?: string; error?: unknown },
-  ) {
+  private tell(side: 'dropped' | 'failed', message: MessageContext, ending: Ending, input?: unknown) {
     try {
-      const record = this.entered?.get(message);
+      const record = input === undefined ? this.entered?.get(message) : input;
       for (const l of this.sides[side]) l.ended(this.id, side, record, message, ending);
     } catch (err) {
       this.onError(err);
