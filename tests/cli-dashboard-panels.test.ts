@@ -30,13 +30,14 @@ const BAD = [
 const TOTAL = GOOD + DEBUG + BAD.length;
 
 let browser: Browser;
+let address: string;
 let run: RunningPipeline;
 let dir: string;
 /** `/api/metrics` once every record has settled. */
 let api: any;
 
 beforeAll(async () => {
-  const address = `tcp://127.0.0.1:${await freePort()}`;
+  address = `tcp://127.0.0.1:${await freePort()}`;
   const config = defaultPipeline(address);
   config.pipeline[1] = {
     id: 'check',
@@ -178,6 +179,41 @@ describe('the dashboard panels in Chromium', { timeout: 30_000 }, () => {
         .locator('[data-step="export"] tr[data-output="archive"] [data-field="buffered"]')
         .textContent(),
     ).toBe('–');
+    await page.close();
+  });
+
+  it('taps a step live: the records it hands on, shown as text', async () => {
+    const { page, problems } = await openDashboard();
+    await page.locator('#tap-step').selectOption('check');
+    await page.locator('#tap-side').selectOption('output');
+    await page.locator('#tap-toggle').click();
+    const rows = page.locator('#tap-records li');
+    const push = new Push({ linger: 2000 });
+    push.connect(address);
+    const sent = new Map<number, unknown>();
+    try {
+      // The tap is attached once the host took the request: send until records show.
+      for (let i = 0; (await rows.count()) < 3; i++) {
+        if (i > 200) throw new Error('the tap panel showed no records');
+        const record = { i, level: 'info', latencyMs: String(i), note: '<b>bold</b>' };
+        sent.set(i, { ...record, latencyMs: i });
+        await push.send(JSON.stringify(record));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      push.close();
+    }
+    for (const row of await rows.all()) {
+      expect(await row.getAttribute('data-side')).toBe('output');
+      const record = JSON.parse((await row.locator('.t-record').textContent())!);
+      expect(record).toEqual(sent.get(record.i));
+    }
+    expect(await page.locator('#tap-records b').count()).toBe(0);
+    expect(await page.locator('#tap-status').getAttribute('data-state')).toBe('tapping');
+    expect(Number(await attr(page, '#tap-shown'))).toBeGreaterThanOrEqual(3);
+    await page.locator('#tap-toggle').click();
+    expect(await page.locator('#tap-status').getAttribute('data-state')).toBe('idle');
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

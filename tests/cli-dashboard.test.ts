@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@tapline/testkit';
 import {
@@ -13,20 +13,7 @@ import {
   type RunningPipeline,
   writeTempConfig,
 } from './cli-helpers.js';
-
-// scripts/ensure-test-deps.sh installs it; cli-dashboard-cleanup.test.ts points it elsewhere.
-const CHROMIUM = process.env.TAPLINE_CHROMIUM ?? '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium } from './support/chromium.js';
 
 let browser: Browser;
 let run: RunningPipeline;
@@ -41,7 +28,7 @@ beforeAll(async () => {
   ({ dir } = await writeTempConfig(config));
   // Each is kept as soon as it is up, so that afterAll reaches it even when the other fails.
   const started = await Promise.allSettled([
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).then((b) => (browser = b)),
+    launchChromium().then((b) => (browser = b)),
     startRun(path.join(dir, 'pipeline.config.json')).then((r) => (run = r)),
   ]);
   for (const s of started) if (s.status === 'rejected') throw s.reason;

@@ -18,7 +18,8 @@ const REDELIVERED_CARD =
 /**
  * The live dashboard: one page (inline style and SVG) whose script, compiled from ./browser and
  * served by the same server, draws `/api/history` and then polls `/api/metrics` every second,
- * and `/api/failures` when failures were counted. It loads nothing from elsewhere.
+ * and `/api/failures` when failures were counted; its tap panel streams `/api/tap`. It loads
+ * nothing from elsewhere.
  * Every number it shows carries its raw value in `data-value`.
  */
 export function dashboardPage(): string {
@@ -65,6 +66,18 @@ export function dashboardPage(): string {
     <table class="failures"><thead><tr><th>time</th><th>step</th><th>error</th><th>message</th><th>targets</th><th>payload</th></tr></thead>
     <tbody id="failures-body"></tbody></table>
     <div class="empty" id="failures-empty">No failures.</div>
+  </section>
+  <section class="panel" id="tap">
+    <header><h2>Live tap</h2>
+    <form id="tap-form" class="tap-form">
+      <select id="tap-step" aria-label="step"></select>
+      <select id="tap-side" aria-label="side"><option>output</option><option>input</option><option>dropped</option><option>failed</option></select>
+      <input id="tap-where" type="text" placeholder="where (optional)" aria-label="where" spellcheck="false" autocomplete="off">
+      <button id="tap-toggle" type="button">Start</button>
+    </form>
+    <span class="meta"><span id="tap-shown" data-value="0">0</span> shown · <span id="tap-skipped" data-value="0">0</span> skipped</span>
+    <span class="meta" id="tap-status" data-state="idle"></span></header>
+    <ol class="tap" id="tap-records"></ol>
   </section>
 </main>
 <footer>Polls <a href="/api/metrics">/api/metrics</a> every second · history <a href="/api/history">/api/history</a> · failures <a href="/api/failures">/api/failures</a> · Prometheus: <a href="/metrics">/metrics</a></footer>

@@ -78,6 +78,17 @@ table.failures td.f-errorType { color: var(--bad); }
 table.failures td.f-payload { color: var(--muted); white-space: pre; }
 table.failures th:nth-child(1) { width: 90px; } table.failures th:nth-child(2) { width: 110px; }
 table.failures th:nth-child(3) { width: 200px; } table.failures th:nth-child(5) { width: 110px; }
+.tap-form { display: flex; gap: 8px; align-items: center; }
+.tap-form select, .tap-form input, .tap-form button { background: var(--panel-2); color: var(--text);
+  border: 1px solid var(--border); border-radius: 6px; padding: 3px 8px; font: 12px var(--mono); }
+.tap-form input { width: 260px; } .tap-form button { cursor: pointer; color: var(--accent); }
+.panel .meta { color: var(--muted); font-size: 12px; font-family: var(--mono); }
+#tap-status[data-state="error"] { color: var(--bad); }
+ol.tap { list-style: none; margin: 0; padding: 0; max-height: 360px; overflow-y: auto; font: 12px/1.5 var(--mono); }
+ol.tap li { display: flex; gap: 10px; padding: 2px 6px; border-top: 1px solid var(--border); white-space: nowrap; }
+ol.tap .t-time, ol.tap .t-id, ol.tap .t-step { color: var(--muted); }
+ol.tap .t-reason { color: var(--warn); } ol.tap .t-error { color: var(--bad); }
+ol.tap .t-record { overflow: hidden; text-overflow: ellipsis; white-space: pre; }
 .empty { color: var(--muted); font-size: 12px; padding: 4px 6px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding-bottom: 16px; }
 footer a { color: var(--accent); }

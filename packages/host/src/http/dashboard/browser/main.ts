@@ -12,6 +12,7 @@ import type { DashboardMetrics, Failures, History, StepCounts } from './metrics.
 import { renderReloads } from './reloads.js';
 import { history, rate, remember, rememberHistory } from './samples.js';
 import { renderSteps, stepTotals } from './steps.js';
+import { startTapPanel, tapSteps } from './tap.js';
 
 let revision = 0;
 /** The failures (failed + lost) the panel shows; -1 before the first fetch. */
@@ -34,6 +35,7 @@ function render(m: DashboardMetrics): void {
   renderAccounting(m);
   if (m.reloads) renderReloads(m.reloads);
   renderSteps(m);
+  tapSteps(m.steps);
   const thr = rate((h) => h.accounting.received);
   setNum(byId('throughput-now'), thr, `${fmtRate(thr)} msg/s`);
   const ln = byId('latency-now');
@@ -85,4 +87,5 @@ async function loadHistory(): Promise<void> {
 window.addEventListener('resize', () => {
   if (history.length) renderCharts();
 });
+startTapPanel();
 void loadHistory().then(poll);

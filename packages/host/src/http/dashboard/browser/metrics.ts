@@ -136,3 +136,26 @@ export interface StepCounts {
   readonly dropped: number;
   readonly errors: number;
 }
+
+/** One line of `GET /api/tap` (NDJSON): a record a step took in, handed on, dropped or failed. */
+export interface TapRecord {
+  readonly type: 'record';
+  readonly step: string;
+  readonly side: TapSide;
+  readonly id: number;
+  /** ISO 8601. */
+  readonly time: string;
+  readonly record: unknown;
+  /** Why it was dropped (`dropped`). */
+  readonly reason?: string;
+  /** What it failed with (`failed`). */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** Samples the tap's buffer had no room for: skipped, counted. */
+export interface TapSkipped {
+  readonly type: 'skipped';
+  readonly count: number;
+}
+
+export type TapSide = 'output' | 'input' | 'dropped' | 'failed';
