@@ -8,10 +8,8 @@ import { eventually } from '@tapline/testkit';
 import {
   defaultPipeline,
   freePort,
-  getJson,
   killRunning,
   pluginPath,
-  settled,
   startRun,
   writeTempConfig,
   type RunningPipeline,
@@ -28,6 +26,8 @@ const BAD = [
   { level: 'info', latencyMs: 'fast & <i>loose</i>' },
 ];
 const TOTAL = GOOD + DEBUG + BAD.length;
+// Every panel reads an API that needs the token: the page sends it with each request.
+const TOKEN = 'a-dashboard-token-of-sixteen-or-more';
 
 let browser: Browser;
 let address: string;
@@ -38,7 +38,9 @@ let api: any;
 
 beforeAll(async () => {
   address = `tcp://127.0.0.1:${await freePort()}`;
-  const config = defaultPipeline(address);
+  const config = defaultPipeline(address, {
+    monitor: { http: { host: '127.0.0.1', port: 0, token: TOKEN } },
+  });
   config.pipeline[1] = {
     id: 'check',
     plugin: pluginPath('processor'),
@@ -78,10 +80,13 @@ beforeAll(async () => {
   } finally {
     push.close();
   }
-  api = await settled(run, TOTAL);
+  api = await eventually(async () => {
+    const m = await getJson('/api/metrics');
+    return m.accounting.received === TOTAL && m.accounting.inFlight === 0 ? m : undefined;
+  });
   // The page opened next must find the traffic in the host's history, not in its own polls.
   await eventually(async () => {
-    const h = await getJson(run.url, '/api/history');
+    const h = await getJson('/api/history');
     return h.samples.at(-1).accounting.received === TOTAL ? true : undefined;
   });
 }, 60_000);
@@ -91,6 +96,12 @@ afterAll(async () => {
   await browser?.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
+
+async function getJson(pathname: string): Promise<any> {
+  const res = await fetch(new URL(pathname, run.url), { headers: { authorization: `Bearer ${TOKEN}` } });
+  if (!res.ok) throw new Error(`${pathname}: ${res.status}`);
+  return res.json();
+}
 
 const attr = (page: Page, selector: string, name = 'data-value') => page.locator(selector).getAttribute(name);
 const value = (page: Page, selector: string) => attr(page, selector).then((v) => (v ? Number(v) : undefined));
@@ -104,7 +115,7 @@ async function openDashboard(): Promise<{ page: Page; problems: string[] }> {
     if (m.type() === 'error') problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(run.url);
+  await page.goto(`${run.url}#token=${TOKEN}`);
   await eventually(async () => ((await revision(page)) >= 1 ? true : undefined));
   return { page, problems };
 }
@@ -162,7 +173,7 @@ describe('the dashboard panels in Chromium', { timeout: 30_000 }, () => {
     expect(await dropped('check')).toBe(api.operations['check.handle'].dropped);
     expect(await dropped('ingest')).toBe(0);
 
-    const m = await getJson(run.url, '/api/metrics');
+    const m = await getJson('/api/metrics');
     const hop = m.steps.find((s: any) => s.id === 'export').outputs.find((o: any) => o.name === 'next-hop');
     expect(hop).toMatchObject({ buffer: 'disk', buffered: GOOD });
     expect(hop.logBytes).toBeGreaterThan(0);
