@@ -5,7 +5,8 @@
 // Prints nanoseconds per record, and per step per record.
 //   node bench/handle.mjs [--records N] [--rounds R] [--batch B]
 import { parseArgs } from 'node:util';
-import { BaseDomain, Monitor, createMessageContext } from '@tapline/core';
+import { BaseDomain, createMessageContext } from '@tapline/core';
+import { Monitor } from '@tapline/core/internal';
 // The host's own router, built by `tsc -b`; not part of the host's public API.
 import { StepRouter } from '../packages/host/dist/runtime/step-router.js';
 

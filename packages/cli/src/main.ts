@@ -3,7 +3,8 @@ import { UsageError, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
 import { cliVersion } from './commands/version.js';
 import { commandHelp, mainHelp } from './help.js';
-import { codeLabel, messageOf, reportedCodes } from '@tapline/core';
+import { messageOf } from '@tapline/core';
+import { codeLabel, reportedCodes } from '@tapline/core/internal';
 
 /** The process's own streams and environment. */
 export function processIo(): CliIo {

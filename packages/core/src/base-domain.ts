@@ -10,8 +10,8 @@ import {
 } from './events.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
-import { markOf, type MessageContext, type TimedContext } from './message-context.js';
-import type { StepLedger, StepMeter } from './step-meter.js';
+import { markOf, type MessageContext } from './message-context.js';
+import type { StepCounter, StepLedger } from './step-meter.js';
 import type { OutputBooks } from './types.js';
 
 /** What `execute` may return: a value, the {@link DROP} marker (or a {@link DropWith}), or a promise of either. */
@@ -25,45 +25,13 @@ export interface DomainIdentity {
 }
 
 /**
- * A step of a pipeline. Subclasses write {@link BaseDomain.execute} (and, for work cheaper done
- * together, {@link BaseDomain.executeBatch}); {@link BaseDomain.handleBatch} is the template that
- * runs it over a batch, reads the clock once per batch, forwards the results as one batch and
- * accounts each record as succeeded, dropped or failed. Per-record events are made only while
- * someone listens on `success`, `error` or `dropped`.
- *
- * @typeParam TIn - what `execute` receives
- * @typeParam TOut - what `execute` returns, and what `handled` taps receive
+ * A step's channels, declared once. Plugins and tools register on them through
+ * {@link BaseDomain.onHandled}, {@link BaseDomain.onSuccess}, {@link BaseDomain.onError},
+ * {@link BaseDomain.onDropped} and {@link BaseDomain.onHeld}, while wiring, never per message:
+ * tapable recompiles a hook's dispatcher after every new tap. Only core calls them.
  */
-export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
-  /** The step id from the config; the `domain` of every event this domain emits. */
-  readonly id: string;
-  protected readonly log: Logger;
-
-  /**
-   * Where the step's counts and durations go: set by `Monitor.attach`, read per batch.
-   * @internal
-   */
-  meter: StepMeter | undefined;
-  /**
-   * Where the step's drops and failures go, per record and without an event object: set by the
-   * host while wiring.
-   * @internal
-   */
-  ledger: StepLedger | undefined;
-  /**
-   * Where the step hands each batch it forwards, in order, with when it was done with them
-   * (monotonic ms: the next step's start): set by the host while wiring.
-   * @internal
-   */
-  handOn: ((outputs: TOut[], messages: MessageContext[], at: number) => void) | undefined;
-
-  /**
-   * The step's channels, declared once. Tap them with {@link BaseDomain.onHandled},
-   * {@link BaseDomain.onSuccess}, {@link BaseDomain.onError} and {@link BaseDomain.onDropped}
-   * (the one way to tap), while wiring, never per message: tapable recompiles a hook's
-   * dispatcher after every new tap.
-   */
-  readonly hooks = Object.freeze({
+function createHooks<TOut>() {
+  return Object.freeze({
     /**
      * Data channel, per record: the result of `execute`. Called only while tapped (a test, a
      * tool, a plugin); the host hands batches on through {@link BaseDomain.handOn}.
@@ -84,6 +52,65 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     /** Monitoring channel: `execute` threw or rejected; nothing was forwarded. */
     error: new SyncHook<[event: ErrorEvent, message: MessageContext]>(['event', 'message']),
   });
+}
+
+/** The tapable hooks of a step whose `execute` returns `TOut`. @internal */
+export type DomainHooks<TOut> = ReturnType<typeof createHooks<TOut>>;
+
+/** What plugins see of one of a step's hooks: who taps it. Nothing to tap or call it with. */
+export interface HookView {
+  /** The taps registered, in order, each with the name it was registered with. */
+  readonly taps: ReadonlyArray<{ readonly name: string }>;
+  /** Whether anything is registered. */
+  isUsed(): boolean;
+}
+
+/** A step's channels as plugins see them (see {@link BaseDomain.hooks}). */
+export type DomainHookViews = {
+  readonly [K in 'handled' | 'dropped' | 'held' | 'success' | 'error']: HookView;
+};
+
+/**
+ * A step of a pipeline. Subclasses write {@link BaseDomain.execute} (and, for work cheaper done
+ * together, {@link BaseDomain.executeBatch}); {@link BaseDomain.handleBatch} is the template that
+ * runs it over a batch, reads the clock once per batch, forwards the results as one batch and
+ * accounts each record as succeeded, dropped or failed. Per-record events are made only while
+ * someone listens on `success`, `error` or `dropped`.
+ *
+ * @typeParam TIn - what `execute` receives
+ * @typeParam TOut - what `execute` returns, and what `handled` taps receive
+ */
+export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
+  /** The step id from the config; the `domain` of every event this domain emits. */
+  readonly id: string;
+  protected readonly log: Logger;
+
+  /**
+   * Where the step's counts and durations go: set by `Monitor.attach`, read per batch.
+   * @internal
+   */
+  meter: StepCounter | undefined;
+  /**
+   * Where the step's drops and failures go, per record and without an event object: set by the
+   * host while wiring.
+   * @internal
+   */
+  ledger: StepLedger | undefined;
+  /**
+   * Where the step hands each batch it forwards, in order, with when it was done with them
+   * (monotonic ms: the next step's start): set by the host while wiring.
+   * @internal
+   */
+  handOn: ((outputs: TOut[], messages: MessageContext[], at: number) => void) | undefined;
+
+  readonly #hooks: DomainHooks<TOut> = createHooks<TOut>();
+  /**
+   * The step's channels, declared once (`handled`, `dropped`, `held`, `success`, `error`): read
+   * them (`hooks.handled.isUsed()`, say). Register on them with {@link BaseDomain.onHandled},
+   * {@link BaseDomain.onSuccess}, {@link BaseDomain.onError}, {@link BaseDomain.onDropped} and
+   * {@link BaseDomain.onHeld}; only core calls them.
+   */
+  readonly hooks: DomainHookViews = this.#hooks;
 
   constructor(identity?: DomainIdentity) {
     this.id = identity?.id ?? new.target.name;
@@ -131,31 +158,31 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
 
   /** Registers the next step (or any consumer) on the data channel. Call while wiring. */
   onHandled(fn: (output: TOut, message: MessageContext) => unknown, name = 'tapline'): this {
-    this.hooks.handled.tap(name, fn);
+    this.#hooks.handled.tap(name, fn);
     return this;
   }
 
   /** Registers an observer of success events. Call while wiring. It must not throw. */
   onSuccess(fn: (event: SuccessEvent, message: MessageContext) => void, name = 'tapline'): this {
-    this.hooks.success.tap(name, fn);
+    this.#hooks.success.tap(name, fn);
     return this;
   }
 
   /** Registers an observer of error events. Call while wiring. It must not throw. */
   onError(fn: (event: ErrorEvent, message: MessageContext) => void, name = 'tapline'): this {
-    this.hooks.error.tap(name, fn);
+    this.#hooks.error.tap(name, fn);
     return this;
   }
 
   /** Registers an observer of dropped messages. Call while wiring. It must not throw. */
   onDropped(fn: (event: SuccessEvent, message: MessageContext) => void, name = 'tapline'): this {
-    this.hooks.dropped.tap(name, fn);
+    this.#hooks.dropped.tap(name, fn);
     return this;
   }
 
   /** Registers an observer of {@link BaseDomain.bufferHeld}. Call while wiring. It must not throw. */
   onHeld(fn: (count: number) => void, name = 'tapline'): this {
-    this.hooks.held.tap(name, fn);
+    this.#hooks.held.tap(name, fn);
     return this;
   }
 
@@ -168,7 +195,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
    * Call it with `-count` before the held messages' `execute` settles.
    */
   protected bufferHeld(count: number): void {
-    this.hooks.held.call(count);
+    this.#hooks.held.call(count);
   }
 
   /**
@@ -202,7 +229,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     const serviceMs = end - startedAt;
     const share = serviceMs / n;
     this.meter?.served(n, serviceMs, end);
-    const perRecord = this.hooks.handled.taps.length !== 0;
+    const perRecord = this.#hooks.handled.taps.length !== 0;
     // While every record so far is forwarded, the batch's own arrays are handed on as they are:
     // the output arrays are made only from the first record that is not.
     let kept = 0;
@@ -285,10 +312,10 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
       const durationMs = share + waitMs;
       let outputs: TOut[] | undefined;
       let forwarded: MessageContext[] | undefined;
-      const perRecord = this.hooks.handled.taps.length !== 0;
+      const perRecord = this.#hooks.handled.taps.length !== 0;
       for (let i = from; i < to; i++) {
         const m = messages[i]!;
-        (m as TimedContext).mark = at;
+        m.mark = at;
         if (failed) this.#fail(value, m, HANDLE_OPERATION, durationMs, inputs[i]);
         else if (isDrop(value)) this.#drop(value, m, durationMs);
         else if (!perRecord || this.#forwardOne(value as TOut, m, at, durationMs, inputs[i])) {
@@ -312,9 +339,9 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     durationMs: number,
     input: TIn | undefined,
   ): boolean {
-    (message as TimedContext).mark = at;
+    message.mark = at;
     try {
-      this.hooks.handled.call(output, message);
+      this.#hooks.handled.call(output, message);
       return true;
     } catch (err) {
       this.#fail(err, message, FORWARD_OPERATION, durationMs, input);
@@ -336,7 +363,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
       }
     }
     if (this.meter !== undefined) this.meter.success += messages.length;
-    if (this.hooks.success.taps.length === 0) return;
+    if (this.#hooks.success.taps.length === 0) return;
     for (const m of messages) {
       const event: SuccessEvent = {
         domain: this.id,
@@ -344,7 +371,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
         durationMs,
         messageId: m.id,
       };
-      this.hooks.success.call(event, m);
+      this.#hooks.success.call(event, m);
     }
   }
 
@@ -356,7 +383,7 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
       meter.dropped++;
     }
     this.ledger?.dropped(message, why.reason);
-    if (this.hooks.dropped.taps.length === 0 && this.hooks.success.taps.length === 0) return;
+    if (this.#hooks.dropped.taps.length === 0 && this.#hooks.success.taps.length === 0) return;
     const dropped: SuccessEvent = {
       domain: this.id,
       operation: HANDLE_OPERATION,
@@ -365,8 +392,8 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
       reason: why.reason,
       detail: why.detail,
     };
-    this.hooks.dropped.call(dropped, message);
-    this.hooks.success.call(dropped, message);
+    this.#hooks.dropped.call(dropped, message);
+    this.#hooks.success.call(dropped, message);
   }
 
   /** `input` is what the step was handed for the record, as it holds it now (`execute` may have changed it). */
@@ -379,10 +406,10 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
   ): void {
     this.meter?.failed(errorTypeOf(err));
     this.ledger?.failed(err, message, operation, durationMs, input);
-    if (this.hooks.error.taps.length === 0) return;
+    if (this.#hooks.error.taps.length === 0) return;
     const event = errorEvent(this.id, operation, durationMs, message, err);
     try {
-      this.hooks.error.call(event, message);
+      this.#hooks.error.call(event, message);
     } catch (tapErr) {
       this.log.error(
         { err: tapErr, step: this.id },
@@ -406,3 +433,29 @@ function noop(): void {}
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export type AnyDomain = BaseDomain<any, any>;
+
+/**
+ * A step's hooks as the tapable hooks they are, for core and the host: the plugin API offers
+ * registration alone (the `on*` methods) and a view to read. Works on a domain built against
+ * another copy of `@tapline/core` too.
+ * @internal
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any input: hooks depend on TOut alone
+export function hooksOf<TOut>(domain: BaseDomain<any, TOut>): DomainHooks<TOut> {
+  // `hooks` is the object `#hooks` holds, typed for plugins as a view.
+  return domain.hooks as unknown as DomainHooks<TOut>;
+}
+
+/**
+ * Hands `output` to the `handled` taps of `domain`, as if its `execute` had returned it: what
+ * `tapline test` does for a source whose record the test file gives.
+ * @internal
+ */
+export function forwardRecord<TOut>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as hooksOf
+  domain: BaseDomain<any, TOut>,
+  output: TOut,
+  message: MessageContext,
+): void {
+  hooksOf(domain).handled.call(output, message);
+}

@@ -1,20 +1,25 @@
 /**
- * `@tapline/core`: everything a Tapline domain plugin is written against.
+ * `@tapline/core`: the plugin API, everything a Tapline domain plugin is written against and
+ * nothing else. What only the host uses lives in `@tapline/core/internal`; helpers for plugins
+ * with ZeroMQ sockets and files in `@tapline/core/curve` and `@tapline/core/io`; the condition
+ * language in `@tapline/core/condition`.
  * @packageDocumentation
  */
-export { BaseDomain, type AnyDomain, type DomainIdentity, type ExecuteResult } from './base-domain.js';
-export { SourceDomain, isSource, type AnySource, type Outcome } from './source-domain.js';
-export { DROP, dropWith, isDrop, type Drop, type DropWith } from './drop.js';
+export {
+  BaseDomain,
+  type AnyDomain,
+  type DomainHookViews,
+  type DomainIdentity,
+  type ExecuteResult,
+  type HookView,
+} from './base-domain.js';
+export { SourceDomain, type AnySource, type Outcome } from './source-domain.js';
+export { DROP, dropWith, type Drop, type DropWith } from './drop.js';
 export { createMessageContext, type MessageContext } from './message-context.js';
-export { FORWARD_OPERATION, HANDLE_OPERATION, type ErrorEvent, type SuccessEvent } from './events.js';
-export { batchRoom, unboundedIntake, type Intake } from './intake.js';
-/** What the Monitor and the host give a step to report to; not for plugins. @internal */
-export { StepMeter, type StepLedger } from './step-meter.js';
-/** @internal */
-export { DurationHistogram } from './duration-histogram.js';
-export { Monitor, type MonitorMetrics, type MonitorOptions, type OperationMetrics } from './monitor.js';
-/** The shape of `OperationMetrics.durations` and of the host's latency in `getMetrics()`. */
-export type { DurationStats } from './duration-window.js';
+export type { ErrorEvent, SuccessEvent } from './events.js';
+export { batchRoom, type Intake } from './intake.js';
+/** The types of `BaseDomain`'s wiring fields, which the host sets: `@internal`, out of the plugin API. */
+export type { StepCounter, StepLedger } from './step-meter.js';
 export {
   API_VERSION,
   definePlugin,
@@ -27,17 +32,28 @@ export {
   type PluginManifest,
   type TypeSpec,
 } from './plugin.js';
+export type { BuiltinTypeName, JsonRecord, OutputBooks, Receipt, TypeName } from './types.js';
 export {
-  BUILTIN_TYPE_NAMES,
-  accepts,
-  type BuiltinTypeName,
-  type JsonRecord,
-  type OutputBooks,
-  type Receipt,
-  type TypeName,
-} from './types.js';
-export * from './errors.js';
-export { expandEnv } from './env.js';
+  AddressError,
+  BrokerError,
+  ConfigError,
+  CurveError,
+  DecodeError,
+  DeliveryError,
+  ExportError,
+  ExpressionError,
+  MessageTooLargeError,
+  PluginError,
+  ShutdownError,
+  TaplineError,
+  TransformError,
+  ValidationError,
+  messageOf,
+  type ConfigPosition,
+  type ExportOutcome,
+  type Problem,
+} from './errors.js';
+export { ERROR_CODES, codeOf, type ErrorCode, type ErrorCodeInfo } from './error-codes.js';
 export {
   PATH_PATTERN,
   deletePath,
@@ -48,19 +64,8 @@ export {
   setPath,
   type Segment,
 } from './field-path.js';
-export { ERROR_CODES, codeOf, type ErrorCode, type ErrorCodeInfo } from './error-codes.js';
-export { LineFile, type LineFileOptions } from './io/line-file.js';
-export { deferred, type Deferred } from './io/deferred.js';
-export { withRetry, type RetryPolicy } from './io/retry.js';
-/** CURVE keys and the process's ZAP handler, for plugins with ZeroMQ sockets. */
-export * from './curve/index.js';
 export { silentLogger, type LogFn, type Logger } from './logger.js';
-export {
-  ThrottledReport,
-  reportIntervalMs,
-  type ReportChannel,
-  type ReportWriter,
-} from './throttled-report.js';
+export { ThrottledReport, type ReportChannel, type ReportWriter } from './throttled-report.js';
 /** TypeBox, for plugin options schemas: `Type.Object({ ... })`. */
 export { Type, type Static, type TSchema } from '@sinclair/typebox';
 /** prom-client, for plugins that register metrics in `ctx.registry`. */

@@ -16,16 +16,14 @@ export interface MessageContext {
   attributes?: Record<string, unknown>;
   /** The payload as it reached the process; dead letters are written from it. */
   readonly raw?: unknown;
-}
-
-/**
- * A context as {@link createMessageContext} makes it. `mark` is the monotonic time at which the
- * message's previous stage ended, where a record is handed on by itself (`handle`, a `handled`
- * tap): each stage's end is the next stage's start. Batches carry their own time instead. A
- * context written by hand has no mark until its first stage ends.
- * @internal
- */
-export interface TimedContext extends MessageContext {
+  /**
+   * Stage timing, for core and the host: the monotonic time at which the message's previous
+   * stage ended, where a record is handed on by itself (`handle`, a `handled` tap); each
+   * stage's end is the next stage's start. Batches carry their own time instead. Set by core as
+   * a stage ends, read through `markOf`; a context written by hand has none until its first
+   * stage ends. Plugins neither read nor write it.
+   * @internal
+   */
   mark?: number;
 }
 
@@ -44,8 +42,7 @@ export function createMessageContext(
   // A source taking a batch in reads the clock once for the batch and passes it here.
   const now = receivedAt ?? performance.now();
   // Every field in one literal: every context has one shape, which keeps V8's accesses to it fast.
-  const context: TimedContext = { id: nextId++, receivedAt: now, source, attributes, raw, mark: now };
-  return context;
+  return { id: nextId++, receivedAt: now, source, attributes, raw, mark: now };
 }
 
 /**
@@ -54,6 +51,6 @@ export function createMessageContext(
  * @internal
  */
 export function markOf(message: MessageContext): number {
-  const mark = (message as TimedContext).mark;
+  const mark = message.mark;
   return mark === undefined ? message.receivedAt : mark;
 }

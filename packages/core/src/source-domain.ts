@@ -14,6 +14,8 @@ export type Outcome = 'completed' | 'dropped' | 'failed' | 'lost';
  * recognises a source built against another copy of `@tapline/core`.
  */
 const SOURCE: unique symbol = Symbol.for('tapline.source-domain');
+/** Where a source's prototype keeps the way to connect its intake, for {@link connectIntake}. */
+const CONNECT = Symbol.for('tapline.source-connect');
 
 /**
  * A domain that takes messages in from outside the process. Its plugin's manifest declares
@@ -25,11 +27,28 @@ const SOURCE: unique symbol = Symbol.for('tapline.source-domain');
  * with the host and runs them through `handleBatch` (so the source's own `execute` decodes them).
  */
 export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseDomain<TRaw, TOut> {
-  /** Set by the host before `start`; sources wait on it while the host is at `maxInFlight`. */
-  intake: Intake = unboundedIntake;
+  #intake: Intake = unboundedIntake;
+
+  static {
+    // On the prototype and under a registered symbol, so that the host connects a source built
+    // against another copy of `@tapline/core` too (see `connectIntake`).
+    Object.defineProperty(SourceDomain.prototype, CONNECT, {
+      value(this: SourceDomain, intake: Intake): void {
+        this.#intake = intake;
+      },
+    });
+  }
 
   constructor(identity?: DomainIdentity) {
     super(identity);
+  }
+
+  /**
+   * How the source hands messages to the host: connected by the host before `start`; sources
+   * wait on it while the host is at `maxInFlight`. Without a host it accepts everything.
+   */
+  get intake(): Intake {
+    return this.#intake;
   }
 
   /**
@@ -96,6 +115,15 @@ export abstract class SourceDomain<TRaw = unknown, TOut = unknown> extends BaseD
 }
 
 Object.defineProperty(SourceDomain.prototype, SOURCE, { value: true });
+
+/**
+ * Connects the intake a source hands its messages to: the host's accounting, or a test's
+ * bounded intake. Call before `start`.
+ * @internal
+ */
+export function connectIntake(source: AnySource, intake: Intake): void {
+  (source as unknown as { [CONNECT](intake: Intake): void })[CONNECT](intake);
+}
 
 /** Whether a domain is a source (a {@link SourceDomain}). */
 export function isSource(domain: AnyDomain): domain is AnySource {

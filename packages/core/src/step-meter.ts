@@ -2,12 +2,27 @@ import { DurationHistogram } from './duration-histogram.js';
 import type { MessageContext } from './message-context.js';
 
 /**
+ * What a step writes its counts and times to, per batch where it can (a `StepMeter`).
+ * @internal
+ */
+export interface StepCounter {
+  /** Records that ended at this step without error (dropped ones included). */
+  success: number;
+  dropped: number;
+  /** The step worked `ms` on a batch of `n` records, ending `at` (monotonic ms). */
+  served(n: number, ms: number, at?: number): void;
+  /** `n` records waited `ms` each. */
+  waited(n: number, ms: number): void;
+  failed(errorType: string): void;
+}
+
+/**
  * What a step reports to the Monitor, per batch where it can: counts exact per record, and
  * one service time and one queue wait per batch, into fixed-bucket histograms. No event
  * object is made for it.
  * @internal
  */
-export class StepMeter {
+export class StepMeter implements StepCounter {
   /** Records that ended at this step without error (dropped ones included). */
   success = 0;
   dropped = 0;

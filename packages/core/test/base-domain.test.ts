@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DROP, Monitor, type ErrorEvent, type SuccessEvent } from '../src/index.js';
+import { DROP, type ErrorEvent, type SuccessEvent } from '../src/index.js';
+import { Monitor } from '../src/internal.js';
 import { FnDomain, context } from './helpers.js';
 
 function record(domain: FnDomain<any, any>) {

@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   BaseDomain,
   DROP,
-  Monitor,
   createMessageContext,
   dropWith,
   type ExecuteResult,
   type MessageContext,
-  type StepLedger,
 } from '../src/index.js';
+import { Monitor, type StepLedger } from '../src/internal.js';
 import { FnDomain } from './helpers.js';
 
 const FULL = dropWith('buffer_full');

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LineFile } from '../src/index.js';
+import { LineFile } from '../src/io/index.js';
 
 const dirs: string[] = [];
 afterEach(async () => {

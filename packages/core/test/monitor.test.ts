@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BaseDomain, DROP, DecodeError, Monitor, createMessageContext } from '../src/index.js';
-import { DurationHistogram, DurationWindow, percentile } from '../src/internal.js';
+import { BaseDomain, DROP, DecodeError, createMessageContext } from '../src/index.js';
+import { DurationHistogram, DurationWindow, Monitor, percentile } from '../src/internal.js';
 import { FnDomain } from './helpers.js';
 
 class Step extends BaseDomain {

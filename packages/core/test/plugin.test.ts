@@ -6,14 +6,12 @@ import {
   ConfigError,
   PluginError,
   Type,
-  codeLabel,
   definePlugin,
-  errorTypeOf,
-  reportedCodes,
   resolveType,
   type MessageContext,
   type PluginContext,
 } from '../src/index.js';
+import { codeLabel, errorTypeOf, hooksOf, reportedCodes } from '../src/internal.js';
 
 const options = Type.Object({
   field: Type.String({ default: 'level' }),
@@ -58,7 +56,7 @@ describe('definePlugin', () => {
 
   it("flows a domain's TIn and TOut into its hooks", () => {
     const d = new Upper();
-    expectTypeOf(d.hooks.handled.call).parameters.toEqualTypeOf<
+    expectTypeOf(hooksOf(d).handled.call).parameters.toEqualTypeOf<
       [{ name: string; upper: string }, MessageContext]
     >();
     expectTypeOf(d.handle).parameter(0).toEqualTypeOf<{ name: string }>();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SourceDomain, isSource, type AnyDomain } from '../src/index.js';
+import { SourceDomain, type AnyDomain } from '../src/index.js';
+import { isSource } from '../src/internal.js';
 import { FnDomain } from './helpers.js';
 
 class Source extends SourceDomain<unknown, unknown> {

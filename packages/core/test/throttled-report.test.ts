@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ThrottledReport, reportIntervalMs } from '../src/index.js';
+import { ThrottledReport } from '../src/index.js';
+import { reportIntervalMs } from '../src/internal.js';
 
 type Line = [latest: string, count: number, first: boolean];
 

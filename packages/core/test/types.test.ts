@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accepts } from '../src/index.js';
+import { accepts } from '../src/internal.js';
 
 describe('accepts(expected, actual)', () => {
   it.each([

@@ -5,8 +5,9 @@
  */
 export { createTestContext, type TestContext, type TestContextOptions } from './test-context.js';
 export { createCaptureLogger, type LogEntry } from './capture-logger.js';
-export { recordDomain, type DomainRecording, type Outcome } from './record-domain.js';
+export { recordDomain, type DomainRecording, type StepOutcome } from './record-domain.js';
 export { readNdjson } from './read-ndjson.js';
+export { connectIntake } from './connect-intake.js';
 export { eventually, type EventuallyOptions } from './eventually.js';
 export { runDomain, type MessageOutcome, type RunDomainOptions, type RunDomainResult } from './run-domain.js';
 export { validateOptions, type OptionsResult, type ValidateOptionsSettings } from './validate-options.js';

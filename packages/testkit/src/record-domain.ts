@@ -1,7 +1,7 @@
 import type { BaseDomain, ErrorEvent, MessageContext, SuccessEvent, AnyDomain } from '@tapline/core';
 
 /** What became of one message a domain handled. */
-export type Outcome<TOut> =
+export type StepOutcome<TOut> =
   | { readonly outcome: 'forwarded'; readonly output: TOut }
   | { readonly outcome: 'dropped' }
   | { readonly outcome: 'failed'; readonly error: ErrorEvent };
@@ -16,12 +16,12 @@ export interface DomainRecording<TOut> {
     readonly dropped: SuccessEvent[];
   };
   /** The outcome of each message seen, by its context. */
-  readonly outcomes: Map<MessageContext, Outcome<TOut>>;
+  readonly outcomes: Map<MessageContext, StepOutcome<TOut>>;
   /**
    * The contexts of the messages that ended as `outcome`, in the order they ended: a forwarded
    * message's `raw` and `attributes` beside `outputs`, a failed one's beside `events.error`.
    */
-  messages(outcome: Outcome<TOut>['outcome']): MessageContext[];
+  messages(outcome: StepOutcome<TOut>['outcome']): MessageContext[];
   /** How many messages ended (forwarded, dropped or failed). */
   readonly settled: number;
   /** Resolves once `count` messages ended; rejects after `timeoutMs` (default 5000). */
@@ -45,12 +45,12 @@ class Recording<TOut> implements DomainRecording<TOut> {
     error: [] as ErrorEvent[],
     dropped: [] as SuccessEvent[],
   };
-  readonly outcomes = new Map<MessageContext, Outcome<TOut>>();
+  readonly outcomes = new Map<MessageContext, StepOutcome<TOut>>();
   private waiters: Array<() => void> = [];
 
   constructor(private readonly slot: Slot) {}
 
-  messages(outcome: Outcome<TOut>['outcome']): MessageContext[] {
+  messages(outcome: StepOutcome<TOut>['outcome']): MessageContext[] {
     const found: MessageContext[] = [];
     for (const [message, o] of this.outcomes) if (o.outcome === outcome) found.push(message);
     return found;
@@ -60,7 +60,7 @@ class Recording<TOut> implements DomainRecording<TOut> {
     return this.events.success.length + this.events.error.length;
   }
 
-  settle(message: MessageContext, outcome: Outcome<TOut>): void {
+  settle(message: MessageContext, outcome: StepOutcome<TOut>): void {
     this.outcomes.set(message, outcome);
   }
 

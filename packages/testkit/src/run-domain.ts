@@ -1,5 +1,5 @@
 import { createMessageContext, type BaseDomain, type MessageContext } from '@tapline/core';
-import { recordDomain, type DomainRecording, type Outcome } from './record-domain.js';
+import { recordDomain, type DomainRecording, type StepOutcome } from './record-domain.js';
 
 /** How {@link runDomain} feeds its inputs. */
 export interface RunDomainOptions<TIn> {
@@ -12,7 +12,7 @@ export interface RunDomainOptions<TIn> {
 }
 
 /** What became of one input. */
-export type MessageOutcome<TIn, TOut> = Outcome<TOut> & {
+export type MessageOutcome<TIn, TOut> = StepOutcome<TOut> & {
   readonly input: TIn;
   readonly message: MessageContext;
 };

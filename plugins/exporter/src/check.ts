@@ -1,4 +1,5 @@
-import { curveProblems, type Problem } from '@tapline/core';
+import type { Problem } from '@tapline/core';
+import { curveProblems } from '@tapline/core/curve';
 import { conditionProblems } from '@tapline/core/condition';
 import { connectionProblems } from '@tapline/plugin-nats/connection';
 import type { ExporterOptions } from './options.js';

@@ -1,11 +1,5 @@
-import {
-  ExportError,
-  LineFile,
-  ShutdownError,
-  messageOf,
-  type Logger,
-  type RetryPolicy,
-} from '@tapline/core';
+import { ExportError, ShutdownError, messageOf, type Logger } from '@tapline/core';
+import { LineFile, type RetryPolicy } from '@tapline/core/io';
 import { FILE_DEFAULTS, type FileTargetOptions } from './options.js';
 import type { ExportTarget } from './target.js';
 

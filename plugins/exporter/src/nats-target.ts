@@ -1,4 +1,5 @@
-import { BrokerError, ExportError, messageOf, withRetry, type Logger, type RetryPolicy } from '@tapline/core';
+import { BrokerError, ExportError, messageOf, type Logger } from '@tapline/core';
+import { withRetry, type RetryPolicy } from '@tapline/core/io';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { DEFAULT_SERVERS, connectNats, type WatchedConnection } from '@tapline/plugin-nats/connection';
 import { NATS_DEFAULTS, type NatsTargetOptions } from './options.js';

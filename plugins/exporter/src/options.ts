@@ -1,4 +1,5 @@
-import { CurveOptions, Type, type Static } from '@tapline/core';
+import { Type, type Static } from '@tapline/core';
+import { CurveOptions } from '@tapline/core/curve';
 import { conditionRef, conditionSchema } from '@tapline/core/condition';
 import { DEFAULT_SERVERS, natsConnectionOptions } from '@tapline/plugin-nats/connection';
 
@@ -287,4 +288,4 @@ export type ZmqTargetOptions = Static<typeof zmqTarget>;
 export type NatsTargetOptions = Static<typeof natsTarget>;
 export type BufferOptions = Static<typeof memoryBuffer>;
 export type DiskBufferOptions = Static<typeof diskBuffer>;
-export type { RetryPolicy } from '@tapline/core';
+export type { RetryPolicy } from '@tapline/core/io';

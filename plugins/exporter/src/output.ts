@@ -1,13 +1,12 @@
 import {
   ExportError,
-  deferred,
   messageOf,
-  type Deferred,
   type DropWith,
   type MessageContext,
   type OutputBooks,
   type Receipt,
 } from '@tapline/core';
+import { deferred, type Deferred } from '@tapline/core/io';
 import type { Predicate } from '@tapline/core/condition';
 import type { Delivery, DeliverySink } from './delivery.js';
 import type { DiskBufferedTarget } from './disk/disk-target.js';

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import { ExportError, deferred, messageOf, type Deferred } from '@tapline/core';
+import { ExportError, messageOf } from '@tapline/core';
+import { deferred, type Deferred } from '@tapline/core/io';
 import type { ExportTarget } from './target.js';
 
 interface Chunk {

@@ -1,4 +1,5 @@
-import { secureCurveSocket, type CurveOptions, type CurveRefusal, type Logger } from '@tapline/core';
+import type { Logger } from '@tapline/core';
+import { secureCurveSocket, type CurveOptions, type CurveRefusal } from '@tapline/core/curve';
 import { capability, Router, type Socket } from 'zeromq';
 
 /**

@@ -1,14 +1,6 @@
-import {
-  AddressError,
-  CurveError,
-  codeOf,
-  ExportError,
-  messageOf,
-  withRetry,
-  type CurveRefusal,
-  type Logger,
-  type RetryPolicy,
-} from '@tapline/core';
+import { AddressError, CurveError, codeOf, ExportError, messageOf, type Logger } from '@tapline/core';
+import type { CurveRefusal } from '@tapline/core/curve';
+import { withRetry, type RetryPolicy } from '@tapline/core/io';
 import { Publisher, Push } from 'zeromq';
 import { ZMQ_DEFAULTS, type ZmqTargetOptions } from './options.js';
 import { secureTarget } from './zmq-curve.js';

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { eventually } from '@tapline/testkit';
+import { connectIntake, eventually } from '@tapline/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NatsSourceDomain } from '../src/nats-source-domain.js';
 import { HandIntake, NatsServer, client, makeSource } from './helpers.js';
@@ -45,7 +45,7 @@ describe('nats source batches', { timeout: 30_000 }, () => {
     });
     source = made.source;
     const intake = new BatchIntake(BATCH_MAX);
-    source.intake = intake;
+    connectIntake(source, intake);
     const sizes: number[] = [];
     const seqs: number[] = [];
     source.handOn = (outputs) => {

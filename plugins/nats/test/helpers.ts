@@ -1,7 +1,7 @@
 import { createMessageContext, type Intake, type MessageContext } from '@tapline/core';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { createTestContext, recordDomain } from '@tapline/testkit';
+import { connectIntake, createTestContext, recordDomain } from '@tapline/testkit';
 import { NatsSourceDomain } from '../src/nats-source-domain.js';
 import type { NatsSourceOptions } from '../src/options.js';
 import plugin from '../src/index.js';
@@ -62,7 +62,7 @@ export async function makeSource(options: Partial<NatsSourceOptions> & { stream:
   };
   const source = await plugin.create(full, ctx);
   const intake = new HandIntake(limit);
-  source.intake = intake;
+  connectIntake(source, intake);
   return { source, intake, recording: recordDomain(source), ctx };
 }
 

@@ -1,4 +1,5 @@
-import { prometheus, secureCurveSocket, type CurveOptions, type Logger } from '@tapline/core';
+import { prometheus, type Logger } from '@tapline/core';
+import { secureCurveSocket, type CurveOptions } from '@tapline/core/curve';
 import { capability, Router, type Socket } from 'zeromq';
 
 /** What the source's CURVE set-up needs from its step. */

@@ -2,7 +2,8 @@
  * `@tapline/plugin-zmq-source`: a source step that takes messages in from ZeroMQ.
  * @packageDocumentation
  */
-import { API_VERSION, curveProblems, definePlugin, type Problem } from '@tapline/core';
+import { API_VERSION, definePlugin, type Problem } from '@tapline/core';
+import { curveProblems } from '@tapline/core/curve';
 import { OUTPUT_TYPES, zmqSourceOptions, type ZmqSourceOptions } from './options.js';
 import { ZmqSourceDomain } from './zmq-source-domain.js';
 

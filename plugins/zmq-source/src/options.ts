@@ -1,4 +1,5 @@
-import { CurveOptions, Type, type Static } from '@tapline/core';
+import { Type, type Static } from '@tapline/core';
+import { CurveOptions } from '@tapline/core/curve';
 
 /** The options of a zmq-source step. Every field has a default, so `{}` is a valid config. */
 export const zmqSourceOptions = Type.Object(

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { curveKeyPair, Push } from 'zeromq';
-import { prometheus, requireCurve, type CurveOptions } from '@tapline/core';
+import { prometheus } from '@tapline/core';
+import { requireCurve, type CurveOptions } from '@tapline/core/curve';
 import { eventually, recordDomain, validateOptions } from '@tapline/testkit';
 import plugin, { ZmqSourceDomain } from '../src/index.js';
 

@@ -1,5 +1,5 @@
 import { resolveType } from '@tapline/core';
-import { eventually, recordDomain, validateOptions } from '@tapline/testkit';
+import { connectIntake, eventually, recordDomain, validateOptions } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publisher } from 'zeromq';
 import plugin, { ZmqSourceDomain } from '../src/index.js';
@@ -19,7 +19,7 @@ describe('zmq-source, decode "ndjson" (batched frames)', () => {
   it('takes each line of a frame in as its own message, naming its frame and line', async () => {
     const d = source();
     const intake = new LimitedIntake(Infinity);
-    d.intake = intake;
+    connectIntake(d, intake);
     const recording = recordDomain(d);
     await d.start();
     const p = pusher(d.endpoint!);
@@ -79,7 +79,7 @@ describe('zmq-source, decode "ndjson" (batched frames)', () => {
   it('waits for capacity between the lines of one frame, not only between frames', async () => {
     const d = source();
     const intake = new LimitedIntake(2);
-    d.intake = intake;
+    connectIntake(d, intake);
     const recording = recordDomain(d);
     await d.start();
     await pusher(d.endpoint!).send(['{"i":0}', '{"i":1}', '{"i":2}', '{"i":3}', '{"i":4}'].join('\n'));

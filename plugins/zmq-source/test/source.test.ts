@@ -1,5 +1,5 @@
 import type { MessageContext } from '@tapline/core';
-import { eventually, recordDomain } from '@tapline/testkit';
+import { connectIntake, eventually, recordDomain } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publisher, Pull } from 'zeromq';
 import { ZmqSourceDomain, type ZmqSourceOptions } from '../src/index.js';
@@ -273,7 +273,7 @@ describe('zmq-source lifecycle', () => {
   it('stop() handles every message already queued locally before closing', async () => {
     const d = source({ address: `inproc://tapline-drain-${process.pid}` });
     const intake = new LimitedIntake(0); // the loop waits for capacity, so messages stay queued
-    d.intake = intake;
+    connectIntake(d, intake);
     const recording = recordDomain(d);
     await d.start();
     const p = pusher(d.endpoint!);
@@ -289,7 +289,7 @@ describe('zmq-source lifecycle', () => {
   it('honours the intake: reads no further while it has no capacity', async () => {
     const d = source();
     const intake = new LimitedIntake(3);
-    d.intake = intake;
+    connectIntake(d, intake);
     const recording = recordDomain(d);
     await d.start();
     const p = pusher(d.endpoint!);

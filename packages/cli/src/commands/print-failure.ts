@@ -1,4 +1,5 @@
-import { codeLabel, messageOf, problemsOf, reportedCodes } from '@tapline/core';
+import { messageOf } from '@tapline/core';
+import { codeLabel, problemsOf, reportedCodes } from '@tapline/core/internal';
 import type { CliIo } from '../command.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { DurationStats, OperationMetrics, OutputBooks } from '@tapline/core';
+import type { OutputBooks } from '@tapline/core';
+import type { DurationStats, OperationMetrics } from '@tapline/core/internal';
 
 /** What `tapline top` reads of `/api/metrics`. Figures a host may not report are optional. */
 export interface TopMetrics {

@@ -1,4 +1,4 @@
-import { ConfigNotFoundError } from '@tapline/core';
+import { ConfigNotFoundError } from '@tapline/core/internal';
 import { loadConfig, runApplication } from '@tapline/host';
 import type { CliIo, OptionValues } from '../command.js';
 import { UsageError } from '../command.js';

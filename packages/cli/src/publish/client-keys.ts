@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Z85_KEY_PATTERN } from '@tapline/core';
+import { Z85_KEY_PATTERN } from '@tapline/core/curve';
 import { UsageError, type OptionValues } from '../command.js';
 
 const KEY = new RegExp(Z85_KEY_PATTERN);

@@ -1,4 +1,5 @@
-import { messageOf, reportedCodes } from '@tapline/core';
+import { messageOf } from '@tapline/core';
+import { reportedCodes } from '@tapline/core/internal';
 import { startMonitoringServer, type MonitoringServer } from '../http/monitoring-server.js';
 import { HostTaps } from '../tap/host-taps.js';
 import { loadPipeline } from '../plan/plan-pipeline.js';

@@ -1,4 +1,5 @@
-import { ConfigNotFoundError, codeLabel, messageOf, problemsOf, reportedCodes } from '@tapline/core';
+import { messageOf } from '@tapline/core';
+import { ConfigNotFoundError, codeLabel, problemsOf, reportedCodes } from '@tapline/core/internal';
 import type { Logger } from 'pino';
 
 /**

@@ -2,13 +2,13 @@ import { isSubset, overlay, readable, show } from './json-match.js';
 import { lineDiff } from './line-diff.js';
 import type { DropExpectation, Expectation, FailExpectation } from './test-file-schema.js';
 import type { TestFailure } from './test-result.js';
-import type { Outcome } from './test-trace.js';
+import type { InputOutcome } from './test-trace.js';
 
-type Dropped = Extract<Outcome, { kind: 'dropped' }>;
-type Failed = Extract<Outcome, { kind: 'failed' }>;
+type Dropped = Extract<InputOutcome, { kind: 'dropped' }>;
+type Failed = Extract<InputOutcome, { kind: 'failed' }>;
 
 /** How every input ended, for a report: which step dropped or failed it, and why. */
-export function describeOutcomes(outcomes: readonly Outcome[]): unknown[] {
+export function describeOutcomes(outcomes: readonly InputOutcome[]): unknown[] {
   return outcomes.map((o) => {
     if (o.kind === 'completed') return { input: o.input + 1, outcome: 'completed' };
     const record = readable(o.record);
@@ -58,11 +58,11 @@ function failMismatch(want: FailExpectation, got: Failed): { message: string; di
   return undefined;
 }
 
-function checkList<W, G extends Outcome>(
+function checkList<W, G extends InputOutcome>(
   kind: 'dropped' | 'failed',
   want: number | W[],
   got: G[],
-  all: readonly Outcome[],
+  all: readonly InputOutcome[],
   index: number,
   step: string | undefined,
   mismatch: (w: W, g: G) => { message: string; diff?: string } | undefined,
@@ -101,7 +101,11 @@ function checkList<W, G extends Outcome>(
 }
 
 /** Checks `dropped` and `failed` of one expectation: of `step` when it names one, else of every step. */
-export function checkOutcomes(e: Expectation, index: number, outcomes: readonly Outcome[]): TestFailure[] {
+export function checkOutcomes(
+  e: Expectation,
+  index: number,
+  outcomes: readonly InputOutcome[],
+): TestFailure[] {
   const sorted = [...outcomes].sort((a, b) => a.input - b.input);
   const at = (o: Dropped | Failed) => e.step === undefined || o.step === e.step;
   const dropped = sorted.filter((o): o is Dropped => o.kind === 'dropped' && at(o));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { codeLabel } from '@tapline/core';
+import { codeLabel } from '@tapline/core/internal';
 import { show } from './json-match.js';
 import type { TestFailure, TestReport, TestResult } from './test-result.js';
 

@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, TestFileError, type Problem } from '@tapline/core';
+import { ConfigError, type Problem } from '@tapline/core';
+import { TestFileError } from '@tapline/core/internal';
 import type { ValidateFunction } from 'ajv';
 import { ajvProblems } from '../config/ajv-problems.js';
 import { readConfigFile } from '../config/load-config.js';

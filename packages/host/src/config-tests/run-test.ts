@@ -1,4 +1,5 @@
-import { messageOf, reportedCodes } from '@tapline/core';
+import { messageOf } from '@tapline/core';
+import { reportedCodes } from '@tapline/core/internal';
 import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { planPipeline } from '../plan/plan-pipeline.js';

@@ -1,4 +1,5 @@
-import { createMessageContext, isSource, messageOf, prometheus, silentLogger } from '@tapline/core';
+import { createMessageContext, messageOf, prometheus, silentLogger } from '@tapline/core';
+import { forwardRecord, isSource } from '@tapline/core/internal';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../plan/chain.js';
 import { createDomain } from '../runtime/create-domain.js';
@@ -117,7 +118,7 @@ export class TestPipeline {
     this.trace.begin(message, index, record);
     this.cursor.message = message;
     // The source is replaced by the input: its record leaves the source as a decoded one would.
-    if (this.startsAtSource) first.domain.hooks.handled.call(record, message);
+    if (this.startsAtSource) forwardRecord(first.domain, record, message);
     else if (!first.passive) void first.domain.handle(record, message);
     else {
       this.trace.emit(first.id, record, message);

@@ -9,7 +9,7 @@ export interface Emitted {
 }
 
 /** How one input ended. */
-export type Outcome =
+export type InputOutcome =
   | { readonly kind: 'completed'; readonly input: number }
   | { readonly kind: 'dropped'; readonly input: number; readonly step: string; readonly record: unknown }
   | {
@@ -45,7 +45,7 @@ export class TestTrace {
   readonly end: Emitted[] = [];
   /** What each of the exporter's targets (by name) was written. */
   readonly targets = new Map<string, Emitted[]>();
-  readonly outcomes: Outcome[] = [];
+  readonly outcomes: InputOutcome[] = [];
   private readonly inputOf = new Map<number, number>();
   /** The last record each message was forwarded with: what a dropping or failing step received. */
   private readonly received = new Map<number, unknown>();
@@ -153,7 +153,7 @@ export class TestTrace {
     return new Promise((wake) => (this.waiting = { ready, wake }));
   }
 
-  private settle(outcome: Outcome, message: MessageContext): void {
+  private settle(outcome: InputOutcome, message: MessageContext): void {
     this.outcomes.push(outcome);
     this.received.delete(message.id);
     this.settled++;

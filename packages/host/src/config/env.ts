@@ -1,4 +1,5 @@
-import { expandEnv, type Problem } from '@tapline/core';
+import type { Problem } from '@tapline/core';
+import { expandEnv } from '@tapline/core/internal';
 import { childPointer, type ConfigSource } from './config-source.js';
 
 /** Variables found unset while expanding: where, and which. */

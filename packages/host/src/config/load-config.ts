@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, ConfigNotFoundError, type Problem } from '@tapline/core';
+import { ConfigError, type Problem } from '@tapline/core';
+import { ConfigNotFoundError } from '@tapline/core/internal';
 import { cosmiconfig } from 'cosmiconfig';
 import { ajvProblems } from './ajv-problems.js';
 import type { ConfigSource } from './config-source.js';

@@ -1,6 +1,5 @@
 import {
   ConfigError,
-  PluginLoadError,
   messageOf,
   type OptionsOf,
   type PluginManifest,
@@ -8,6 +7,7 @@ import {
   type AnyDomain,
   type AnyManifest,
 } from '@tapline/core';
+import { PluginLoadError } from '@tapline/core/internal';
 import type { ValidateFunction } from 'ajv';
 import { ajvProblems } from './ajv-problems.js';
 import type { ConfigSource } from './config-source.js';

@@ -1,4 +1,4 @@
-import type { DurationStats } from '@tapline/core';
+import type { DurationStats } from '@tapline/core/internal';
 import type { AccountingSnapshot } from '../runtime/accounting.js';
 import type { MonitoredMetrics } from './monitoring-source.js';
 

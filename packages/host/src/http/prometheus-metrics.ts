@@ -1,4 +1,5 @@
-import { prometheus, type DurationStats } from '@tapline/core';
+import { prometheus } from '@tapline/core';
+import type { DurationStats } from '@tapline/core/internal';
 import type { MonitoredMetrics, MonitoringSource } from './monitoring-source.js';
 import { reloadMetrics } from './reload-metrics.js';
 import { ScrapedMetric, type Sample } from './scraped-metric.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TapQueryError } from '@tapline/core';
+import { TapQueryError } from '@tapline/core/internal';
 import { readTapQuery, type TapQuery } from '../tap/tap-query.js';
 import type { TapCounters, TapSnapshot } from '../tap/tap-registry.js';
 import { TapSink } from '../tap/tap-sink.js';

@@ -1,4 +1,5 @@
-import { ChainError, accepts, resolveType, type TypeName, type AnyManifest } from '@tapline/core';
+import { resolveType, type TypeName, type AnyManifest } from '@tapline/core';
+import { ChainError, accepts } from '@tapline/core/internal';
 import type { PluginOrigin } from '../plugins/resolve-plugin.js';
 
 /** A step whose plugin is loaded and options validated, before its domain exists. */

@@ -1,4 +1,5 @@
-import { ChainError, type Logger } from '@tapline/core';
+import type { Logger } from '@tapline/core';
+import { ChainError } from '@tapline/core/internal';
 import type { ConfigSource } from '../config/config-source.js';
 import { didYouMean } from '../config/ajv-problems.js';
 import type { LoadConfigOptions } from '../config/load-config.js';

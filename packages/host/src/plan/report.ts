@@ -1,4 +1,5 @@
-import { ConfigError, PluginLoadError, type Problem } from '@tapline/core';
+import { ConfigError, type Problem } from '@tapline/core';
+import { PluginLoadError } from '@tapline/core/internal';
 import type { ConfigSource } from '../config/config-source.js';
 import type { StepConfig } from '../config/loaded-config.js';
 

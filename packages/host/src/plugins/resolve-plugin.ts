@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PluginLoadError, messageOf } from '@tapline/core';
+import { messageOf } from '@tapline/core';
+import { PluginLoadError } from '@tapline/core/internal';
 import { resolve } from 'import-meta-resolve';
 import { isPathSpecifier } from '../config/step-ids.js';
 import { knownPlugins, nearestPlugin } from './known-plugins.js';

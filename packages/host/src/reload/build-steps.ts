@@ -1,4 +1,5 @@
-import { PluginError, isSource, messageOf } from '@tapline/core';
+import { PluginError, messageOf } from '@tapline/core';
+import { isSource } from '@tapline/core/internal';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../plan/chain.js';
 import type { HostControl } from '../runtime/host-control.js';

@@ -1,4 +1,5 @@
-import { TaplineError, formatProblems, messageOf, problemsOf, reportedCodes } from '@tapline/core';
+import { TaplineError, messageOf } from '@tapline/core';
+import { formatProblems, problemsOf, reportedCodes } from '@tapline/core/internal';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { loadPipeline } from '../plan/plan-pipeline.js';
 import type { HostControl } from '../runtime/host-control.js';

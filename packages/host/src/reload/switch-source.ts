@@ -1,4 +1,5 @@
-import { PluginError, isSource, type AnySource } from '@tapline/core';
+import { PluginError, type AnySource } from '@tapline/core';
+import { isSource } from '@tapline/core/internal';
 import type { HostControl } from '../runtime/host-control.js';
 import type { HostStep } from '../runtime/host-types.js';
 

@@ -1,4 +1,5 @@
-import { PluginError, PluginLoadError, type AnyDomain, type PluginContext } from '@tapline/core';
+import { PluginError, type AnyDomain, type PluginContext } from '@tapline/core';
+import { PluginLoadError } from '@tapline/core/internal';
 import type { PlannedStep } from '../plan/chain.js';
 
 function looksLikeDomain(value: unknown): value is AnyDomain {

@@ -1,4 +1,5 @@
-import { Monitor, prometheus, reportIntervalMs, silentLogger } from '@tapline/core';
+import { prometheus, silentLogger } from '@tapline/core';
+import { Monitor, reportIntervalMs } from '@tapline/core/internal';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { planPipeline } from '../plan/plan-pipeline.js';
 import { Accounting } from './accounting.js';

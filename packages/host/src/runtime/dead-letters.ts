@@ -1,4 +1,5 @@
-import { ExportError, LineFile, type ErrorEvent, type Logger, type MessageContext } from '@tapline/core';
+import { ExportError, type ErrorEvent, type Logger, type MessageContext } from '@tapline/core';
+import { LineFile } from '@tapline/core/io';
 import type { DeadLetterConfig } from '../config/loaded-config.js';
 import { inputField, payloadField } from './letter-fields.js';
 import type { RecentFailures } from './recent-failures.js';

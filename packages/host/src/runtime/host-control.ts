@@ -1,11 +1,5 @@
-import {
-  PluginError,
-  type AnySource,
-  type Logger,
-  type MessageContext,
-  type Outcome,
-  type ReportedCodes,
-} from '@tapline/core';
+import { PluginError, type AnySource, type Logger, type MessageContext, type Outcome } from '@tapline/core';
+import { connectIntake, type ReportedCodes } from '@tapline/core/internal';
 import type { PlannedStep } from '../plan/chain.js';
 import type { Accounting } from './accounting.js';
 import { createDomain } from './create-domain.js';
@@ -109,7 +103,7 @@ export function createControl(parts: HostParts): HostControl {
     },
     connectSource: (source, since) => {
       const before = accounting.notify;
-      source.intake = accounting;
+      connectIntake(source, accounting);
       const fresh: Settle =
         typeof source.settled === 'function' ? (m, outcome) => source.settled!(m, outcome) : undefined;
       accounting.notify = fresh;

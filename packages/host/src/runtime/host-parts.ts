@@ -1,4 +1,5 @@
-import type { Logger, Monitor, prometheus } from '@tapline/core';
+import type { Logger, prometheus } from '@tapline/core';
+import type { Monitor } from '@tapline/core/internal';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { ReloadStats } from './reload-stats.js';
 import type { Accounting } from './accounting.js';

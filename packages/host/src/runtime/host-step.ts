@@ -1,12 +1,5 @@
-import {
-  ChainError,
-  PluginLoadError,
-  isSource,
-  type AnyDomain,
-  type Logger,
-  type PluginContext,
-  type prometheus,
-} from '@tapline/core';
+import type { AnyDomain, Logger, PluginContext, prometheus } from '@tapline/core';
+import { ChainError, PluginLoadError, isSource } from '@tapline/core/internal';
 import type { PlannedStep } from '../plan/chain.js';
 import type { HostStep } from './host-types.js';
 

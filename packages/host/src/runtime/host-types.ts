@@ -1,12 +1,5 @@
-import type {
-  OutputBooks,
-  DurationStats,
-  Logger,
-  MonitorMetrics,
-  TaplineError,
-  prometheus,
-  AnyDomain,
-} from '@tapline/core';
+import type { OutputBooks, Logger, TaplineError, prometheus, AnyDomain } from '@tapline/core';
+import type { DurationStats, MonitorMetrics } from '@tapline/core/internal';
 import type { ReloadSnapshot } from './reload-stats.js';
 import type { PluginOrigin } from '../plugins/resolve-plugin.js';
 import type { AccountingSnapshot } from './accounting.js';

@@ -1,12 +1,5 @@
-import {
-  PluginError,
-  TaplineError,
-  isSource,
-  messageOf,
-  type Monitor,
-  type Outcome,
-  type prometheus,
-} from '@tapline/core';
+import { PluginError, TaplineError, messageOf, type Outcome, type prometheus } from '@tapline/core';
+import { isSource, type Monitor } from '@tapline/core/internal';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { createControl, type HostControl } from './host-control.js';
 import type { HostParts } from './host-parts.js';

@@ -1,4 +1,4 @@
-import type { ReportedCodes } from '@tapline/core';
+import type { ReportedCodes } from '@tapline/core/internal';
 
 /** How a reload ended: applied, or not (invalid config, or a swap rolled back). */
 export type ReloadResult = 'success' | 'failure';

@@ -1,4 +1,5 @@
-import { PluginError, ShutdownError, isSource, messageOf, type TaplineError } from '@tapline/core';
+import { PluginError, ShutdownError, messageOf, type TaplineError } from '@tapline/core';
+import { isSource } from '@tapline/core/internal';
 import type { HostParts } from './host-parts.js';
 import type { HostStep, StopReport } from './host-types.js';
 

@@ -1,4 +1,5 @@
-import { ExportError, type AnyDomain, type Monitor } from '@tapline/core';
+import { ExportError, type AnyDomain } from '@tapline/core';
+import type { Monitor } from '@tapline/core/internal';
 import { errorEvent } from '@tapline/core/internal';
 import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';

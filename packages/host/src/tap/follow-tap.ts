@@ -1,4 +1,5 @@
-import { errorTypeOf, messageOf, type MessageContext, type Outcome } from '@tapline/core';
+import { messageOf, type MessageContext, type Outcome } from '@tapline/core';
+import { errorTypeOf } from '@tapline/core/internal';
 import type { Predicate } from '@tapline/core/condition';
 import { recordLine } from './record-line.js';
 import type { Ending, TapListener } from './tap-listener.js';

@@ -1,4 +1,5 @@
-import { TapQueryError, type MessageContext } from '@tapline/core';
+import type { MessageContext } from '@tapline/core';
+import { TapQueryError } from '@tapline/core/internal';
 import { FollowTap, type FollowHost } from './follow-tap.js';
 import { TAP_SIDES } from './tap-listener.js';
 import type { TapQuery } from './tap-query.js';

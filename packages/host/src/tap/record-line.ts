@@ -1,4 +1,5 @@
-import { errorTypeOf, messageOf, type MessageContext } from '@tapline/core';
+import { messageOf, type MessageContext } from '@tapline/core';
+import { errorTypeOf } from '@tapline/core/internal';
 import type { Ending, TapSide } from './tap-listener.js';
 
 const utf8 = new TextDecoder('utf-8');

@@ -1,4 +1,4 @@
-import { TapQueryError } from '@tapline/core';
+import { TapQueryError } from '@tapline/core/internal';
 import { compileCondition, conditionProblems, type Condition, type Predicate } from '@tapline/core/condition';
 import { TAP_SIDES, type TapSide } from './tap-listener.js';
 import { unknownStep } from './tap-registry.js';

@@ -1,4 +1,5 @@
-import { TapQueryError, type AnyDomain, type Logger } from '@tapline/core';
+import type { AnyDomain, Logger } from '@tapline/core';
+import { TapQueryError } from '@tapline/core/internal';
 import type { HostStep } from '../runtime/host-types.js';
 import { StepTaps } from './step-taps.js';
 import type { TapListener, TapSide } from './tap-listener.js';

@@ -2,7 +2,8 @@
 // of each host answer it reads instead of importing the host's types. These checks tie each
 // declaration to the host's type: renaming, dropping or retyping a field the page reads fails
 // `pnpm typecheck` here.
-import type { DurationStats, OperationMetrics, OutputBooks } from '@tapline/core';
+import type { OutputBooks } from '@tapline/core';
+import type { DurationStats, OperationMetrics } from '@tapline/core/internal';
 import type {
   Accounting,
   DashboardMetrics,

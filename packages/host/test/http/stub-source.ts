@@ -1,11 +1,11 @@
 import {
   BaseDomain,
   DecodeError,
-  Monitor,
   createMessageContext,
   prometheus,
   type MessageContext,
 } from '@tapline/core';
+import { Monitor } from '@tapline/core/internal';
 import { DurationWindow } from '@tapline/core/internal';
 import type { MonitoredMetrics, MonitoringSource } from '../../src/http/monitoring-source.js';
 

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  API_VERSION,
-  isSource,
-  resolveType,
-  type AnyDomain,
-  type AnySource,
-  type AnyManifest,
-} from '@tapline/core';
+import { API_VERSION, resolveType, type AnyDomain, type AnySource, type AnyManifest } from '@tapline/core';
+import { isSource } from '@tapline/core/internal';
 import { checkManifest } from '@tapline/host';
 import { createPluginStep, type PluginStep } from '../plugin-step.js';
 import type { TestContextOptions } from '../test-context.js';

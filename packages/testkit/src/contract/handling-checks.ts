@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { codeOf, isSource, type AnyDomain, type AnySource } from '@tapline/core';
+import { codeOf, type AnyDomain, type AnySource } from '@tapline/core';
+import { isSource } from '@tapline/core/internal';
 import type { PluginStep } from '../plugin-step.js';
 import { recordDomain, type DomainRecording } from '../record-domain.js';
 import { runDomain } from '../run-domain.js';

@@ -1,4 +1,5 @@
-import type { Logger, RetryPolicy } from '@tapline/core';
+import type { Logger } from '@tapline/core';
+import type { RetryPolicy } from '@tapline/core/io';
 import type { ExportTarget } from '../target.js';
 import { LogReader } from './log-reader.js';
 import { SegmentLog, type LogOptions } from './segment-log.js';

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { messageOf, type Logger, type RetryPolicy } from '@tapline/core';
+import { messageOf, type Logger } from '@tapline/core';
+import type { RetryPolicy } from '@tapline/core/io';
 import type { ExportTarget } from '../target.js';
 import { saveCursor, type Cursor } from './cursor-file.js';
 import { readFrame, resync } from './frame.js';

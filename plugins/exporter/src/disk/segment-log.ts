@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deferred, type Deferred, type Logger } from '@tapline/core';
+import type { Logger } from '@tapline/core';
+import { deferred, type Deferred } from '@tapline/core/io';
 import { loadCursor, type Cursor } from './cursor-file.js';
 import { HEADER_BYTES, encodeFrame } from './frame.js';
 import { recover, type Backlog, type Damage, type Segment } from './log-recovery.js';
