@@ -1,13 +1,16 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNdjson } from '@tapline/testkit';
+import { spawn } from 'node:child_process';
 import { Push } from 'zeromq';
 import {
+  bin,
   defaultPipeline,
   freePort,
   killRunning,
   pluginPath,
   startRun,
+  tapline,
   writeTempConfig,
   type RunningPipeline,
 } from './cli-helpers.js';
@@ -215,5 +218,138 @@ describe('GET /api/tap', { timeout: 60_000 }, () => {
       stalled.socket.destroy();
     }
     await metricsUntil(host.url, TOKEN, (m) => (m.taps.attached === 0 ? true : undefined), 'detached');
+  });
+});
+
+/** Runs `tapline tap ARGS` against the host once it is attached (`attached` taps in all), sending `batch` then. */
+async function tapWhile(args: string[], batch: ReadonlyArray<Record<string, unknown>>) {
+  const done = tapline(['tap', '--url', host.url, '--token', TOKEN, ...args]);
+  await metricsUntil(host.url, TOKEN, (m) => (m.taps.attached === 1 ? true : undefined), 'the CLI attached');
+  await send(batch);
+  return done;
+}
+
+describe('tapline tap', { timeout: 60_000 }, () => {
+  it('prints NDJSON lines with step, id and time, and ends after --limit with a summary', async () => {
+    const batch = batchOf('cli', 50);
+    const { code, stdout, stderr } = await tapWhile(
+      ['enrich', '--json', '--limit', '5', '--where', "tag == 'cli'"],
+      batch,
+    );
+    expect(code, stderr).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.record.k)).toEqual(
+      batch
+        .filter(passes)
+        .slice(0, 5)
+        .map((r) => r.k),
+    );
+    for (const l of lines) {
+      expect(l).toMatchObject({ type: 'record', step: 'enrich', side: 'output', id: expect.any(Number) });
+      expect(Number.isNaN(Date.parse(l.time))).toBe(false);
+    }
+    expect(stderr).toContain('tapline tap: 5 records, 0 skipped');
+  });
+
+  it('ends on Ctrl-C with a summary, and detaches', async () => {
+    const child = spawn(process.execPath, [
+      bin,
+      'tap',
+      'enrich',
+      '--url',
+      host.url,
+      '--token',
+      TOKEN,
+      '--failed',
+      '--where',
+      "tag == 'int'",
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await metricsUntil(
+        host.url,
+        TOKEN,
+        (m) => (m.taps.attached === 1 ? true : undefined),
+        'the CLI attached',
+      );
+      await send(batchOf('int', 20));
+      await metricsUntil(
+        host.url,
+        TOKEN,
+        () => (stdout.split('\n').length > 2 ? true : undefined),
+        'printed',
+      );
+      child.kill('SIGINT');
+    } finally {
+      if (child.exitCode === null) setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    }
+    const code = await exit;
+    expect(code, stderr).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l).toMatch(/ enrich\/failed #\d+ .*\(failed: TAPLINE_ERR_TRANSFORM /);
+    expect(stderr).toContain('tapline tap: 2 records, 0 skipped');
+    await metricsUntil(host.url, TOKEN, (m) => (m.taps.attached === 0 ? true : undefined), 'detached');
+  });
+
+  it('follows a completed message through every step: each change as a diff, each time, the outcome', async () => {
+    const { code, stdout, stderr } = await tapWhile(
+      ['--follow-next', '--where', "tag == 'follow-ok'"],
+      [{ tag: 'follow-ok', k: 1, n: '5' }],
+    );
+    expect(code, stderr).toBe(0);
+    const blocks = stdout.split('\n── ');
+    expect(blocks.slice(1).map((b) => b.split('  ')[0])).toEqual(['ingest', 'enrich', 'export']);
+    for (const b of blocks.slice(1))
+      expect(b).toMatch(/^\w+ {2}\d+\.\d{3} ms \(its share of the batch's time in the step\)/);
+    const enrich = blocks[2]!;
+    expect(enrich).toContain('-   "n": "5"');
+    expect(enrich).toContain('+   "n": 5,');
+    expect(enrich).toContain('+   "seen": true');
+    expect(blocks[3]).toContain('written: {"delivered":1,"targets":["file"]}');
+    expect(stdout.trim().split('\n').at(-1)).toBe('outcome: completed');
+  });
+
+  it('follows a dropped message to the step that dropped it, and why', async () => {
+    const { code, stdout, stderr } = await tapWhile(
+      ['--follow-next', '--where', "tag == 'follow-drop'"],
+      [{ tag: 'follow-drop', k: 2, n: '1', skip: true }],
+    );
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('── enrich  dropped: filtered');
+    expect(stdout).not.toContain('── export');
+    expect(stdout.trim().split('\n').at(-1)).toBe('outcome: dropped at enrich (filtered)');
+  });
+
+  it('follows a failed message to its error and where its dead letter went', async () => {
+    const { code, stdout, stderr } = await tapWhile(
+      ['--follow-next', '--where', "tag == 'follow-fail'"],
+      [{ tag: 'follow-fail', k: 3, n: 'many' }],
+    );
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('── enrich  failed: TAPLINE_ERR_TRANSFORM');
+    const last = stdout.trim().split('\n').at(-1)!;
+    expect(last).toMatch(/^outcome: failed at enrich: TAPLINE_ERR_TRANSFORM .*; dead letter in (.+)$/);
+    const file = /dead letter in (.+)$/.exec(last)![1]!;
+    expect(file).toBe(path.join(dir, 'dead-letters.ndjson'));
+    const letters = await readNdjson(file);
+    const id = Number(/^message #(\d+)/.exec(stdout)![1]);
+    expect(letters.find((l: any) => l.messageId === id)).toMatchObject({
+      step: 'enrich',
+      payload: { tag: 'follow-fail' },
+    });
+  });
+
+  it('says so when the message to follow has already ended', async () => {
+    const { code, stderr } = await tapline(['tap', '--url', host.url, '--token', TOKEN, '--follow', '1']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('Message 1 has already ended');
   });
 });

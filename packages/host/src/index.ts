@@ -82,4 +82,5 @@ export {
 } from './replay/replay-letters.js';
 export type { ReplayEntry } from './runtime/inject.js';
 export * from './tap/index.js';
+export { lineDiff } from './config-tests/line-diff.js';
 export type { TapTarget } from './http/tap-route.js';

@@ -1,3 +1,6 @@
+/** The default config's monitoring address. */
+export const DEFAULT_URL = 'http://127.0.0.1:9464/';
+
 /** The bearer header for a running host's API, when a token is given. */
 export function authHeaders(token: string | undefined): Record<string, string> {
   return token === undefined ? {} : { authorization: `Bearer ${token}` };

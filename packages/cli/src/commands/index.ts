@@ -8,6 +8,7 @@ import { publishCommand } from './publish.js';
 import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
+import { tapCommand } from './tap.js';
 import { topCommand } from './top.js';
 import { validateCommand } from './validate.js';
 import { versionCommand } from './version.js';
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   demoCommand,
   deadLettersCommand,
   replayCommand,
+  tapCommand,
   topCommand,
   newPluginCommand,
   versionCommand,

@@ -1,14 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { positiveInteger } from '../args.js';
 import type { CliIo, OptionValues } from '../command.js';
-import { authHeaders, callHost } from './host-api.js';
+import { DEFAULT_URL, authHeaders, callHost } from './host-api.js';
 import { plainLines } from './top-format.js';
 import { topTerminal } from './top-terminal.js';
 import { REFRESH_MS, sortSteps, topView, type TopMetrics, type TopView } from './top-view.js';
 import { apiToken } from './host-api-flags.js';
 
-/** The default config's monitoring address. */
-export const DEFAULT_URL = 'http://127.0.0.1:9464/';
+export { DEFAULT_URL } from './host-api.js';
 
 /** Polls a running host's `/api/metrics`; each view has rates against the poll before it. */
 export function poller(url: string, token: string | undefined): () => Promise<TopView> {
