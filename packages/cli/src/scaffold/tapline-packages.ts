@@ -53,26 +53,31 @@ export async function packLocal(dir: string): Promise<Record<string, string>> {
   const destination = path.join(dir, LOCAL_FOLDER);
   await mkdir(destination, { recursive: true });
   const require = createRequire(import.meta.url);
-  const ranges: Record<string, string> = {};
-  for (const name of pluginNeeds()) {
-    try {
-      const manifest = require.resolve(`${name}/package.json`);
-      const text = await readFile(manifest, 'utf8');
-      const packageDir = path.dirname(manifest);
-      const [cmd, args, cwd] = text.includes('"workspace:')
-        ? ['pnpm', ['pack', '--pack-destination', destination], packageDir]
-        : ['npm', ['pack', packageDir, '--pack-destination', destination], destination];
-      const { stdout } = await run(cmd, args, { cwd, timeout: 60_000 });
-      const tarball = path.basename(stdout.trim().split('\n').pop()!.trim());
-      ranges[name] = `file:${LOCAL_FOLDER}/${tarball}`;
-    } catch (err) {
-      throw new TaplineError(
-        'TAPLINE_ERR_SCAFFOLD_PACK',
-        `Could not pack ${name} from this Tapline installation for the new plugin (${messageOf(err)}). ` +
-          'Check that npm (and, in the Tapline repository, pnpm) runs here, and that @tapline/cli is installed whole.',
-        { cause: err },
-      );
-    }
+  // All at once: each pack is a process of its own, mostly waiting on its start-up and the disk.
+  const packed = await Promise.all(
+    pluginNeeds().map(async (name) => [name, await packOne(require, name, destination)] as const),
+  );
+  return Object.fromEntries(packed);
+}
+
+/** Packs `name` into `destination`; returns its `file:` range. */
+async function packOne(require: NodeJS.Require, name: string, destination: string): Promise<string> {
+  try {
+    const manifest = require.resolve(`${name}/package.json`);
+    const text = await readFile(manifest, 'utf8');
+    const packageDir = path.dirname(manifest);
+    const [cmd, args, cwd] = text.includes('"workspace:')
+      ? ['pnpm', ['pack', '--pack-destination', destination], packageDir]
+      : ['npm', ['pack', packageDir, '--pack-destination', destination], destination];
+    const { stdout } = await run(cmd, args, { cwd, timeout: 60_000 });
+    const tarball = path.basename(stdout.trim().split('\n').pop()!.trim());
+    return `file:${LOCAL_FOLDER}/${tarball}`;
+  } catch (err) {
+    throw new TaplineError(
+      'TAPLINE_ERR_SCAFFOLD_PACK',
+      `Could not pack ${name} from this Tapline installation for the new plugin (${messageOf(err)}). ` +
+        'Check that npm (and, in the Tapline repository, pnpm) runs here, and that @tapline/cli is installed whole.',
+      { cause: err },
+    );
   }
-  return ranges;
 }
