@@ -1,4 +1,4 @@
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repo } from './cli-helpers.js';
@@ -27,7 +27,9 @@ beforeAll(async () => {
 
 afterAll(() => outside.cleanup());
 
-describe(
+// The cases share the installation but not a folder in it: they run at once, each mostly
+// waiting on the processes it starts.
+describe.concurrent(
   'Tapline installed from its packed tarballs with npm, outside the repository',
   { timeout: 60_000 },
   () => {
@@ -97,29 +99,39 @@ describe(
       }
     });
 
+    // One scaffold, copied before either installs: new-plugin runs once, and each package manager
+    // gets the same untouched package.
+    let scaffolded: Promise<string> | undefined;
+    async function scaffold(): Promise<string> {
+      const created = await outside.exec(
+        'npx',
+        ['--no-install', 'tapline', 'new-plugin', 'shout', '--dir', 'shout'],
+        app,
+      );
+      expect(created.code, created.output).toBe(0);
+      const plugin = path.join(app, 'shout');
+      const pkg = JSON.parse(await readFile(path.join(plugin, 'package.json'), 'utf8'));
+      expect(pkg.devDependencies).toMatchObject({
+        '@tapline/cli': 'file:tapline-packages/tapline-cli-0.1.0.tgz',
+        '@tapline/core': 'file:tapline-packages/tapline-core-0.1.0.tgz',
+        '@tapline/host': 'file:tapline-packages/tapline-host-0.1.0.tgz',
+        '@tapline/testkit': 'file:tapline-packages/tapline-testkit-0.1.0.tgz',
+      });
+      expect(pkg.overrides).toMatchObject({
+        '@tapline/plugin-zmq-source': 'file:tapline-packages/tapline-plugin-zmq-source-0.1.0.tgz',
+      });
+      expect(await readFile(path.join(plugin, 'README.md'), 'utf8')).toContain(
+        'npm install --save-dev @tapline/core@^0.1.0 @tapline/testkit@^0.1.0',
+      );
+      return plugin;
+    }
+
     it.each(['npm', 'pnpm'])(
       "new-plugin there writes a package that installs with %s from that installation, builds, and passes its tests and its sample pipeline's",
       async (pm) => {
-        const created = await outside.exec(
-          'npx',
-          ['--no-install', 'tapline', 'new-plugin', `shout-${pm}`, '--dir', `shout-${pm}`],
-          app,
-        );
-        expect(created.code, created.output).toBe(0);
+        const scaffoldDir = await (scaffolded ??= scaffold());
         const plugin = path.join(app, `shout-${pm}`);
-        const pkg = JSON.parse(await readFile(path.join(plugin, 'package.json'), 'utf8'));
-        expect(pkg.devDependencies).toMatchObject({
-          '@tapline/cli': 'file:tapline-packages/tapline-cli-0.1.0.tgz',
-          '@tapline/core': 'file:tapline-packages/tapline-core-0.1.0.tgz',
-          '@tapline/host': 'file:tapline-packages/tapline-host-0.1.0.tgz',
-          '@tapline/testkit': 'file:tapline-packages/tapline-testkit-0.1.0.tgz',
-        });
-        expect(pkg.overrides).toMatchObject({
-          '@tapline/plugin-zmq-source': 'file:tapline-packages/tapline-plugin-zmq-source-0.1.0.tgz',
-        });
-        expect(await readFile(path.join(plugin, 'README.md'), 'utf8')).toContain(
-          'npm install --save-dev @tapline/core@^0.1.0 @tapline/testkit@^0.1.0',
-        );
+        await cp(scaffoldDir, plugin, { recursive: true });
         let tested = '';
         for (const step of [['install'], ['run', 'build'], ['test']]) {
           const done = await outside.exec(pm, step, plugin);
