@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -12,6 +13,10 @@ const workspaces = ['packages', 'plugins', 'examples']
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    // Most files spend their time waiting on the processes they start (tapline run, nats-server,
+    // npm): two files at once keep a 2-core machine busy, where vitest's default (one fewer
+    // worker than cores) would run them one after another.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     hookTimeout: 30_000,
     projects: workspaces.map((dir) => ({
       extends: true,
