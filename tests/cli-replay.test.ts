@@ -104,10 +104,14 @@ describe('tapline replay', { timeout: 120_000 }, () => {
     const child = spawn(process.execPath, [bin, 'replay', '--config', file], { cwd: dir, stdio: 'ignore' });
     const exit = new Promise((resolve) => child.on('close', resolve));
     try {
-      await eventually(async () => {
-        const text = await readFile(ledger, 'utf8').catch(() => '');
-        return (text.match(/"completed"/g) ?? []).length >= 300 ? true : undefined;
-      });
+      // The replay starts the config's pipeline first: slow on a loaded machine.
+      await eventually(
+        async () => {
+          const text = await readFile(ledger, 'utf8').catch(() => '');
+          return (text.match(/"completed"/g) ?? []).length >= 300 ? true : undefined;
+        },
+        { timeoutMs: 25_000, what: '300 letters completed in the ledger' },
+      );
     } finally {
       child.kill('SIGKILL');
     }
