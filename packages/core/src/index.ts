@@ -49,7 +49,6 @@ export {
   TransformError,
   ValidationError,
   messageOf,
-  type ConfigPosition,
   type ExportOutcome,
   type Problem,
 } from './errors.js';

@@ -23,6 +23,7 @@ export {
   formatProblems,
   problemsOf,
   reportedCodes,
+  type ConfigPosition,
   type ReportedCodes,
 } from './errors.js';
 export { expandEnv } from './env.js';
