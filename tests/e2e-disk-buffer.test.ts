@@ -115,7 +115,7 @@ describe('a disk buffer: store and forward, end to end', { timeout: 120_000 }, (
 
     const second = await pipelines.start(config, { dir });
     const carried = await hopBooks(second.url);
-    expect(carried).toMatchObject({ carriedOver: DOWN, buffered: DOWN, written: 0 });
+    expect(carried).toMatchObject({ carriedOver: DOWN, buffered: DOWN, routed: DOWN, written: DOWN });
     const hop = await startHop(dir);
     await sendAll(push, range(DOWN, N).map(small));
     await hop.until(N);

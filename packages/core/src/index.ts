@@ -27,6 +27,7 @@ export {
   type AnyManifest,
   type FieldType,
   type FieldTypes,
+  type LateDeadLetter,
   type OptionsOf,
   type PluginContext,
   type PluginManifest,

@@ -1,7 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
 import type { AnyDomain } from './base-domain.js';
-import type { Problem } from './errors.js';
+import type { Problem, TaplineError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { TypeName } from './types.js';
 
@@ -25,6 +25,26 @@ export interface PluginContext {
   readonly configDir: string;
   /** Aborted when the host begins to stop. */
   readonly signal: AbortSignal;
+  /**
+   * Writes a dead letter for one output of a record that had already completed: a disk-buffered
+   * target that gave up on it after it was durably taken. The record's outcome stays completed;
+   * the letter names the output, so a replay sends the record to it alone. Resolves true once the
+   * letter is in the dead-letter file (or counted, when the host keeps none), false when it could
+   * not be written; never rejects.
+   */
+  readonly lateDeadLetter: (letter: LateDeadLetter) => Promise<boolean>;
+}
+
+/** A dead letter that comes after its record completed (see {@link PluginContext.lateDeadLetter}). */
+export interface LateDeadLetter {
+  /** The output that gave up on the record, by name. */
+  readonly target: string;
+  /** The record as the step received it, as JSON text: a replay enters it at this step. */
+  readonly record: string;
+  /** The id of the message it came in as, when the step still knows it (never after a restart). */
+  readonly messageId?: number;
+  /** Why: its `code` becomes the letter's `errorType`. */
+  readonly error: TaplineError;
 }
 
 /** The JSON type of a record's field, as a step declares what it reads or writes. */

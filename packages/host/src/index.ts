@@ -28,6 +28,7 @@ export type {
   StopReport,
 } from './runtime/host-types.js';
 export type { AccountingSnapshot } from './runtime/accounting.js';
+export type { LateLettersSnapshot } from './runtime/late-letters.js';
 export { loadPlugin, checkManifest, type LoadedPlugin } from './plugins/load-plugin.js';
 export { resolvePlugin, type PluginOrigin } from './plugins/resolve-plugin.js';
 export type { PluginPackage } from './plugins/plugin-package.js';

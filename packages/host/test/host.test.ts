@@ -203,12 +203,20 @@ describe('a running host', () => {
     expect(new Date(byStep.work.time).toISOString()).toBe(byStep.work.time);
   });
 
-  it('gives each step its context: step id, configDir, the shared registry, a signal, and nothing else', async () => {
+  it('gives each step its context: step id, configDir, the shared registry, a signal, late dead letters, and nothing else', async () => {
     const { host, dir } = await hostFor([listSource([]), behave('a'), sink], { deadLetter: false });
     const ctx = domainOf(host, 'a').ctx;
     expect(ctx).toMatchObject({ id: 'a', plugin: 'test:behave', configDir: dir });
     expect(ctx.registry).toBe(host.registry);
-    expect(Object.keys(ctx).sort()).toEqual(['configDir', 'id', 'logger', 'plugin', 'registry', 'signal']);
+    expect(Object.keys(ctx).sort()).toEqual([
+      'configDir',
+      'id',
+      'lateDeadLetter',
+      'logger',
+      'plugin',
+      'registry',
+      'signal',
+    ]);
     expect(ctx.signal.aborted).toBe(false);
     await host.stop();
     expect(ctx.signal.aborted).toBe(true);

@@ -8,6 +8,7 @@ import {
   messageOf,
   type DomainIdentity,
   type DropWith,
+  type LateDeadLetter,
   type MessageContext,
   type OutputBooks,
   prometheus,
@@ -37,7 +38,12 @@ export interface ExporterContext extends DomainIdentity {
   readonly configDir?: string;
   /** Where the exporter's per-target counters are registered, when given. */
   readonly registry?: prometheus.Registry;
+  /** Takes the dead letter of a record a disk buffer gave up on after it completed. */
+  readonly lateDeadLetter?: (letter: LateDeadLetter) => Promise<boolean>;
 }
+
+/** Without a host, a late dead letter is counted and kept nowhere, as with no dead-letter file. */
+const KEPT_NOWHERE = (): Promise<boolean> => Promise.resolve(true);
 
 const UNMATCHED = dropWith('unmatched');
 
@@ -101,6 +107,7 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
           b,
           retry,
           this.log,
+          { maxRetries: b.maxRetries, lateDeadLetter: ctx.lateDeadLetter ?? KEPT_NOWHERE },
         );
         const o = new Output(
           { ...spec, maxRecords: 0, maxBytes: b.maxBytes, whenFull: b.whenFull },
@@ -109,6 +116,8 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
         );
         o.disk = disk;
         disk.onRoom = () => o.roomMade();
+        disk.onCarriedOver = (records) => o.carriedOver(records);
+        disk.onLateLetter = (written) => o.lateLetter(written);
         return o;
       }
       const { maxRecords, maxBytes, whenFull } = { ...BUFFER_DEFAULTS, ...t.buffer };

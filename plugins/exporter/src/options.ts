@@ -23,6 +23,7 @@ export const DISK_DEFAULTS = {
   sync: 'always',
   syncIntervalMs: 100,
   segmentBytes: 16 * 1024 * 1024,
+  maxRetries: 10,
 } as const;
 
 const whenFull = (fallback: string, description: string) =>
@@ -100,6 +101,14 @@ const diskBuffer = Type.Object(
         default: DISK_DEFAULTS.segmentBytes,
         description:
           'Size at which a segment file is closed and the next begun; a segment is deleted once every cursor is past it.',
+      }),
+    ),
+    maxRetries: Type.Optional(
+      Type.Integer({
+        minimum: -1,
+        default: DISK_DEFAULTS.maxRetries,
+        description:
+          "Times a record is tried again from the log after its delivery failed (each try with the exporter's retries, the tries with its backoff) before it is dead-lettered for this target alone and the cursor moves past it; -1: tried until it is delivered.",
       }),
     ),
   },

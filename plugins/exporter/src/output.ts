@@ -348,6 +348,25 @@ export class Output {
     }
   }
 
+  /**
+   * The disk buffer found `records` for this output in its log at start: they count as routed
+   * here and written (into the log), so that `written = delivered + buffered` holds across runs.
+   */
+  carriedOver(records: number): void {
+    this.routed += records;
+    this.written += records;
+  }
+
+  /**
+   * The disk buffer gave up on a record it had taken (written into the log): it moves from
+   * `written` to `deadLettered`, or to `lost` when its late dead letter could not be written.
+   */
+  lateLetter(written: boolean): void {
+    this.written--;
+    if (written) this.deadLettered++;
+    else this.lost++;
+  }
+
   /** The dead letter of a record this output gave up on could not be written. */
   deadLetterLost(): void {
     this.deadLettered--;

@@ -69,7 +69,7 @@ describe('disk buffer', () => {
     );
     await d.initialize();
     await eventually(() => d.outputBooks()[0]!.delivered === 3000 || undefined, { what: 'all delivered' });
-    expect(d.outputBooks()[0]).toMatchObject({ carriedOver: 3000, buffered: 0, written: 0 });
+    expect(d.outputBooks()[0]).toMatchObject({ carriedOver: 3000, buffered: 0, routed: 3000, written: 3000 });
     await d.shutdown();
     expect(await lines(out)).toEqual(range(0, 3000));
     // Every segment the cursor passed is gone: only the one written to is left.

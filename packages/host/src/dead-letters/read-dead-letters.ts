@@ -26,6 +26,11 @@ export interface DeadLetter {
   readonly inputBase64?: string;
   /** That record was larger than `deadLetter.maxPayloadBytes`: the letter cannot enter at its step. */
   readonly inputTruncated?: { readonly size: number; readonly sha256: string; readonly headBase64: string };
+  /**
+   * A late letter: its record had completed, then one output (`targets`) gave up on it; the
+   * record as `step` received it is both its `input` and its payload.
+   */
+  readonly late?: boolean;
   /** For a record a replay failed again: how many replays it has been through. */
   readonly replays?: number;
 }

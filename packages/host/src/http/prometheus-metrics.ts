@@ -67,6 +67,18 @@ export function registerTaplineMetrics(source: MonitoringSource): () => void {
       account('lost'),
     ),
     new ScrapedMetric(
+      'tapline_late_dead_letters_total',
+      'Dead letters a step wrote after their record had completed (a disk-buffered target gave up on a record from its log), by result: written, or lost (it could not be written). Not counted in tapline_messages_failed_total: those records completed.',
+      'counter',
+      () => {
+        const { written, lost } = current().lateDeadLetters;
+        return [
+          { labels: { result: 'written' }, value: written },
+          { labels: { result: 'lost' }, value: lost },
+        ];
+      },
+    ),
+    new ScrapedMetric(
       'tapline_messages_in_flight',
       'Messages taken in and not yet done.',
       'gauge',

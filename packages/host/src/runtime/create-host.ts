@@ -8,6 +8,7 @@ import { DeadLetters } from './dead-letters.js';
 import { FailureLog } from './failure-log.js';
 import { RecentFailures } from './recent-failures.js';
 import { Host } from './host.js';
+import { LateLetters } from './late-letters.js';
 import type { HostParts } from './host-parts.js';
 import { checkKinds, hostStepOf, pluginContext } from './host-step.js';
 import type { CreateHostOptions, HostStep } from './host-types.js';
@@ -29,8 +30,11 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
   const monitor = new Monitor({ durationsWindow: config.monitor.durationsWindow });
   const controller = new AbortController();
   const steps: HostStep[] = [];
+  const recentFailures = new RecentFailures();
+  const deadLetters = new DeadLetters(config.deadLetter, logger, recentFailures);
+  const lateLetters = new LateLetters(deadLetters, logger);
   try {
-    const shared = { logger, registry, signal: controller.signal };
+    const shared = { logger, registry, signal: controller.signal, lateLetters };
     for (const p of planned) {
       steps.push(hostStepOf(p, await createDomain(p, pluginContext(p, config.dir, shared))));
     }
@@ -45,8 +49,6 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
     config.monitor.durationsWindow,
     config.runtime.batchMax,
   );
-  const recentFailures = new RecentFailures();
-  const deadLetters = new DeadLetters(config.deadLetter, logger, recentFailures);
   const failures = new FailureLog(logger, reportIntervalMs(env));
   const wiring: Wiring = {
     monitor,
@@ -70,6 +72,7 @@ export async function createHost(config: LoadedConfig, opts: CreateHostOptions =
     accounting,
     deadLetters,
     recentFailures,
+    lateLetters,
     controller,
     wiring,
     reloads,

@@ -1,4 +1,10 @@
-import { ExportError, type ErrorEvent, type Logger, type MessageContext } from '@tapline/core';
+import {
+  ExportError,
+  type ErrorEvent,
+  type LateDeadLetter,
+  type Logger,
+  type MessageContext,
+} from '@tapline/core';
 import { LineFile } from '@tapline/core/io';
 import type { DeadLetterConfig } from '../config/loaded-config.js';
 import { inputField, payloadField } from './letter-fields.js';
@@ -88,6 +94,32 @@ export class DeadLetters {
       return this.lines.append(
         `${head.slice(0, -1)}${payloadField(message.raw, max)}${inputField(input, max)}}`,
       );
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /**
+   * Writes the late dead letter of a record that had completed: `targets` names the one output
+   * that gave up on it; the record as `step` received it is its `input` (a replay enters it
+   * there) and, the original being gone, its payload. Resolves once it is in the file; rejects
+   * when it could not be written.
+   */
+  writeLate(step: string, letter: LateDeadLetter): Promise<void> {
+    if (this.lines === undefined) return NOTHING_TO_WRITE;
+    try {
+      const head = JSON.stringify({
+        time: new Date().toISOString(),
+        step,
+        messageId: letter.messageId,
+        errorType: letter.error.code,
+        message: letter.error.message,
+        targets: [letter.target],
+        late: true,
+      });
+      const max = this.maxPayloadBytes;
+      const input = inputField(JSON.parse(letter.record), max);
+      return this.lines.append(`${head.slice(0, -1)}${payloadField(letter.record, max)}${input}}`);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }

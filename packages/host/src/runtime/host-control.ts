@@ -55,8 +55,8 @@ export interface HostControl {
 
 /** The operations over one host's parts: only the host constructs them. */
 export function createControl(parts: HostParts): HostControl {
-  const { logger, registry, controller, accounting, wiring, reloads, deadLetters } = parts;
-  const shared = { logger, registry, signal: controller.signal };
+  const { logger, registry, controller, accounting, wiring, reloads, deadLetters, lateLetters } = parts;
+  const shared = { logger, registry, signal: controller.signal, lateLetters };
   return {
     logger,
     queueReloads: (count) => {

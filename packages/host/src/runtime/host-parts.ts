@@ -6,6 +6,7 @@ import type { Accounting } from './accounting.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { HostStep } from './host-types.js';
 import type { RecentFailures } from './recent-failures.js';
+import type { LateLetters } from './late-letters.js';
 import type { Wiring } from './wire.js';
 
 /** What `createHost` assembles a Host from. @internal */
@@ -19,6 +20,8 @@ export interface HostParts {
   readonly accounting: Accounting;
   readonly deadLetters: DeadLetters;
   readonly recentFailures: RecentFailures;
+  /** Dead letters steps hand over after their record completed. */
+  readonly lateLetters: LateLetters;
   readonly controller: AbortController;
   readonly wiring: Wiring;
   readonly reloads: ReloadStats;

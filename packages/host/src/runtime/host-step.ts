@@ -2,13 +2,18 @@ import type { AnyDomain, Logger, PluginContext, prometheus } from '@tapline/core
 import { ChainError, PluginLoadError, isSource } from '@tapline/core/internal';
 import type { PlannedStep } from '../plan/chain.js';
 import type { HostStep } from './host-types.js';
+import type { LateLetters } from './late-letters.js';
 
-/** What every step's context shares: the host's logger, registry and stop signal. */
+/** What every step's context shares: the host's logger, registry, stop signal and late letters. */
 export interface ContextShared {
   readonly logger: Logger;
   readonly registry: prometheus.Registry;
   readonly signal: AbortSignal;
+  /** Where a step's late dead letters go; none kept (counted as written) when absent. */
+  readonly lateLetters?: LateLetters;
 }
+
+const NO_LATE_LETTERS = (): Promise<boolean> => Promise.resolve(true);
 
 /** The context a step's plugin is created with; its logger names the step. */
 export function pluginContext(p: PlannedStep, configDir: string, shared: ContextShared): PluginContext {
@@ -19,6 +24,7 @@ export function pluginContext(p: PlannedStep, configDir: string, shared: Context
     registry: shared.registry,
     configDir,
     signal: shared.signal,
+    lateDeadLetter: shared.lateLetters?.forStep(p.id) ?? NO_LATE_LETTERS,
   };
 }
 

@@ -4,6 +4,7 @@ import type { ReloadSnapshot } from './reload-stats.js';
 import type { PluginOrigin } from '../plugins/resolve-plugin.js';
 import type { AccountingSnapshot } from './accounting.js';
 import type { PlannedStep } from '../plan/chain.js';
+import type { LateLettersSnapshot } from './late-letters.js';
 
 /** Where a host is in its life. */
 export type HostState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -33,6 +34,11 @@ export interface HostStep {
 /** `Host.getMetrics()`: the Monitor's metrics plus accounting, latency and the chain. Plain JSON. */
 export interface HostMetrics extends MonitorMetrics {
   readonly accounting: AccountingSnapshot;
+  /**
+   * Dead letters written (or lost) after their record completed: a disk-buffered target gave up
+   * on a record from its log. Counted apart from `accounting`, where those records stay completed.
+   */
+  readonly lateDeadLetters: LateLettersSnapshot;
   /** Messages the sources took in that their broker had delivered before; absent when no source can tell. */
   readonly redelivered?: number;
   /** End to end: `receivedAt` to the last step's completion, over the last `durationsWindow`. */

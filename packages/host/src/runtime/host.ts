@@ -196,6 +196,7 @@ export class Host {
     return {
       ...this.monitor.getMetrics(),
       accounting: accounting.snapshot(),
+      lateDeadLetters: this.#parts.lateLetters.snapshot(),
       redelivered: this.redelivered(),
       latency: accounting.latency.stats(),
       steps: this.steps.map(({ id, plugin, kind, input, output, domain }) => {

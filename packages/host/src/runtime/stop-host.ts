@@ -24,7 +24,10 @@ export interface StopPlan {
 }
 
 /** What the stop sequence uses of a host. */
-export type StopParts = Pick<HostParts, 'accounting' | 'deadLetters' | 'controller' | 'config'> & {
+export type StopParts = Pick<
+  HostParts,
+  'accounting' | 'deadLetters' | 'lateLetters' | 'controller' | 'config'
+> & {
   readonly wiring: Pick<HostParts['wiring'], 'failures'>;
 };
 
@@ -105,11 +108,12 @@ export async function stopHost(parts: StopParts, plan: StopPlan): Promise<StopRe
       ),
     );
   }
-  if (deadLetters.file !== false && accounting.lost > 0) {
+  const lost = accounting.lost + parts.lateLetters.lost;
+  if (deadLetters.file !== false && lost > 0) {
     errors.push(
       new ShutdownError(
         'TAPLINE_ERR_DEAD_LETTERS_LOST',
-        `${accounting.lost} failed message(s) could not be written to the dead-letter file ${deadLetters.file}; ` +
+        `${lost} failed message(s) could not be written to the dead-letter file ${deadLetters.file}; ` +
           "they are lost. Check the disk and the file's folder.",
       ),
     );

@@ -60,6 +60,7 @@ export function stubSource() {
         state: source.ready ? 'running' : 'created',
         uptimeMs: 1234,
         reloads: { success: 0, failure: 0, queued: 0 },
+        lateDeadLetters: { written: 0, lost: 0 },
       };
     },
     /** Runs one message through both steps. */

@@ -1,4 +1,4 @@
-import type { Logger } from '@tapline/core';
+import { ExportError, messageOf, type LateDeadLetter, type Logger } from '@tapline/core';
 import type { RetryPolicy } from '@tapline/core/io';
 import type { ExportTarget } from '../target.js';
 import { LogReader } from './log-reader.js';
@@ -17,6 +17,14 @@ export interface DiskState {
   readonly oldest: number | undefined;
 }
 
+/** What a disk-buffered target does when its log's delivery gives up on a record. */
+export interface GiveUp {
+  /** Tries again after a failure before a record is dead-lettered; -1: never give up. */
+  readonly maxRetries: number;
+  /** Hands the host the late dead letter; resolves whether it was written. */
+  readonly lateDeadLetter: (letter: LateDeadLetter) => Promise<boolean>;
+}
+
 /** A log and the number of targets that still use it, by folder. */
 export type SharedLogs = Map<string, { log: SegmentLog; users: number; names: string[] }>;
 
@@ -29,6 +37,10 @@ export class DiskBufferedTarget implements ExportTarget {
   readonly name: string;
   /** Called whenever the reader moved the cursor on: a `block` output may have room again. */
   onRoom: () => void = () => {};
+  /** Told, before any is delivered, how many records the log held for this target at start. */
+  onCarriedOver: (records: number) => void = () => {};
+  /** Told each record given up on from the log: its late dead letter was written, or not. */
+  onLateLetter: (written: boolean) => void = () => {};
   private reader: LogReader | undefined;
   private bit = -1;
   private closing: Promise<void> | undefined;
@@ -41,6 +53,7 @@ export class DiskBufferedTarget implements ExportTarget {
     options: LogOptions,
     private readonly retry: RetryPolicy,
     private readonly logger: Logger,
+    private readonly giveUp: GiveUp,
   ) {
     this.name = inner.name;
     let entry = shared.get(dir);
@@ -96,9 +109,12 @@ export class DiskBufferedTarget implements ExportTarget {
       this.retry,
       this.logger,
       () => this.onRoom(),
+      this.giveUp.maxRetries,
+      (json, err, tries) => this.deadLetter(json, err, tries),
     );
     log.listeners[this.bit] = reader;
     this.reader = reader;
+    this.onCarriedOver(reader.carriedOver);
     if (reader.carriedOver > 0) {
       this.logger.info(
         { target: this.targetName, records: reader.carriedOver, dir: log.dir },
@@ -110,6 +126,21 @@ export class DiskBufferedTarget implements ExportTarget {
 
   write(json: string, bytes = Buffer.byteLength(json)): Promise<void> {
     return this.log.append(json, bytes, this.bit);
+  }
+
+  /** The late dead letter of a record the log's delivery gave up on after `tries` tries. */
+  private async deadLetter(json: string, err: unknown, tries: number): Promise<void> {
+    const reason = err instanceof ExportError ? err.reason : messageOf(err);
+    const error = new ExportError(
+      this.targetName,
+      `delivery from the disk buffer failed ${tries} times: ${reason}`,
+      err,
+    );
+    this.logger.warn(
+      { target: this.targetName, tries, err: reason },
+      `disk buffer: gave up on a record for ${this.targetName}; dead-lettered for it`,
+    );
+    this.onLateLetter(await this.giveUp.lateDeadLetter({ target: this.targetName, record: json, error }));
   }
 
   reopen(): void {

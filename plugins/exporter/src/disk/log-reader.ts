@@ -16,7 +16,9 @@ const CHUNK_BYTES = 256 * 1024;
  * Delivers the log's records for one target, in the log's order, from its cursor: reads a
  * window, writes each record to the target, and once the target has them all, moves the cursor
  * past them and saves it. A window that fails is retried from the first record the target did
- * not take, with backoff, for as long as it takes: the log holds the records meanwhile. After a
+ * not take, with backoff: the log holds the records meanwhile. Once that record has failed
+ * `maxRetries` tries again (unless -1), it is handed to `giveUp` (its late dead letter) and the
+ * cursor moves past it, so one record the target never takes cannot hold back the rest. After a
  * crash, the records of the window in flight may be delivered again; no record is skipped.
  */
 export class LogReader implements LogListener {
@@ -36,6 +38,10 @@ export class LogReader implements LogListener {
   private fh: FileHandle | undefined;
   private fhSegment = -1;
   private running: Promise<void> | undefined;
+  /** Where the record that failed last starts (segment, offset), and how often it failed. */
+  private failingSegment = -1;
+  private failingAt = -1;
+  private tries = 0;
 
   constructor(
     private readonly log: SegmentLog,
@@ -45,6 +51,8 @@ export class LogReader implements LogListener {
     private readonly retry: RetryPolicy,
     private readonly logger: Logger,
     private readonly onAdvance: () => void,
+    private readonly maxRetries: number,
+    private readonly giveUp: (json: string, err: unknown, tries: number) => Promise<void>,
   ) {
     const backlog = log.backlogs[bit];
     this.buffered = this.carriedOver = backlog?.records ?? 0;
@@ -130,6 +138,7 @@ export class LogReader implements LogListener {
     const start = this.cursor.offset;
     let buf = await this.read(start, Math.min(CHUNK_BYTES, size - start));
     const sends: Promise<void>[] = [];
+    const jsons: string[] = [];
     const ends: number[] = [];
     let at = 0;
     let oldest: number | undefined;
@@ -161,23 +170,59 @@ export class LogReader implements LogListener {
       if ((f.mask & (1 << this.bit)) === 0) sends.push(SKIP);
       else {
         oldest ??= f.time;
-        sends.push(this.send(f.json.toString('utf8')));
+        const json = f.json.toString('utf8');
+        jsons[sends.length] = json;
+        sends.push(this.send(json));
       }
     }
     if (oldest !== undefined) this.oldest = oldest;
     let taken = sends.length;
+    let failure: unknown;
     try {
       await Promise.all(sends);
     } catch (err) {
       const results = await Promise.allSettled(sends);
       taken = results.findIndex((x) => x.status === 'rejected');
+      failure = (results[taken] as PromiseRejectedResult).reason;
       this.logger.warn(
         { err: messageOf(err), target: this.target.name, taken },
         'disk buffer: delivery failed; retrying from the log',
       );
     }
     if (taken > 0) await this.advance(start, ends[taken - 1]!, sends.slice(0, taken));
-    return taken === sends.length;
+    if (taken === sends.length) return true;
+    return this.failed(segment, taken === 0 ? start : ends[taken - 1]!, ends[taken]!, jsons[taken]!, failure);
+  }
+
+  /**
+   * The record from `at` to `end` failed once more: true once it was given up on (dead-lettered
+   * and passed), so the next window follows at once; false to try it again after a backoff.
+   */
+  private async failed(
+    segment: number,
+    at: number,
+    end: number,
+    json: string,
+    err: unknown,
+  ): Promise<boolean> {
+    // A send the stop cut short is no try: the record stays in the log for the next start.
+    if (this.stopped) return false;
+    if (segment === this.failingSegment && at === this.failingAt) this.tries++;
+    else {
+      this.failingSegment = segment;
+      this.failingAt = at;
+      this.tries = 1;
+    }
+    if (this.maxRetries < 0 || this.tries <= this.maxRetries) return false;
+    await this.giveUp(json, err, this.tries);
+    this.failingSegment = this.failingAt = -1;
+    this.tries = 0;
+    this.buffered--;
+    this.cursor.offset = end;
+    this.passedBytes += end - at;
+    await this.save();
+    this.onAdvance();
+    return true;
   }
 
   private send(json: string): Promise<void> {
