@@ -105,12 +105,19 @@ export class StepTaps {
   private tapInput(inputs: readonly unknown[], messages: readonly MessageContext[], at: number): void {
     try {
       const entered = this.entered;
-      if (entered !== undefined)
+      if (entered !== undefined && this.wanted())
         for (let i = 0; i < messages.length; i++) entered.set(messages[i]!, inputs[i]);
       for (const l of this.sides.input) l.batch(this.id, 'input', inputs, messages, at);
     } catch (err) {
       this.onError(err);
     }
+  }
+
+  /** Whether a listener that needs what the step was handed would take a sample now. */
+  private wanted(): boolean {
+    for (const l of this.sides.dropped) if (l.wants?.() !== false) return true;
+    if (this.terminal) for (const l of this.sides.output) if (l.wants?.() !== false) return true;
+    return false;
   }
 
   private readonly enteredOf = (message: MessageContext): unknown => this.entered?.get(message);

@@ -17,6 +17,11 @@ export interface Ending {
  */
 export interface TapListener {
   /**
+   * Whether it would take a sample now (its buffer has room): when no listener would, a step does
+   * not remember what it was handed for a drop or a terminal output. Absent: always.
+   */
+  wants?(): boolean;
+  /**
    * A batch crossed `side` of `step` at `at` (monotonic ms): on the input side, when the step
    * began on it. `entered`, for an output side, is what the step was handed for each record
    * where the step is terminal (its output is a receipt): the record it wrote.

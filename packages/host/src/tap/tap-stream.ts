@@ -46,6 +46,10 @@ export class TapStream implements TapListener {
     }
   }
 
+  wants(): boolean {
+    return !this.done && (this.reservoir !== undefined || !this.sink.full);
+  }
+
   batch(
     step: string,
     side: 'input' | 'output',
@@ -58,12 +62,19 @@ export class TapStream implements TapListener {
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
       if (entered === undefined) this.offer(step, side, m, records[i]);
-      else this.offer(step, side, m, entered(m), { receipt: records[i] });
+      else {
+        // Not remembered: the buffer was full when the step was handed it.
+        const record = entered(m);
+        if (record === undefined) this.sink.skip();
+        else this.offer(step, side, m, record, { receipt: records[i] });
+      }
     }
   }
 
   ended(step: string, side: 'dropped' | 'failed', record: unknown, message: MessageContext, ending: Ending) {
-    if (!this.done) this.offer(step, side, message, record, ending);
+    if (this.done) return;
+    if (record === undefined) this.sink.skip();
+    else this.offer(step, side, message, record, ending);
   }
 
   /** Detached: no more samples. */

@@ -90,6 +90,30 @@ describe('TapRegistry', () => {
     expect(domain.handOn).toBe(handOn);
   });
 
+  it('remembers what a terminal step was handed only while a listener would take the sample', () => {
+    const domain = new Double({ id: 'write' });
+    domain.handOn = () => undefined;
+    const step = { id: 'write', domain, output: 'receipt' } as unknown as HostStep;
+    const registry = new TapRegistry(() => [step], silentLogger);
+    let room = false;
+    const written: unknown[] = [];
+    const l: TapListener = {
+      wants: () => room,
+      batch: (_s, _side, records, messages, _at, entered) =>
+        messages.forEach((m, i) => written.push([entered?.(m), records[i]])),
+      ended: () => undefined,
+    };
+    registry.attach('write', 'output', l);
+    void run(domain, [1]);
+    room = true;
+    void run(domain, [2]);
+    // The output side of a terminal step shows what it wrote (its input) beside what it handed on.
+    expect(written).toEqual([
+      [undefined, 2],
+      [2, 4],
+    ]);
+  });
+
   it('refuses a step the pipeline does not have, naming the ones it has', () => {
     const { registry } = wired();
     expect(() => registry.attach('nope', 'output', listener().l)).toThrow(
