@@ -12,12 +12,23 @@ export async function remoteSink(url: string, token: string | undefined): Promis
     maxBatch: 256,
     async send(entries: readonly ReplayEntry[]): Promise<Outcome[]> {
       const body = JSON.stringify({
-        entries: entries.map((e) => ({
-          step: e.step,
-          value: e.value,
-          raw: Buffer.from(e.raw).toString('base64'),
-          attributes: e.attributes,
-        })),
+        // Bytes (what a step that takes the raw frame holds) travel as base64, not as JSON's
+        // rendering of a Buffer.
+        entries: entries.map((e) =>
+          Buffer.isBuffer(e.value)
+            ? {
+                step: e.step,
+                valueBase64: e.value.toString('base64'),
+                raw: Buffer.from(e.raw).toString('base64'),
+                attributes: e.attributes,
+              }
+            : {
+                step: e.step,
+                value: e.value,
+                raw: Buffer.from(e.raw).toString('base64'),
+                attributes: e.attributes,
+              },
+        ),
       });
       const answer = await call(new URL('/api/replay', url), {
         method: 'POST',

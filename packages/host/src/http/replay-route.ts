@@ -9,7 +9,9 @@ export const REPLAY_BODY_LIMIT = 32 * 1024 * 1024;
 export interface ReplayRequest {
   readonly entries: ReadonlyArray<{
     readonly step: string;
-    readonly value: unknown;
+    readonly value?: unknown;
+    /** Instead of `value`, for a record that is bytes: them, base64. */
+    readonly valueBase64?: string;
     /** The raw payload, base64. */
     readonly raw: string;
     readonly attributes?: Record<string, unknown>;
@@ -42,7 +44,8 @@ export async function readReplayRequest(
       return { status: 400, error: 'each entry needs "step" (a step id) and "raw" (base64)' };
     }
     const attributes = e.attributes !== null && typeof e.attributes === 'object' ? e.attributes : undefined;
-    entries.push({ step: e.step, value: e.value, raw: Buffer.from(e.raw, 'base64'), attributes });
+    const value = typeof e.valueBase64 === 'string' ? Buffer.from(e.valueBase64, 'base64') : e.value;
+    entries.push({ step: e.step, value, raw: Buffer.from(e.raw, 'base64'), attributes });
   }
   return entries;
 }
