@@ -10,10 +10,10 @@ export const tapCommand: Command = {
   flags: {
     ...hostApiFlags('the running host whose monitoring API is at URL (default: http://127.0.0.1:9464/)'),
     where: {
-      spec: { type: 'string', short: 'w' },
+      spec: { type: 'string' },
       help: 'only records a condition holds for, evaluated in the host (CEL, or a JSON condition object), e.g. "status >= 500"',
     },
-    limit: { spec: { type: 'string', short: 'n' }, help: 'stop after N records' },
+    limit: { spec: { type: 'string' }, help: 'stop after N records' },
     rate: {
       spec: { type: 'string', short: 'r' },
       help: 'at most N records a second (N or N/s), a fair sample of each second (default: every record)',
@@ -23,7 +23,7 @@ export const tapCommand: Command = {
     dropped: { spec: { type: 'boolean' }, help: 'the records each step drops, with the reason' },
     failed: { spec: { type: 'boolean' }, help: 'the records that fail in each step, with the error' },
     follow: {
-      spec: { type: 'string', short: 'f' },
+      spec: { type: 'string' },
       help: 'follow message ID (in flight or yet to come) through every step',
     },
     'follow-next': {
