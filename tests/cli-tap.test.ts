@@ -347,6 +347,19 @@ describe('tapline tap', { timeout: 60_000 }, () => {
     });
   });
 
+  it('follows a message by its id, one yet to come', async () => {
+    // Ids increase in intake order from 1 in this process, which took only what the file sent.
+    const id = sent + 2;
+    const { code, stdout, stderr } = await tapWhile(
+      ['--follow', String(id)],
+      [0, 1, 2].map((k) => ({ tag: 'follow-id', k, n: String(k) })),
+    );
+    expect(code, stderr).toBe(0);
+    expect(stdout.split('\n')[0]).toBe(`message #${id}`);
+    expect(stdout).toContain('+   "n": 1,');
+    expect(stdout.trim().split('\n').at(-1)).toBe('outcome: completed');
+  });
+
   it('says so when the message to follow has already ended', async () => {
     const { code, stderr } = await tapline(['tap', '--url', host.url, '--token', TOKEN, '--follow', '1']);
     expect(code).toBe(1);
