@@ -20,6 +20,11 @@ const DOWN = 20_000;
 /** At most this many records are in flight to a target from its log (the reader's window). */
 const WINDOW = 1024;
 const small = (seq: number) => `{"seq":${seq}}`;
+/**
+ * What a ZeroMQ target's socket may hold for the hop in the process when a send returned: its
+ * default send high-water mark, and 8 KiB of its engine's batch in frames of at least 4 bytes.
+ */
+const IN_SOCKET = 1000 + 8192 / 4 + 1;
 
 /** An archive file, and a ZeroMQ next hop behind a disk buffer, at an ipc path nothing listens on yet. */
 function archiveAndBufferedHop(dir: string) {
@@ -132,6 +137,56 @@ describe('a disk buffer: store and forward, end to end', { timeout: 120_000 }, (
     const once = new Set<number>();
     const firsts = hop.got.filter((s) => !once.has(s) && once.add(s));
     expect(firsts).toEqual(range(0, N));
+    expect(exit.code).toBe(0);
+  });
+
+  it('SIGKILLed while the hop is receiving and the log holds undelivered records: after the restart the hop has every record, duplicates at most those in flight', async () => {
+    const dir = await workDir();
+    const { config, address } = await faultPipeline('unused', 'dead.ndjson', archiveAndBufferedHop(dir));
+    // A hop slower than the intake, so the log holds records it has not received yet.
+    const hop = new Pull({ linger: 0, receiveHighWaterMark: 100 });
+    sockets.push(hop);
+    await hop.bind(`ipc://${path.join(dir, 'hop')}`);
+    const got: number[] = [];
+    void (async () => {
+      for await (const [frame] of hop) {
+        got.push((JSON.parse(frame!.toString()) as { seq: number }).seq);
+        if (got.length % 100 === 0) await new Promise((r) => setTimeout(r, 10));
+      }
+    })().catch(() => {});
+    const first = await pipelines.start(config, { dir });
+    const push = pusher(address);
+    sockets.push(push);
+    await sendAll(push, range(0, DOWN).map(small));
+    await settled(first, DOWN, 60_000);
+    const atKill = await hopBooks(first.url);
+    expect(got.length).toBeGreaterThan(0);
+    expect(atKill.buffered).toBeGreaterThan(4 * WINDOW);
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const before = got.length;
+
+    const second = await pipelines.start(config, { dir });
+    const carried = await hopBooks(second.url);
+    // The restart sends the log's tail again, in order: it has all arrived once the last record has.
+    await eventually(() => (got.length > before && got[got.length - 1] === DOWN - 1) || undefined, {
+      timeoutMs: 60_000,
+      what: `the ${carried.carriedOver} records carried over at the hop`,
+    });
+    second.child.kill('SIGTERM');
+    const exit = await second.exit;
+
+    const seen = new Set(got);
+    const duplicates = got.length - seen.size;
+    expect(range(0, DOWN).filter((s) => !seen.has(s))).toEqual([]);
+    // The books' carried-over records are the log's tail from the saved cursor, sent again in order.
+    expect(carried.carriedOver).toBeGreaterThanOrEqual(DOWN - before - IN_SOCKET);
+    expect(got.slice(-carried.carriedOver!)).toEqual(range(DOWN - carried.carriedOver!, DOWN));
+    console.log(
+      `SIGKILL with the hop receiving: ${before} received before, ${carried.carriedOver} carried over, ${duplicates} duplicates`,
+    );
+    // In flight at the kill: the reader's window, and what the ZeroMQ socket had taken for the hop.
+    expect(duplicates).toBeLessThanOrEqual(WINDOW + IN_SOCKET);
     expect(exit.code).toBe(0);
   });
 });

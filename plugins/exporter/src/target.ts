@@ -8,6 +8,12 @@ export interface ExportTarget {
   readonly failed: number;
   /** Peers a target that accepts connections (a CURVE server) turned away, by reason. */
   readonly peersRefused?: Readonly<Record<string, number>>;
+  /**
+   * Records whose write was answered while only this process held them (a ZeroMQ socket's
+   * queue, which dies with it): a disk buffer keeps its saved cursor this many records behind
+   * what it sent, so a crash sends them again. None when left out.
+   */
+  readonly unconfirmed?: number;
   /** Acquires the file, stream or socket. */
   open(): Promise<void>;
   /**

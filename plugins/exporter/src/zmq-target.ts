@@ -8,6 +8,8 @@ import type { ExportTarget } from './target.js';
 
 /** A queue that never empties under steady load is compacted this often, so it cannot creep. */
 const COMPACT_AT = 1024;
+/** ZeroMQ's engine batches up to 8 KiB of frames; the smallest frame this target sends is 4 bytes. */
+const ENGINE_BATCH_FRAMES = 8192 / 4 + 1;
 
 interface Queued {
   json: string;
@@ -54,6 +56,15 @@ export class ZmqTarget implements ExportTarget {
     private readonly configDir = process.cwd(),
   ) {
     this.name = `zmq:${options.address}`;
+  }
+
+  /**
+   * What the socket may hold in this process after a send returned: its queue (the high-water
+   * mark) and the 8 KiB its engine batches on the way to the kernel, of frames of at least 4 bytes.
+   * The kernel's buffers outlive the process and reach a hop that is up.
+   */
+  get unconfirmed(): number {
+    return (this.options.sendHighWaterMark ?? ZMQ_DEFAULTS.sendHighWaterMark) + ENGINE_BATCH_FRAMES;
   }
 
   /** Where the socket is bound or connected (the chosen port for `tcp://host:*`). */

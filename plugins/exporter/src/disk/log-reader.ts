@@ -38,6 +38,16 @@ export class LogReader implements LogListener {
   private fh: FileHandle | undefined;
   private fhSegment = -1;
   private running: Promise<void> | undefined;
+  /** Where the next window is read: ahead of the saved cursor by what the target may not confirm yet. */
+  private readonly at: Cursor;
+  /** Window ends read past and not saved yet, with the records sent in each. */
+  private readonly marks: Array<{ segment: number; offset: number; records: number; bytes: number }> = [];
+  /** Records sent after the saved cursor. */
+  private sentAfter = 0;
+  /** Bytes of the log from the saved cursor to where the next window is read. */
+  private heldBytes = 0;
+  /** Records the target may have answered for without the next hop having them (`unconfirmed`). */
+  private readonly holdBack: number;
   /** Where the record that failed last starts (segment, offset), and how often it failed. */
   private failingSegment = -1;
   private failingAt = -1;
@@ -54,6 +64,8 @@ export class LogReader implements LogListener {
     private readonly maxRetries: number,
     private readonly giveUp: (json: string, err: unknown, tries: number) => Promise<void>,
   ) {
+    this.at = { ...cursor };
+    this.holdBack = target.unconfirmed ?? 0;
     const backlog = log.backlogs[bit];
     this.buffered = this.carriedOver = backlog?.records ?? 0;
     this.oldest = backlog?.oldest;
@@ -66,9 +78,9 @@ export class LogReader implements LogListener {
     this.wake?.();
   }
 
-  /** Bytes of the log from the cursor on, those not yet written included. */
+  /** Bytes of the log not sent yet, those not yet written included. */
   lagBytes(): number {
-    return this.log.bytes - this.passedBytes;
+    return this.log.bytes - this.passedBytes - this.heldBytes;
   }
 
   start(): void {
@@ -99,14 +111,13 @@ export class LogReader implements LogListener {
     let failures = 0;
     while (!this.stopped) {
       const segs = this.log.segments;
-      if (this.cursor.segment < segs[0]!.id) Object.assign(this.cursor, { segment: segs[0]!.id, offset: 0 });
-      const i = segs.findIndex((s) => s.id === this.cursor.segment);
+      if (this.at.segment < segs[0]!.id) Object.assign(this.at, { segment: segs[0]!.id, offset: 0 });
+      const i = segs.findIndex((s) => s.id === this.at.segment);
       const seg = segs[i]!;
-      if (this.cursor.offset >= seg.size) {
+      if (this.at.offset >= seg.size) {
         if (i < segs.length - 1) {
-          Object.assign(this.cursor, { segment: segs[i + 1]!.id, offset: 0 });
-          await this.save();
-          this.log.release();
+          Object.assign(this.at, { segment: segs[i + 1]!.id, offset: 0 });
+          await this.mark(this.at.segment, 0, 0, 0);
           continue;
         }
         if (this.buffered === 0) this.oldest = undefined;
@@ -135,7 +146,7 @@ export class LogReader implements LogListener {
       this.fh = await open(path, 'r');
       this.fhSegment = segment;
     }
-    const start = this.cursor.offset;
+    const start = this.at.offset;
     let buf = await this.read(start, Math.min(CHUNK_BYTES, size - start));
     const sends: Promise<void>[] = [];
     const jsons: string[] = [];
@@ -189,7 +200,7 @@ export class LogReader implements LogListener {
         'disk buffer: delivery failed; retrying from the log',
       );
     }
-    if (taken > 0) await this.advance(start, ends[taken - 1]!, sends.slice(0, taken));
+    if (taken > 0) await this.advance(segment, start, ends[taken - 1]!, sends.slice(0, taken));
     if (taken === sends.length) return true;
     return this.failed(segment, taken === 0 ? start : ends[taken - 1]!, ends[taken]!, jsons[taken]!, failure);
   }
@@ -218,10 +229,8 @@ export class LogReader implements LogListener {
     this.failingSegment = this.failingAt = -1;
     this.tries = 0;
     this.buffered--;
-    this.cursor.offset = end;
-    this.passedBytes += end - at;
-    await this.save();
-    this.onAdvance();
+    this.at.offset = end;
+    await this.mark(segment, end, 0, end - at);
     return true;
   }
 
@@ -233,14 +242,41 @@ export class LogReader implements LogListener {
     }
   }
 
-  private async advance(start: number, end: number, taken: Promise<void>[]): Promise<void> {
+  private async advance(segment: number, start: number, end: number, taken: Promise<void>[]): Promise<void> {
     let sent = 0;
     for (const p of taken) if (p !== SKIP) sent++;
     this.delivered += sent;
     this.buffered -= sent;
-    this.cursor.offset = end;
-    this.passedBytes += end - start;
-    await this.save();
+    this.at.offset = end;
+    await this.mark(segment, end, sent, end - start);
+  }
+
+  /**
+   * The reader is past `offset` of `segment`, `records` more sent. The saved cursor follows to
+   * the latest such point that has at least `holdBack` records sent after it: what a target
+   * answered for while only this process held it (a ZeroMQ socket's queue) is sent again after a
+   * crash instead of being lost with it.
+   */
+  private async mark(segment: number, offset: number, records: number, bytes: number): Promise<void> {
+    this.marks.push({ segment, offset, records, bytes });
+    this.sentAfter += records;
+    this.heldBytes += bytes;
+    let moved = false;
+    let passedSegment = false;
+    while (this.marks.length > 0 && this.sentAfter - this.marks[0]!.records >= this.holdBack) {
+      const m = this.marks.shift()!;
+      this.sentAfter -= m.records;
+      this.heldBytes -= m.bytes;
+      passedSegment ||= m.segment !== this.cursor.segment;
+      this.cursor.segment = m.segment;
+      this.cursor.offset = m.offset;
+      moved = true;
+    }
+    if (moved) {
+      this.measure();
+      await this.save();
+      if (passedSegment) this.log.release();
+    }
     this.onAdvance();
   }
 
