@@ -71,6 +71,10 @@ describe('a disk buffer that gives up on records: late dead letters', { timeout:
     const m = await getJson(run.url, '/api/metrics');
     expect(m.accounting).toMatchObject({ received: N, completed: N, failed: 0, lost: 0, inFlight: 0 });
     expect(m.lateDeadLetters).toEqual({ written: N, lost: 0 });
+    const failures = await getJson(run.url, '/api/failures');
+    expect(failures.total).toBe(N);
+    expect(failures.recent[0]).toMatchObject({ step: 'export', targets: ['next-hop'], late: true });
+    expect(JSON.parse(failures.recent[0].payload)).toHaveProperty('seq');
     const scraped = await (await fetch(new URL('/metrics', run.url))).text();
     expect(sample(scraped, 'tapline_late_dead_letters_total{result="written"}')).toBe(N);
     expect(sample(scraped, 'tapline_messages_failed_total')).toBe(0);

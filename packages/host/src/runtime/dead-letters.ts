@@ -106,6 +106,7 @@ export class DeadLetters {
    * when it could not be written.
    */
   writeLate(step: string, letter: LateDeadLetter): Promise<void> {
+    this.recent?.addLate(step, letter);
     if (this.lines === undefined) return NOTHING_TO_WRITE;
     try {
       const head = JSON.stringify({

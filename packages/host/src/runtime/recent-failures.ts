@@ -1,4 +1,4 @@
-import { ExportError, type ErrorEvent, type MessageContext } from '@tapline/core';
+import { ExportError, type ErrorEvent, type LateDeadLetter, type MessageContext } from '@tapline/core';
 
 /** How many failures the ring keeps by default. */
 export const RECENT_FAILURES = 50;
@@ -12,8 +12,11 @@ export interface RecentFailure {
   readonly time: string;
   /** The id of the step that failed it (`tapline` for one given up on at a stop's deadline). */
   readonly step: string;
-  /** The message's id within this process, as its dead letter names it. */
-  readonly messageId: number;
+  /**
+   * The message's id within this process, as its dead letter names it; absent for a late dead
+   * letter whose step no longer knows it (a record carried over a restart).
+   */
+  readonly messageId?: number;
   /** The error's code (`TAPLINE_ERR_TRANSFORM`) or, for an uncoded error, its class name. */
   readonly errorType: string;
   /** The error's message. */
@@ -24,6 +27,8 @@ export interface RecentFailure {
   readonly payload: string;
   /** Whether `payload` is only the start of it. */
   readonly truncated: boolean;
+  /** Set for a late dead letter: the record had completed, and an output gave up on it later. */
+  readonly late?: true;
 }
 
 /** What `GET /api/failures` serves. */
@@ -91,9 +96,28 @@ export class RecentFailures {
       ...targets,
       ...payloadText(message.raw, this.payloadChars),
     };
+    this.count(event.errorType);
+  }
+
+  /** A late dead letter: `step`'s output `letter.target` gave up on a record that had completed. */
+  addLate(step: string, letter: LateDeadLetter): void {
+    this.ring[this.next] = {
+      time: new Date().toISOString(),
+      step,
+      ...(letter.messageId === undefined ? {} : { messageId: letter.messageId }),
+      errorType: letter.error.code,
+      message: letter.error.message,
+      targets: [letter.target],
+      ...payloadText(letter.record, this.payloadChars),
+      late: true,
+    };
+    this.count(letter.error.code);
+  }
+
+  private count(errorType: string): void {
     this.next = (this.next + 1) % this.capacity;
     this.total++;
-    this.byCode[event.errorType] = (this.byCode[event.errorType] ?? 0) + 1;
+    this.byCode[errorType] = (this.byCode[errorType] ?? 0) + 1;
   }
 
   snapshot(): RecentFailuresSnapshot {

@@ -9,13 +9,13 @@ const COLUMNS: ReadonlyArray<readonly [string, (f: Failure) => string]> = [
   ['step', (f) => f.step],
   ['errorType', (f) => f.errorType],
   ['message', (f) => f.message],
-  ['targets', (f) => f.targets?.join(', ') ?? ''],
+  ['targets', (f) => (f.targets?.join(', ') ?? '') + (f.late === true ? ' (late)' : '')],
   ['payload', (f) => f.payload + (f.truncated ? '…' : '')],
 ];
 
 function row(f: Failure): HTMLElement {
   const tr = el('tr');
-  tr.setAttribute('data-message-id', String(f.messageId));
+  if (f.messageId !== undefined) tr.setAttribute('data-message-id', String(f.messageId));
   for (const [field, text] of COLUMNS) {
     const td = el('td', `f-${field}`, text(f));
     td.setAttribute('data-field', field);

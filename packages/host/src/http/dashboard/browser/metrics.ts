@@ -102,13 +102,16 @@ export interface Failure {
   /** ISO 8601. */
   readonly time: string;
   readonly step: string;
-  readonly messageId: number;
+  /** Absent for a late dead letter of a record carried over a restart. */
+  readonly messageId?: number;
   readonly errorType: string;
   readonly message: string;
   readonly targets?: readonly string[];
   /** The start of the payload, as text. */
   readonly payload: string;
   readonly truncated: boolean;
+  /** A late dead letter: the record had completed, and an output gave up on it later. */
+  readonly late?: true;
 }
 
 /** `GET /api/history` (`MetricsHistorySnapshot`). */
