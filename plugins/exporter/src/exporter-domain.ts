@@ -132,10 +132,20 @@ export class ExporterDomain extends BaseDomain<unknown, Receipt> implements Deli
    * On a reload that changed the exporter's options: each target whose own options (and the
    * retries and folder it is made with) are unchanged is kept, open, with what it still queues
    * from records of the previous exporter, which finish there; new records queue behind them.
-   * Disk-buffered targets are made anew (they resume from their log).
+   * A disk-buffered target's log is not handed over: a reload that would open a log the
+   * running exporter has open is refused.
    */
   override takeOver(previous: AnyDomain): void {
     if (!(previous instanceof ExporterDomain)) return;
+    for (const o of this.outputs) {
+      const dir = o.disk?.logDir;
+      if (dir === undefined || !previous.outputs.some((p) => p.disk?.logDir === dir)) continue;
+      // Two exporters appending to one segment log at once would interleave its records.
+      throw new Error(
+        `The disk buffer in ${dir} is in use by the running exporter, and a reload cannot hand ` +
+          "it over: restart tapline to change this exporter's options, or give the buffer a new path.",
+      );
+    }
     this.outputs.forEach((o, i) => {
       if (o.disk !== undefined) return;
       const j = previous.outputs.findIndex(

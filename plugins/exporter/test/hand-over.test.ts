@@ -61,4 +61,23 @@ describe('a reload that changes an exporter', () => {
       /shutting down|closed/,
     );
   });
+
+  it('refuses a reload that would open a disk buffer the running exporter has open', async () => {
+    const dir = await tempDir();
+    const options = (path: string) =>
+      ({
+        targets: [
+          {
+            type: 'file',
+            name: 'archive',
+            path: join(dir, path),
+            buffer: { type: 'disk', path: join(dir, 'buffer') },
+          },
+        ],
+        retries: 0,
+      }) as ExporterOptions;
+    const before = exporter(options('a.ndjson'));
+    const after = exporter(options('b.ndjson'));
+    expect(() => after.takeOver(before)).toThrow(/disk buffer in .*buffer is in use by the running exporter/);
+  });
 });

@@ -45,6 +45,11 @@ export class DiskBufferedTarget implements ExportTarget {
   private bit = -1;
   private closing: Promise<void> | undefined;
 
+  /** The folder of its segment log. */
+  get logDir(): string {
+    return this.dir;
+  }
+
   constructor(
     readonly inner: ExportTarget,
     private readonly targetName: string,
