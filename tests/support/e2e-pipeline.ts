@@ -102,7 +102,15 @@ export const readNdjson = (file: string): Promise<any[]> => readNdjsonLines(file
 /** The one accounting line `tapline run` logs after stopping. */
 export function accountingLine(run: RunningPipeline): Record<string, any> {
   const lines = run.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('accounting:'));
-  if (lines.length !== 1) throw new Error(`expected one accounting line, found ${lines.length}`);
+  if (lines.length !== 1) {
+    // Say how the run ended and what it said last: a run that died without its books is the finding.
+    const { exitCode, signalCode } = run.child;
+    const last = run.logs.slice(-5).map((l) => JSON.stringify(l));
+    throw new Error(
+      `expected one accounting line, found ${lines.length} (exit code ${exitCode}, signal ${signalCode});\n` +
+        `last log lines:\n${last.join('\n')}\nstderr:\n${run.stderr().slice(-4000)}`,
+    );
+  }
   return lines[0]!;
 }
 
