@@ -12,7 +12,7 @@ describe('MessageTable', () => {
     // A fixed seed: the same sequence every run, with ids far apart so many share a home slot.
     let seed = 42;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    let next = 2 ** 31 - 500; // ids cross 2^31, where `id & mask` wraps round
+    let next = 2 ** 32 - 500; // ids cross 2^32, past which the hash takes their low 32 bits
     for (let step = 0; step < 20_000; step++) {
       const open = [...model.values()];
       if (open.length > 0 && random() < 0.5) {
@@ -52,5 +52,22 @@ describe('MessageTable', () => {
     table.clear();
     expect(table.values()).toEqual([]);
     expect(table.delete(added[0]!)).toBe(false);
+  });
+
+  it('keeps a long stay beside fast churn: consecutive ids, one held while thousands pass', () => {
+    const table = new MessageTable(1024);
+    const held = Array.from({ length: 1000 }, (_, i) => withId(i + 1));
+    for (const m of held) table.add(m);
+    const passing: MessageContext[] = [];
+    for (let id = 1001; id < 20_000; id++) {
+      const m = withId(id);
+      table.add(m);
+      passing.push(m);
+      if (passing.length > 1000) expect(table.delete(passing.shift()!)).toBe(true);
+    }
+    expect(table.size).toBe(2000);
+    expect(table.values()).toEqual([...held, ...passing]);
+    for (const m of held) expect(table.delete(m)).toBe(true);
+    expect(table.oldestId()).toBe(passing[0]!.id);
   });
 });

@@ -13,14 +13,20 @@ const EMPTY = -1;
  * the next full collection: with messages added and removed thousands of times a second, every
  * message was promoted and the process ran a full collection about once a second.
  *
- * Ids increase in the order messages are taken in, so `id & mask` places the messages in
- * flight side by side; linear probing covers a message that stays while later ids wrap round.
+ * Slots by Fibonacci hashing of the id (its low 32 bits times 2^32 / φ, the top bits). Ids
+ * increase in the order messages are taken in, and placed by `id & mask` the messages in flight
+ * sat side by side in one run of full slots: a deletion, which shifts back what follows it up
+ * to the next empty slot, then read the whole run, about a microsecond per message at 1,000 in
+ * flight. Scattered, the runs stay a few slots long at any load up to a half.
  */
+const GOLDEN = 0x9e3779b1;
 export class MessageTable {
   size = 0;
   private ids: Float64Array;
   private messages: (MessageContext | undefined)[];
   private mask: number;
+  /** 32 minus the capacity's power of two: `home` keeps the product's top bits. */
+  private shift: number;
 
   constructor(expected: number) {
     let capacity = 16;
@@ -28,12 +34,18 @@ export class MessageTable {
     this.ids = new Float64Array(capacity).fill(EMPTY);
     this.messages = new Array<MessageContext | undefined>(capacity).fill(undefined);
     this.mask = capacity - 1;
+    this.shift = 32 - Math.log2(capacity);
+  }
+
+  /** The slot an id would take in an empty table. */
+  private home(id: number): number {
+    return Math.imul(id, GOLDEN) >>> this.shift;
   }
 
   add(message: MessageContext): void {
     if ((this.size + 1) * 2 > this.ids.length) this.grow();
     const { ids, mask } = this;
-    let i = message.id & mask;
+    let i = this.home(message.id);
     while (ids[i] !== EMPTY) i = (i + 1) & mask;
     ids[i] = message.id;
     this.messages[i] = message;
@@ -44,7 +56,7 @@ export class MessageTable {
   delete(message: MessageContext): boolean {
     const { ids, mask } = this;
     const id = message.id;
-    let i = id & mask;
+    let i = this.home(id);
     for (;;) {
       const at = ids[i]!;
       if (at === EMPTY) return false;
@@ -54,7 +66,7 @@ export class MessageTable {
     // Backward-shift deletion: no tombstones, so lookups never slow down with churn.
     let hole = i;
     for (let j = (i + 1) & mask; ids[j] !== EMPTY; j = (j + 1) & mask) {
-      const home = ids[j]! & mask;
+      const home = this.home(ids[j]!);
       // Move j into the hole unless its home lies cyclically in (hole, j].
       if (hole <= j ? home <= hole || home > j : home <= hole && home > j) {
         ids[hole] = ids[j]!;
@@ -94,6 +106,7 @@ export class MessageTable {
     this.ids = new Float64Array(capacity).fill(EMPTY);
     this.messages = new Array<MessageContext | undefined>(capacity).fill(undefined);
     this.mask = capacity - 1;
+    this.shift = 32 - Math.log2(capacity);
     this.size = 0;
     for (const m of old) this.add(m);
   }
