@@ -9,8 +9,15 @@
 // the archive target wrote the last one that passed the pipeline's filter (from /api/metrics). drop_newest / file-only is the ratio the
 // exporter's README quotes.
 //   node bench/outputs.mjs [--messages 200000] [--rounds 3] [--hop-rate 2000] [--block]
-//                          [--only MODE,…] [--profile] [--results DIR] [--runs DIR]
+//                          [--only MODE,…] [--profile] [--pin] [--name outputs] [--results DIR] [--runs DIR]
 // --profile   a .cpuprofile of every tapline run, in its folder under --runs (bench/.runs/)
+// --pin       tapline on the first CPU, the publisher and the next hop on the second (taskset):
+//             the hop is then another machine's work, as in a deployment, instead of taking
+//             turns with the host on a 2-core machine
+// Besides records/s, each run reports the CPU time `tapline run` spent (every thread, from
+// /proc) per record received over the timed window: the host's own cost, which the machine's
+// other work does not move.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
@@ -33,6 +40,8 @@ const { values } = parseArgs({
     block: { type: 'boolean', default: false },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    pin: { type: 'boolean', default: false },
+    name: { type: 'string', default: 'outputs' },
     results: { type: 'string', default: join(bench, 'results') },
     runs: { type: 'string', default: join(bench, '.runs') },
   },
@@ -50,6 +59,20 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
+
+/** Puts every thread of a child on `cpu` (with --pin). */
+function pin(child, cpu) {
+  if (!values.pin) return;
+  const r = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(child.child.pid)]);
+  if (r.status !== 0) throw new Error(`taskset failed: ${r.stderr}`);
+}
+
+/** CPU time of a process, every thread, user + system, in seconds (Linux: /proc/PID/stat). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
 
 async function poll(check, what, timeoutMs, child) {
   const deadline = Date.now() + timeoutMs;
@@ -96,6 +119,7 @@ async function runOnce(mode, dir) {
         },
       );
       children.push(hop);
+      pin(hop, 1);
       await hop.next((l) => l === 'ready', '"ready"', 30_000);
     }
     const publisher = startChild(
@@ -103,6 +127,7 @@ async function runOnce(mode, dir) {
       { cwd: root, name: 'publisher' },
     );
     children.push(publisher);
+    pin(publisher, 1);
     await publisher.next((l) => l === 'queued', '"queued"', 120_000);
     const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
     const tapline = startChild(
@@ -113,6 +138,7 @@ async function runOnce(mode, dir) {
       },
     );
     children.push(tapline);
+    pin(tapline, 0);
     const api = `http://127.0.0.1:${httpPort}`;
     await poll(
       async () => ((await fetch(`${api}/readyz`)).status === 200 ? true : undefined),
@@ -121,6 +147,7 @@ async function runOnce(mode, dir) {
       tapline,
     );
     const began = performance.now();
+    const cpuBegan = cpuSeconds(tapline.child.pid);
     const timeoutMs = 60_000 + N;
     const archive = await poll(
       async () => {
@@ -135,13 +162,14 @@ async function runOnce(mode, dir) {
       tapline,
     );
     const seconds = (performance.now() - began) / 1000;
+    const cpuUs = ((cpuSeconds(tapline.child.pid) - cpuBegan) * 1e6) / N;
     // The block run waits for the hop to take the rest before it stops: not timed.
     if (mode !== 'block') {
       tapline.child.kill('SIGTERM');
       await tapline.exit(30_000); // a profile is written as it exits
     }
     await publisher.exit(timeoutMs);
-    return { mode, perSecond: N / seconds, seconds, loadAverage: loadAtStart, books: archive.books };
+    return { mode, perSecond: N / seconds, seconds, cpuUs, loadAverage: loadAtStart, books: archive.books };
   } finally {
     for (const c of children) c.child.kill('SIGKILL');
   }
@@ -154,7 +182,8 @@ for (let round = 1; round <= ROUNDS; round++) {
     runs[mode].push(result);
     const hop = result.books[1];
     process.stderr.write(
-      `round ${round} ${mode.padEnd(11)} archive ${fmt(result.perSecond)} records/s` +
+      `round ${round} ${mode.padEnd(11)} archive ${fmt(result.perSecond)} records/s, ` +
+        `tapline ${result.cpuUs.toFixed(2)} µs CPU per record` +
         (hop ? `; next hop wrote ${hop.written}, dropped ${hop.dropped}` : '') +
         '\n',
     );
@@ -163,34 +192,40 @@ for (let round = 1; round <= ROUNDS; round++) {
 
 const medians = Object.fromEntries(MODES.map((m) => [m, median(runs[m].map((r) => r.perSecond))]));
 const ratio = medians.drop_newest / medians['file-only'];
+const cpu = Object.fromEntries(MODES.map((m) => [m, median(runs[m].map((r) => r.cpuUs))]));
 const results = {
   date: new Date().toISOString(),
   node: process.version,
   messages: N,
   rounds: ROUNDS,
   hopRate,
+  pinned: values.pin,
   medians,
   ratio,
+  cpuUsPerRecord: cpu,
   runs,
 };
 mkdirSync(values.results, { recursive: true });
-writeFileSync(join(values.results, 'outputs.json'), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(join(values.results, `${values.name}.json`), JSON.stringify(results, null, 2) + '\n');
 const rows = MODES.map(
-  (m) => `| ${m} | ${fmt(medians[m])} | ${runs[m].map((r) => fmt(r.perSecond)).join(', ')} |`,
+  (m) =>
+    `| ${m} | ${fmt(medians[m])} | ${runs[m].map((r) => fmt(r.perSecond)).join(', ')} | ${cpu[m].toFixed(2)} |`,
 );
 const md = [
   `# The archive file's throughput beside a slow next hop`,
   '',
   `${N} records prefilled, the default pipeline, the next hop reading ${hopRate} msg/s with a`,
   `1,000-record queue; ${ROUNDS} alternating rounds, ${results.date}, Node ${process.version}, load at`,
-  `start ${runs[MODES[0]].map((r) => r.loadAverage.toFixed(2)).join(', ')}.`,
+  `start ${runs[MODES[0]].map((r) => r.loadAverage.toFixed(2)).join(', ')}` +
+    (values.pin ? '; tapline on one CPU, the publisher and the hop on the other.' : '.'),
   '',
-  '| run | archive records/s (median) | rounds |',
-  '| --- | ---: | --- |',
+  '| run | archive records/s (median) | rounds | tapline CPU µs per record (median) |',
+  '| --- | ---: | --- | ---: |',
   ...rows,
   '',
-  `drop_newest / file-only: **${ratio.toFixed(2)}**`,
+  `drop_newest / file-only: **${ratio.toFixed(2)}**; CPU per record, file-only / drop_newest: ` +
+    `${(cpu['file-only'] / cpu.drop_newest).toFixed(2)}`,
   '',
 ].join('\n');
-writeFileSync(join(values.results, 'outputs.md'), md);
+writeFileSync(join(values.results, `${values.name}.md`), md);
 process.stdout.write(md);
