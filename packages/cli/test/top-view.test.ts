@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plainLines } from '../src/commands/top-format.js';
+import { screen } from '../src/commands/top-screen.js';
 import { sortSteps, topView, type TopMetrics } from '../src/commands/top-view.js';
 
 const stats = (p50: number, p99: number, count = 10) => ({ count, p50, p99 });
@@ -61,6 +62,62 @@ describe('top view', () => {
     const withThem = topView(metrics(10, { queueWait: stats(0.2, 3), utilisation: 0.25 }));
     expect(withThem.steps[0]).toMatchObject({ waitP50Ms: 0.2, waitP99Ms: 3, utilisation: 0.25 });
     expect(plainLines(withThem, withThem.steps)).toMatch(/step=a .* wait-p50=200µs wait-p99=3\.0ms util=25%/);
+  });
+
+  it("shows a disk buffer's buffered, delivered, lag, log size and oldest age, and none for a memory queue", () => {
+    const target = { maxRecords: 10_000, queued: 0, written: 5000, deadLettered: 0 };
+    const m: TopMetrics = {
+      ...metrics(5000),
+      steps: [
+        { id: 'a', kind: 'source' },
+        {
+          id: 'export',
+          kind: 'domain',
+          outputs: [
+            { ...target, name: 'archive', type: 'file', oldestAgeMs: 0 },
+            {
+              ...target,
+              name: 'hop',
+              type: 'zmq',
+              oldestAgeMs: 2500,
+              buffer: 'disk',
+              buffered: 3000,
+              delivered: 2000,
+              lagBytes: 96_000,
+              logBytes: 160_000,
+            },
+          ],
+        },
+      ],
+    };
+    const v = topView(m);
+    expect(v.targets.map((t) => t.name)).toEqual(['archive', 'hop']);
+    expect(v.targets[1]).toMatchObject({
+      step: 'export',
+      buffered: 3000,
+      lagBytes: 96_000,
+      logBytes: 160_000,
+    });
+    const lines = plainLines(v, v.steps).split('\n');
+    expect(lines.find((l) => l.startsWith('target=export/hop '))).toBe(
+      'target=export/hop type=zmq fill=0.0% queued=0/10000 oldest=2.5s written=5000 dead-lettered=0 ' +
+        'buffered=3000 delivered=2000 lag=96000B log=160000B',
+    );
+    const archive = lines.find((l) => l.startsWith('target=export/archive '));
+    expect(archive).toMatch(/ oldest=– written=5000 dead-lettered=0$/);
+    expect(archive).not.toContain('buffered=');
+
+    const frame = screen(v, v.steps, { url: 'http://127.0.0.1:9464/', sort: 'pipeline', paused: false });
+    const row = frame.split('\n').find((l) => l.startsWith('export/hop '));
+    expect(row).toMatch(/ 2\.5s .*buffered=3000 delivered=2000 lag=96000B log=160000B/);
+    // A disk buffer that has not reported its log yet shows –, never 0.
+    const early = topView({
+      ...m,
+      steps: [
+        { id: 'export', kind: 'domain', outputs: [{ ...m.steps[1]!.outputs![1]!, logBytes: undefined }] },
+      ],
+    });
+    expect(plainLines(early, early.steps)).toMatch(/ lag=96000B log=–$/m);
   });
 
   it('sorts by the figure chosen, the pipeline order first', () => {

@@ -48,7 +48,11 @@ export function accountingLine(v: TopView): string {
 /** A target's disk-buffer figures, or undefined for a memory queue. */
 export function diskFigures(t: TargetRow): string | undefined {
   if (t.buffer !== 'disk') return undefined;
-  return `buffered=${t.buffered ?? NONE} delivered=${t.delivered ?? NONE} lag=${t.lagBytes ?? NONE}B`;
+  const bytes = (n: number | undefined) => (n === undefined ? NONE : `${n}B`);
+  return (
+    `buffered=${t.buffered ?? NONE} delivered=${t.delivered ?? NONE} lag=${bytes(t.lagBytes)} ` +
+    `log=${bytes(t.logBytes)}`
+  );
 }
 
 /** The view as plain `key=value` lines, for a pipe or a file: one block per refresh. */

@@ -43,6 +43,7 @@ type TopTarget = Pick<
   | 'buffered'
   | 'delivered'
   | 'lagBytes'
+  | 'logBytes'
 >;
 
 /** One step's line. A figure the host does not report is undefined, never made up. */
