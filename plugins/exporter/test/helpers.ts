@@ -12,16 +12,17 @@ export const tempDir = () => mkdtemp(join(tmpdir(), 'tapline-exporter-'));
 const made: ExporterDomain[] = [];
 
 /**
- * An exporter to one target, retrying fast, that logs into `logs`; `shutdownExporters` (after each
- * test) shuts it down.
+ * An exporter to one target (or to each of several), retrying fast, that logs into `logs`;
+ * `shutdownExporters` (after each test) shuts it down.
  */
 export function exporterTo(
-  target: TargetOptions,
+  target: TargetOptions | TargetOptions[],
   retry: Partial<ExporterOptions> = {},
   logs: LogEntry[] = [],
 ): ExporterDomain {
+  const targets = Array.isArray(target) ? target : [target];
   const d = new ExporterDomain(
-    { targets: [target], retries: 3, retryDelayMs: 5, retryMaxDelayMs: 50, ...retry },
+    { targets, retries: 3, retryDelayMs: 5, retryMaxDelayMs: 50, ...retry },
     { id: 'export', logger: createCaptureLogger(logs) },
   );
   made.push(d);
