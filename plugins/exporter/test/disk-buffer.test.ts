@@ -111,6 +111,36 @@ describe('disk buffer', () => {
     expect(warned.length).toBe(2); // each reported once, at start-up
     expect((await stat(segment)).size).toBe(size);
   });
+
+  it('skips a record whose length field is corrupt and keeps every intact record after it', async () => {
+    const dir = await tempDir();
+    const log = join(dir, 'log');
+    await strand(dir, log, range(100, 200));
+    const segment = join(
+      log,
+      (await readdir(log)).find((f) => f.startsWith('segment-'))!,
+    );
+    const size = (await stat(segment)).size;
+    const bytes = await readFile(segment);
+    const frame = size / 100;
+    // Record 51's length now reaches past the end of the segment: it looks like a torn tail.
+    bytes.writeUInt8(bytes.readUInt8(50 * frame + 6) ^ 0xff, 50 * frame + 6);
+    await writeFile(segment, bytes);
+    const out = join(dir, 'out.ndjson');
+    const logs: LogEntry[] = [];
+    const d = exporterTo(
+      { name: 'hop', type: 'file', path: out, buffer: { type: 'disk', path: log } },
+      {},
+      logs,
+    );
+    await d.initialize();
+    await eventually(() => d.outputBooks()[0]!.delivered === 99 || undefined, { what: '99 delivered' });
+    await d.shutdown();
+    expect(await lines(out)).toEqual(range(100, 200).filter((s) => s !== 150));
+    const warned = logs.filter((l) => l.level === 'warn').map((l) => l.fields);
+    expect(warned).toEqual([expect.objectContaining({ bytes: frame, at: 50 * frame, records: [51] })]);
+    expect((await stat(segment)).size).toBe(size);
+  });
 });
 
 describe('disk buffer full (maxBytes undelivered)', () => {

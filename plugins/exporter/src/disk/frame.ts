@@ -53,7 +53,10 @@ export function encodeFrame(
 /** What `readFrame` found at an offset. */
 export type ReadResult =
   | { readonly kind: 'frame'; readonly frame: Frame }
-  /** The bytes end before the frame does: read more, or at the end of a segment, a torn tail. */
+  /**
+   * The bytes end before the frame does: read more; at the end of a segment, a torn tail, or a
+   * damaged length field when an intact frame follows (`resync`).
+   */
   | { readonly kind: 'short' }
   /** No intact frame starts here; `seq` when its header looks readable. */
   | { readonly kind: 'bad'; readonly seq: number | undefined };

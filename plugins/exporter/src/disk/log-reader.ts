@@ -155,13 +155,14 @@ export class LogReader implements LogListener {
     let oldest: number | undefined;
     while (at < buf.length && sends.length < WINDOW_RECORDS) {
       const r = readFrame(buf, at, start);
-      if (r.kind === 'short') {
+      // Short within what the segment holds: read more. Short to its end: a damaged length field.
+      if (r.kind === 'short' && start + buf.length < size) {
         if (at > 0) break;
         // One frame larger than a chunk: read all of it.
         buf = await this.read(start, size - start);
         continue;
       }
-      if (r.kind === 'bad') {
+      if (r.kind !== 'frame') {
         const rest = await this.read(start + at, size - start - at);
         const next = resync(rest, 0);
         const skip = next > 0 ? next : rest.length;

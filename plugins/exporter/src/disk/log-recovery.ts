@@ -61,16 +61,18 @@ export async function recover(
         at = f.end;
         continue;
       }
-      const next = r.kind === 'bad' ? resync(buf, at) : -1;
+      // A frame that looks short is a torn tail only when no intact frame follows it: else its
+      // length field is what was damaged.
+      const next = resync(buf, at);
       const records = r.kind === 'bad' && r.seq !== undefined ? [r.seq] : [];
+      if (r.kind === 'short' && buf.length - at >= 24) {
+        const seq = buf.readDoubleLE(at + 16);
+        if (Number.isSafeInteger(seq) && seq > lastSeq) records.push(seq);
+      }
       if (next > 0) {
         damage.push({ segment: seg.path, at, bytes: next - at, records, kind: 'corrupt' });
         at = next;
         continue;
-      }
-      if (r.kind === 'short' && buf.length - at >= 24) {
-        const seq = buf.readDoubleLE(at + 16);
-        if (Number.isSafeInteger(seq) && seq > lastSeq) records.push(seq);
       }
       damage.push({ segment: seg.path, at, bytes: buf.length - at, records, kind: 'torn tail' });
       await truncate(seg.path, at);
