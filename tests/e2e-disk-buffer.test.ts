@@ -48,6 +48,18 @@ async function hopBooks(url: string): Promise<Record<string, number>> {
   return step.outputs.find((o) => o.name === 'next-hop') as unknown as Record<string, number>;
 }
 
+/** The next hop's disk-buffer series, as `GET /metrics` gives them. */
+async function bufferSeries(url: string): Promise<Record<string, number | undefined>> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  const of = (name: string) => sample(text, `${name}{step="export",target="next-hop"}`);
+  return {
+    logBytes: of('tapline_output_buffer_log_bytes'),
+    lagBytes: of('tapline_output_buffer_lag_bytes'),
+    buffered: of('tapline_output_buffered_records'),
+    carriedOver: of('tapline_output_carried_over_records'),
+  };
+}
+
 /** The next hop: a PULL bound where the target connects; collects the sequence numbers it gets. */
 async function startHop(dir: string): Promise<{ got: number[]; until: (n: number) => Promise<void> }> {
   const hop = new Pull({ linger: 0 });
@@ -82,6 +94,15 @@ describe('a disk buffer: store and forward, end to end', { timeout: 120_000 }, (
     const down = await hopBooks(run.url);
     expect(down).toMatchObject({ routed: DOWN, written: DOWN, delivered: 0, buffered: DOWN, queued: 0 });
     expect(down.oldestAgeMs).toBeGreaterThan(0);
+    // The hop is down and nothing comes in: the log stands still, and /metrics gives its figures.
+    expect(down.logBytes).toBeGreaterThan(DOWN * 10);
+    expect(down.lagBytes).toBe(down.logBytes);
+    expect(await bufferSeries(run.url)).toEqual({
+      logBytes: down.logBytes,
+      lagBytes: down.lagBytes,
+      buffered: DOWN,
+      carriedOver: 0,
+    });
     const hop = await startHop(dir);
     await sendAll(push, range(DOWN, N).map(small));
     await hop.until(N);
@@ -99,6 +120,14 @@ describe('a disk buffer: store and forward, end to end', { timeout: 120_000 }, (
     expect(archive.map((r) => r.seq as number)).toEqual(range(0, N));
     expect(books).toMatchObject({ routed: N, written: N, delivered: N, buffered: 0, carriedOver: 0 });
     expect(sample(scraped, 'tapline_output_buffered_records{step="export",target="next-hop"}')).toBe(0);
+    expect(sample(scraped, 'tapline_output_buffer_lag_bytes{step="export",target="next-hop"}')).toBe(0);
+    expect(sample(scraped, 'tapline_output_buffer_log_bytes{step="export",target="next-hop"}')).toBe(
+      books.logBytes,
+    );
+    // The archive has no disk buffer, so none of its series.
+    expect(
+      sample(scraped, 'tapline_output_buffer_log_bytes{step="export",target="archive"}'),
+    ).toBeUndefined();
     expect(sample(scraped, 'tapline_output_delivered_records_total{step="export",target="next-hop"}')).toBe(
       N,
     );
@@ -121,6 +150,13 @@ describe('a disk buffer: store and forward, end to end', { timeout: 120_000 }, (
     const second = await pipelines.start(config, { dir });
     const carried = await hopBooks(second.url);
     expect(carried).toMatchObject({ carriedOver: DOWN, buffered: DOWN, routed: DOWN, written: DOWN });
+    expect(carried.lagBytes).toBe(carried.logBytes);
+    expect(await bufferSeries(second.url)).toEqual({
+      logBytes: carried.logBytes,
+      lagBytes: carried.lagBytes,
+      buffered: DOWN,
+      carriedOver: DOWN,
+    });
     const hop = await startHop(dir);
     await sendAll(push, range(DOWN, N).map(small));
     await hop.until(N);
