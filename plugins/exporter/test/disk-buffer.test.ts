@@ -141,6 +141,31 @@ describe('disk buffer', () => {
     expect(warned).toEqual([expect.objectContaining({ bytes: frame, at: 50 * frame, records: [51] })]);
     expect((await stat(segment)).size).toBe(size);
   });
+
+  it('warns of the records a target removed from the config had undelivered, and keeps no segment for it', async () => {
+    const dir = await tempDir();
+    const log = join(dir, 'log');
+    await strand(dir, log, range(0, 300), 8192);
+    let bytes = 0;
+    for (const f of await readdir(log))
+      if (f.startsWith('segment-')) bytes += (await stat(join(log, f))).size;
+    const out = join(dir, 'out.ndjson');
+    const logs: LogEntry[] = [];
+    // The log's targets.json still names "hop"; this run has only "archive".
+    const d = exporterTo(
+      { name: 'archive', type: 'file', path: out, buffer: { type: 'disk', path: log, segmentBytes: 8192 } },
+      {},
+      logs,
+    );
+    await d.initialize();
+    await Promise.all(range(300, 310).map((seq) => d.execute({ seq }, context())));
+    await eventually(() => d.outputBooks()[0]!.delivered === 10 || undefined, { what: '10 delivered' });
+    await d.shutdown();
+    expect(await lines(out)).toEqual(range(300, 310));
+    const warned = logs.filter((l) => l.level === 'warn').map((l) => l.fields);
+    expect(warned).toEqual([{ target: 'hop', dir: log, records: 300, bytes }]);
+    expect((await readdir(log)).filter((f) => f.startsWith('segment-')).length).toBe(1);
+  });
 });
 
 describe('disk buffer full (maxBytes undelivered)', () => {

@@ -15,6 +15,8 @@ export interface Segment {
 export interface Backlog {
   /** Records for it not yet delivered: carried over from the last run. */
   records: number;
+  /** Bytes of their frames. */
+  bytes: number;
   /** When the oldest of them was appended (epoch ms), or undefined. */
   oldest: number | undefined;
 }
@@ -39,7 +41,7 @@ export async function recover(
   cursors: readonly (Cursor | undefined)[],
   log: Logger,
 ): Promise<{ lastSeq: number; backlogs: Backlog[]; damage: Damage[] }> {
-  const backlogs: Backlog[] = cursors.map(() => ({ records: 0, oldest: undefined }));
+  const backlogs: Backlog[] = cursors.map(() => ({ records: 0, bytes: 0, oldest: undefined }));
   const damage: Damage[] = [];
   let lastSeq = 0;
   for (const seg of segments) {
@@ -55,6 +57,7 @@ export async function recover(
           if ((f.mask & (1 << bit)) === 0 || c === undefined) continue;
           if (seg.id > c.segment || (seg.id === c.segment && at >= c.offset)) {
             backlogs[bit]!.records++;
+            backlogs[bit]!.bytes += f.end - at;
             backlogs[bit]!.oldest ??= f.time;
           }
         }
@@ -89,4 +92,26 @@ export async function recover(
     );
   }
   return { lastSeq, backlogs, damage };
+}
+
+/**
+ * Warns of each target the log's table names that this run does not have and that had records
+ * not yet delivered: no cursor holds the segments back for it any more, so those records go
+ * with their segments once the configured targets are past them.
+ */
+export function reportRemoved(
+  dir: string,
+  names: readonly string[],
+  targets: readonly string[],
+  backlogs: readonly Backlog[],
+  log: Logger,
+): void {
+  names.forEach((target, bit) => {
+    const { records, bytes } = backlogs[bit]!;
+    if (targets.includes(target) || records === 0) return;
+    log.warn(
+      { target, dir, records, bytes },
+      `disk buffer: ${target} is no longer configured but the log in ${dir} holds ${records} records (${bytes} bytes) it had not delivered; they are no longer kept for it`,
+    );
+  });
 }

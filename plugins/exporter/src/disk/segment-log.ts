@@ -4,7 +4,7 @@ import type { Logger } from '@tapline/core';
 import { deferred, type Deferred } from '@tapline/core/io';
 import { loadCursor, type Cursor } from './cursor-file.js';
 import { HEADER_BYTES, encodeFrame } from './frame.js';
-import { recover, type Backlog, type Damage, type Segment } from './log-recovery.js';
+import { recover, reportRemoved, type Backlog, type Damage, type Segment } from './log-recovery.js';
 
 export type SyncPolicy = 'always' | 'interval';
 
@@ -146,6 +146,7 @@ export class SegmentLog {
     );
     const found = await recover(this.segments, this.cursors, this.log);
     this.backlogs = found.backlogs;
+    reportRemoved(this.dir, this.names, targets, this.backlogs, this.log);
     this.damage = found.damage;
     this.seq = found.lastSeq;
     for (const s of this.segments) this.bytes += s.size;
