@@ -25,13 +25,20 @@ function indexOf(messages: readonly MessageContext[], id: number): number {
  * Follows one message through every step: the record each step was handed and what it handed
  * on (with the record's share of its batch's time in the step), how it ended at a step, then
  * its outcome, and ends. `next` picks the next message whose record, as the first step hands
- * it on, holds for `where`.
+ * it on, holds for `where`: until then only the first step need be tapped, and `onFound` is
+ * called when it is picked (from the first step's hand-on, before any later step has it).
+ *
+ * It keeps the record each step was handed for its one message, and never asks a step to
+ * remember every record's (see {@link FollowTap.wants}): a message far ahead, or a `next` that
+ * never matches, costs a step no per-record work.
  */
 export class FollowTap implements TapListener {
   private id: number | undefined;
   private message: MessageContext | undefined;
   /** When the followed message's batch entered each step, and how many records it held. */
   private readonly entered = new Map<string, { at: number; size: number }>();
+  /** The record each step was handed for the followed message (for a drop, a terminal step's output). */
+  private readonly handed = new Map<string, unknown>();
   private firstBatch: { at: number; size: number } | undefined;
   private ending: { step: string; side: 'dropped' | 'failed'; ending: Ending } | undefined;
   private done = false;
@@ -43,8 +50,14 @@ export class FollowTap implements TapListener {
     private readonly sink: TapSink,
     private readonly host: FollowHost,
     private readonly onEnd: () => void,
+    private readonly onFound: () => void = () => undefined,
   ) {
     if (target !== 'next') this.id = target;
+  }
+
+  /** Never: what a step was handed is kept here for the one message, not by the step for all. */
+  wants(): boolean {
+    return false;
   }
 
   /** The followed message is already in flight: its outcome is watched from now. */
@@ -73,12 +86,13 @@ export class FollowTap implements TapListener {
     this.watch(m);
     if (side === 'input') {
       this.entered.set(step, { at, size: messages.length });
+      this.handed.set(step, records[i]);
       this.sink.tell(recordLine(step, 'input', m, records[i]));
       return;
     }
     const e = this.entered.get(step);
     const durationMs = e === undefined ? undefined : (at - e.at) / e.size;
-    const record = entered === undefined ? records[i] : entered(m);
+    const record = entered === undefined ? records[i] : (entered(m) ?? this.handed.get(step));
     const receipt = entered === undefined ? undefined : records[i];
     this.sink.tell(recordLine(step, 'output', m, record, { durationMs, receipt }));
   }
@@ -86,7 +100,7 @@ export class FollowTap implements TapListener {
   ended(step: string, side: 'dropped' | 'failed', record: unknown, message: MessageContext, ending: Ending) {
     if (this.done || message.id !== this.id) return;
     this.ending = { step, side, ending };
-    this.sink.tell(recordLine(step, side, message, record, ending));
+    this.sink.tell(recordLine(step, side, message, record ?? this.handed.get(step), ending));
   }
 
   /** `next`: the first record of the first step's batch that holds for `where`. */
@@ -96,6 +110,7 @@ export class FollowTap implements TapListener {
       const m = messages[i]!;
       this.id = m.id;
       this.watch(m);
+      this.onFound();
       if (this.firstBatch !== undefined) this.entered.set(this.first, this.firstBatch);
       this.batch(this.first, 'input', [m.raw], [m], this.firstBatch?.at ?? at);
       this.entered.set(this.first, this.firstBatch ?? { at, size: messages.length });

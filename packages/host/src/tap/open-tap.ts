@@ -1,7 +1,7 @@
 import type { MessageContext } from '@tapline/core';
 import { TapQueryError } from '@tapline/core/internal';
 import { FollowTap, type FollowHost } from './follow-tap.js';
-import { TAP_SIDES } from './tap-listener.js';
+import { TAP_SIDES, type TapSide } from './tap-listener.js';
 import type { TapQuery } from './tap-query.js';
 import type { TapRegistry } from './tap-registry.js';
 import type { TapSink } from './tap-sink.js';
@@ -17,7 +17,9 @@ export interface FollowSource extends FollowHost {
 
 /**
  * Attaches one client's taps: a {@link TapStream} to each step and side asked for, or a
- * {@link FollowTap} to every side of every step. Returns what detaches them all (once);
+ * {@link FollowTap} to every side of every step (for `next`, to the first step's input and
+ * output until a message is picked: a `where` that never matches costs what a tap of one step
+ * does). Returns what detaches them all (once);
  * `onEnd` is called when the tap is done by itself (its limit, its message's outcome).
  *
  * @throws TapQueryError for a message to follow that has already ended
@@ -56,9 +58,23 @@ export function openTap(
         `Message ${target} has already ended; follow one in flight or yet to come, or follow=next for the next message (matching where).`,
       );
     }
-    const steps = registry.stepIds();
-    const tap = new FollowTap(steps[0]!, target, query.where, sink, follow, end);
-    for (const step of steps) for (const side of TAP_SIDES) detach.push(registry.attach(step, side, tap));
+    const attached = new Set<string>();
+    const attach = (step: string, side: TapSide) => {
+      const key = `${side} ${step}`;
+      if (closed || attached.has(key)) return;
+      attached.add(key);
+      detach.push(registry.attach(step, side, tap));
+    };
+    // The steps as they are when the message is picked: a reload may have swapped them since.
+    const attachAll = () => {
+      for (const step of registry.stepIds()) for (const side of TAP_SIDES) attach(step, side);
+    };
+    const first = registry.stepIds()[0]!;
+    const tap: FollowTap = new FollowTap(first, target, query.where, sink, follow, end, attachAll);
+    if (target === 'next') {
+      attach(first, 'input');
+      attach(first, 'output');
+    } else attachAll();
     if (inFlight !== undefined) tap.inFlight(inFlight);
   }
   registry.counters.attached++;
