@@ -254,6 +254,59 @@ describe('tapline tap', { timeout: 60_000 }, () => {
     expect(stderr).toContain('tapline tap: 5 records, 0 skipped');
   });
 
+  it('taps the last step when no step is named: what the exporter wrote, beside its receipt', async () => {
+    const batch = batchOf('last', 12);
+    const { code, stdout, stderr } = await tapWhile(
+      ['--json', '--limit', '4', '--where', "tag == 'last'"],
+      batch,
+    );
+    expect(code, stderr).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const written = (await readNdjson(path.join(dir, 'out.ndjson'))).filter((r: any) => r.tag === 'last');
+    expect(lines.map((l) => l.record)).toEqual(written.slice(0, 4));
+    for (const l of lines) {
+      expect(l).toMatchObject({ type: 'record', step: 'export', side: 'output' });
+      expect(l.receipt).toMatchObject({ delivered: 1 });
+    }
+  });
+
+  it('--input shows what a step was handed, before its changes, the records it drops or fails included', async () => {
+    const batch = batchOf('input', 12);
+    const { code, stdout, stderr } = await tapWhile(
+      ['enrich', '--input', '--json', '--limit', '12', '--where', "tag == 'input'"],
+      batch,
+    );
+    expect(code, stderr).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    for (const l of lines) expect(l).toMatchObject({ type: 'record', step: 'enrich', side: 'input' });
+    // As the source handed them on: n still text, no `seen`; every one of them, not only those passed.
+    expect(lines.map((l) => l.record)).toEqual(batch);
+  });
+
+  it('refuses --input with --output, saying to choose one, before reaching the host', async () => {
+    const { code, stdout, stderr } = await tapline([
+      'tap',
+      'enrich',
+      '--url',
+      host.url,
+      '--token',
+      TOKEN,
+      '--input',
+      '--output',
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('--input and --output: choose one');
+    const m = await metricsUntil(host.url, TOKEN, (x) => x.taps, 'taps');
+    expect(m.attached).toBe(0);
+  });
+
   it('ends on Ctrl-C with a summary, and detaches', async () => {
     const child = spawn(process.execPath, [
       bin,
