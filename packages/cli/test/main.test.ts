@@ -17,6 +17,11 @@ describe('tapline', () => {
     expect(io.out()).toContain('--help');
   });
 
+  it.each(commands.map((c) => c.name))('names every flag of %s in its usage line', (name) => {
+    const command = commands.find((c) => c.name === name)!;
+    for (const flag of Object.keys(command.flags)) expect(command.usage).toContain(`--${flag}`);
+  });
+
   it('refuses an unknown flag, naming it, with exit code 2', async () => {
     const io = bufferIo();
     expect(await main(['publish', '--adress', 'tcp://127.0.0.1:1'], io)).toBe(2);

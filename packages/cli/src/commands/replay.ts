@@ -5,7 +5,7 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'send dead letters back through the pipeline, each exactly once',
   usage:
-    'replay [FILE…] [--config FILE] [--from-step STEP | --from-start] [--where COND] [--dry-run] [--json]',
+    'replay [FILE…] [--config FILE] [--from-step STEP | --from-start] [--where COND] [--dry-run] [--url URL] [--token TOKEN] [--json]',
   positionals: ['FILE…'],
   flags: {
     config: {
