@@ -71,7 +71,16 @@ function render(s: DeadLetterSummary, named: readonly string[], cwd: string): st
           `  ${r.map((cell, c) => (c === 0 ? cell.padStart(widths[c]!) : c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}`,
       ),
     );
-    lines.push('', 'By hour (UTC):', ...Object.entries(s.byHour).map(([h, n]) => `  ${h}  ${n}`));
+    const targets = Object.entries(s.byTarget);
+    if (targets.length > 0) {
+      const width = Math.max(...targets.map(([t]) => t.length));
+      lines.push(
+        '',
+        'By target lacking the record:',
+        ...targets.map(([t, n]) => `  ${t.padEnd(width)}  ${n}`),
+      );
+    }
+    lines.push('', 'By hour (UTC):', ...byHour(s));
   }
   if (s.prefixOnly.length > 0) {
     lines.push(
@@ -100,6 +109,18 @@ function render(s: DeadLetterSummary, named: readonly string[], cwd: string): st
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Each hour's count, then its groups' (in the groups' order) when there is more than one. */
+function byHour(s: DeadLetterSummary): string[] {
+  const hours = Object.entries(s.byHour);
+  const width = Math.max(...hours.map(([, n]) => String(n).length));
+  return hours.map(([hour, n]) => {
+    const parts = s.groups
+      .filter((g) => g.byHour[hour] !== undefined)
+      .map((g) => `${g.byHour[hour]} ${g.step} ${g.errorType}${g.targets === '' ? '' : ` [${g.targets}]`}`);
+    return `  ${hour}  ${String(n).padStart(width)}${s.groups.length > 1 ? `  (${parts.join('; ')})` : ''}`;
+  });
 }
 
 function oneLine(text: string): string {

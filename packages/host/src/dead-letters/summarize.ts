@@ -20,6 +20,8 @@ export interface DeadLetterGroup {
   prefixOnly: number;
   /** Letters whose record as the failing step received it was cut: they replay only `--from-start`. */
   inputPrefixOnly: number;
+  /** The group's letters per hour (`2026-12-07T03`, UTC), in time order. */
+  readonly byHour: Record<string, number>;
 }
 
 export interface DeadLetterSummary {
@@ -35,13 +37,19 @@ export interface DeadLetterSummary {
   /** Lines that are not dead letters, with why. */
   readonly unreadable: { file: string; line: number; problem: string }[];
   readonly groups: DeadLetterGroup[];
+  /**
+   * Letters per exporter target that lacks their record, by name: a letter naming two targets
+   * counts for each, so the counts may add up to more than the letters.
+   */
+  readonly byTarget: Record<string, number>;
   /** Letters per hour (`2026-12-07T03`, UTC), in time order. */
   readonly byHour: Record<string, number>;
 }
 
 /**
- * Counts letters by step, error code and missing targets, with the first and last time and one
- * sample of each group, and per hour. `where` selects the letters counted.
+ * Counts letters by step, error code and missing targets, with the first and last time, one
+ * sample and the count per hour of each group; then per target and per hour over all groups.
+ * `where` selects the letters counted.
  */
 export async function summarizeDeadLetters(
   files: readonly string[],
@@ -55,9 +63,11 @@ export async function summarizeDeadLetters(
     inputPrefixOnly: [],
     unreadable: [],
     groups: [],
+    byTarget: {},
     byHour: {},
   };
   const groups = new Map<string, DeadLetterGroup>();
+  const targetCounts = new Map<string, number>();
   const hours = new Map<string, number>();
   for await (const read of lines) {
     if ('problem' in read) {
@@ -82,6 +92,7 @@ export async function summarizeDeadLetters(
         sample: { message: letter.message, messageId: letter.messageId, file: read.file, line: read.line },
         prefixOnly: 0,
         inputPrefixOnly: 0,
+        byHour: {},
       };
       groups.set(key, group);
     }
@@ -95,12 +106,33 @@ export async function summarizeDeadLetters(
       group.inputPrefixOnly++;
       summary.inputPrefixOnly.push(`${read.file}:${read.line}`);
     }
+    for (const target of new Set(letter.targets ?? []))
+      targetCounts.set(target, (targetCounts.get(target) ?? 0) + 1);
     const hour = time.slice(0, 13);
-    if (hour !== '') hours.set(hour, (hours.get(hour) ?? 0) + 1);
+    if (hour !== '') {
+      hours.set(hour, (hours.get(hour) ?? 0) + 1);
+      group.byHour[hour] = (group.byHour[hour] ?? 0) + 1;
+    }
   }
   summary.groups.push(
-    ...[...groups.values()].sort((a, b) => b.count - a.count || (a.first < b.first ? -1 : 1)),
+    ...[...groups.values()]
+      .sort((a, b) => b.count - a.count || (a.first < b.first ? -1 : 1))
+      .map((g) => ({ ...g, byHour: inOrder(Object.entries(g.byHour), byName) })),
   );
-  for (const hour of [...hours.keys()].sort()) summary.byHour[hour] = hours.get(hour)!;
+  // The most letters first; ties by name.
+  Object.assign(
+    summary.byTarget,
+    inOrder([...targetCounts], (a, b) => b[1] - a[1] || byName(a, b)),
+  );
+  Object.assign(summary.byHour, inOrder([...hours], byName));
   return summary;
+}
+
+type Count = [string, number];
+
+const byName = (a: Count, b: Count): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** The counts as an object whose keys keep the order given (it keeps insertion order). */
+function inOrder(counts: Count[], order: (a: Count, b: Count) => number): Record<string, number> {
+  return Object.fromEntries(counts.sort(order));
 }
