@@ -84,19 +84,25 @@ function isVariantHolder(node) {
   return (node.anyOf ?? node.oneOf ?? node.allOf)?.some((v) => typeConst(v.then ?? v) !== undefined) ?? false;
 }
 
-/** Every `type`-selected shape inside a schema, as a titled sub-table. */
+/**
+ * Every `type`-selected shape inside a schema, as a titled sub-table. The shapes nested in
+ * those (a target's `buffer`) follow them, once however many shapes share the key.
+ */
 function variants(schema, prefix = '', seen = new Set()) {
   const out = [];
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
     const holder = child.items ?? child;
+    const where = child.items ? `${prefix}${key}[]` : `${prefix}${key}`;
+    const nested = [];
     for (const v of holder.anyOf ?? holder.oneOf ?? holder.allOf ?? []) {
       const shape = v.then ?? v;
       const kind = typeConst(shape);
       if (kind === undefined || seen.has(`${prefix}${key}:${kind}`)) continue;
       seen.add(`${prefix}${key}:${kind}`);
-      const where = child.items ? `${prefix}${key}[]` : `${prefix}${key}`;
       out.push([`\`${where}\` with \`type: "${kind}"\``, shape]);
+      nested.push(...variants(shape, `${where}.`, seen));
     }
+    out.push(...nested);
     if (child.properties) out.push(...variants(child, `${prefix}${key}.`, seen));
   }
   return out;

@@ -25,5 +25,11 @@ describe('docs/config.md', () => {
       expect(doc).toContain(`## ${pkg}`);
       for (const key of Object.keys(manifest.options.properties ?? {})) expect(doc).toContain(`| \`${key}\``);
     }
+    // A shape nested in the shapes chosen by `type`: each kind of a target's buffer, once.
+    for (const kind of ['memory', 'disk']) {
+      const title = `### \`targets[].buffer\` with \`type: "${kind}"\``;
+      expect(doc.split(title).length - 1, title).toBe(1);
+    }
+    expect(doc).toContain('| `segmentBytes`');
   });
 });
