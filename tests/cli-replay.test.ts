@@ -149,7 +149,7 @@ describe('tapline replay', { timeout: 120_000 }, () => {
     });
   });
 
-  it("--url replays through a running host, into its live pipeline and outputs, with the API's token", async () => {
+  it("--url replays through a running host, into its live pipeline, outputs and accounting, with the API's token; a letter failing again there is written with source replay", async () => {
     const { dir, file, config } = await deadLettered();
     const token = 'replay-token-0123456789';
     (config as Record<string, unknown>).monitor = { http: { host: '127.0.0.1', port: 0, token } };
@@ -169,6 +169,37 @@ describe('tapline replay', { timeout: 120_000 }, () => {
         await fetch(new URL('/metrics', run.url), { headers: { authorization: `Bearer ${token}` } })
       ).text();
       expect(metrics).toMatch(new RegExp(`tapline_replay_records_total\\{outcome="completed"\\} ${BAD}`));
+      // The host's own books include what the replay sent in: it took nothing else.
+      const api = async () =>
+        (
+          await fetch(new URL('/api/metrics', run.url), { headers: { authorization: `Bearer ${token}` } })
+        ).json() as Promise<{ accounting: Record<string, number> }>;
+      expect((await api()).accounting).toMatchObject({ received: BAD, completed: BAD, failed: 0 });
+
+      // A frame the live source cannot decode, then its letter replayed: it fails there again,
+      // and its new letter says it came from the replay, not from the source.
+      const push = new Push({ linger: 2000 });
+      push.connect((config.pipeline[0]!.options as { address: string }).address);
+      try {
+        await push.send('not json');
+      } finally {
+        push.close();
+      }
+      await eventually(async () => ((await api()).accounting.failed === 1 ? true : undefined));
+      const again = await tapline(['replay', '--config', file, '--url', run.url, '--token', token], {
+        cwd: dir,
+      });
+      expect(again.code, again.stderr).toBe(1);
+      expect(again.stdout).toContain(
+        `replay: replayed=1 completed=0 dropped=0 failed=1 lost=0 skipped=${BAD}\n`,
+      );
+      await eventually(async () => ((await api()).accounting.failed === 2 ? true : undefined));
+      const letters = (await readNdjson(path.join(dir, 'dead-letters.ndjson'))) as Record<string, unknown>[];
+      expect(letters.slice(BAD).map((l) => [l.step, l.errorType, l.source, l.replays])).toEqual([
+        ['ingest', 'TAPLINE_ERR_DECODE', 'ingest', undefined],
+        ['ingest', 'TAPLINE_ERR_DECODE', 'replay', 1],
+      ]);
+      expect((await api()).accounting).toMatchObject({ received: BAD + 2, completed: BAD, failed: 2 });
     } finally {
       run.child.kill('SIGTERM');
       await run.exit;
