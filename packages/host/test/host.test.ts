@@ -95,7 +95,13 @@ describe('a running host', () => {
     const plain = await hostFor([listSource([]), sink], { deadLetter: false });
     await plain.host.start();
     expect(plain.host.getMetrics().redelivered).toBeUndefined();
+    // Each source step says whether it takes messages in; one that cannot tell has no redelivered.
+    expect(plain.host.getMetrics().steps.map((s) => [s.id, s.ready, 'redelivered' in s])).toEqual([
+      ['in', true, false],
+      ['out', undefined, false],
+    ]);
     await plain.host.stop();
+    expect(plain.host.getMetrics().steps[0]!.ready).toBe(false);
 
     const { host } = await hostFor([listSource([], { broker: true }), sink], { deadLetter: false });
     await host.start();
@@ -103,10 +109,12 @@ describe('a running host', () => {
     expect(host.ready).toBe(true);
     source.connected = false;
     expect(host.ready).toBe(false);
+    expect(host.getMetrics().steps[0]).toMatchObject({ id: 'in', ready: false });
     source.connected = true;
     expect(host.ready).toBe(true);
     source.redeliveries = 7;
     expect(host.getMetrics().redelivered).toBe(7);
+    expect(host.getMetrics().steps[0]).toMatchObject({ id: 'in', ready: true, redelivered: 7 });
     await host.stop();
     expect(host.ready).toBe(false);
   });

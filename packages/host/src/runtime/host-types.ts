@@ -51,6 +51,10 @@ export interface HostMetrics extends MonitorMetrics {
     readonly output: string;
     /** A step with named outputs of its own (an exporter's targets): their books, in order. */
     readonly outputs?: readonly OutputBooks[];
+    /** A source: whether it takes messages in now (the host running, and the source able to). */
+    readonly ready?: boolean;
+    /** A source that can tell: the messages it took in that its broker had delivered before. */
+    readonly redelivered?: number;
   }>;
   readonly state: HostState;
   /** Since `start()` succeeded (frozen at stop); 0 before. */

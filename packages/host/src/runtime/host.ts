@@ -200,6 +200,13 @@ export class Host {
       redelivered: this.redelivered(),
       latency: accounting.latency.stats(),
       steps: this.steps.map(({ id, plugin, kind, input, output, domain }) => {
+        if (isSource(domain)) {
+          const ready = this.current === 'running' && domain.ready;
+          const redelivered = domain.redelivered;
+          return redelivered === undefined
+            ? { id, plugin, kind, input, output, ready }
+            : { id, plugin, kind, input, output, ready, redelivered };
+        }
         const outputs = domain.outputBooks?.();
         return outputs === undefined
           ? { id, plugin, kind, input, output }
