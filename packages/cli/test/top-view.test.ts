@@ -120,6 +120,44 @@ describe('top view', () => {
     expect(plainLines(early, early.steps)).toMatch(/ lag=96000B log=–$/m);
   });
 
+  it("shows each source's state in the header and the plain lines: ready, NOT READY, what was redelivered", () => {
+    const at = (steps: TopMetrics['steps']) => topView({ ...metrics(10), steps });
+    const url = 'http://127.0.0.1:9464/';
+    const header = (v: ReturnType<typeof topView>) =>
+      screen(v, v.steps, { url, sort: 'pipeline', paused: true }).split('\n')[0];
+
+    const ready = at([
+      { id: 'a', kind: 'source', ready: true },
+      { id: 'b', kind: 'domain' },
+    ]);
+    expect(ready.sources).toEqual([{ id: 'a', ready: true, redelivered: undefined }]);
+    expect(header(ready)).toBe(
+      `tapline top  ${url}  running  up 0m05s  source a ready  sort: pipeline  [paused]`,
+    );
+    const plain = plainLines(ready, ready.steps).split('\n');
+    expect(plain.slice(0, 3)).toEqual([
+      'state=running uptime=0m05s',
+      'source=a ready=yes redelivered=–',
+      expect.stringMatching(/^accounting: received=10 /),
+    ]);
+
+    // A NATS source whose connection is down, and that took messages in again.
+    const down = at([
+      { id: 'a', kind: 'source', ready: false, redelivered: 4 },
+      { id: 'b', kind: 'domain' },
+    ]);
+    expect(header(down)).toContain('  source a NOT READY (4 redelivered)  ');
+    expect(plainLines(down, down.steps)).toContain('\nsource=a ready=no redelivered=4\n');
+
+    // A host that does not report a source's state: –, never "ready".
+    const older = at([
+      { id: 'a', kind: 'source' },
+      { id: 'b', kind: 'domain' },
+    ]);
+    expect(header(older)).toContain('  source a –  ');
+    expect(plainLines(older, older.steps)).toContain('\nsource=a ready=– redelivered=–\n');
+  });
+
   it('sorts by the figure chosen, the pipeline order first', () => {
     const v = topView(metrics(300), metrics(100), 1);
     expect(sortSteps(v.steps, 'pipeline').map((s) => s.id)).toEqual(['a', 'b']);

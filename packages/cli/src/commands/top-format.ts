@@ -1,4 +1,4 @@
-import type { StepRow, TargetRow, TopView } from './top-view.js';
+import type { SourceRow, StepRow, TargetRow, TopView } from './top-view.js';
 
 /** What `top` shows for a figure the host does not report. */
 export const NONE = '–';
@@ -45,6 +45,12 @@ export function accountingLine(v: TopView): string {
   return v.receivedRate === undefined ? line : `${line} (${rate(v.receivedRate)}/s in)`;
 }
 
+/** A source's state for the header: `source ingest ready`, `NOT READY` while it cannot take messages in. */
+export function sourceText(s: SourceRow): string {
+  const state = s.ready === undefined ? NONE : s.ready ? 'ready' : 'NOT READY';
+  return `source ${s.id} ${state}` + (s.redelivered === undefined ? '' : ` (${s.redelivered} redelivered)`);
+}
+
 /** A target's disk-buffer figures, or undefined for a memory queue. */
 export function diskFigures(t: TargetRow): string | undefined {
   if (t.buffer !== 'disk') return undefined;
@@ -57,7 +63,12 @@ export function diskFigures(t: TargetRow): string | undefined {
 
 /** The view as plain `key=value` lines, for a pipe or a file: one block per refresh. */
 export function plainLines(v: TopView, steps: readonly StepRow[]): string {
-  const lines = [`state=${v.state} uptime=${uptime(v.uptimeMs)}`, accountingLine(v)];
+  const lines = [`state=${v.state} uptime=${uptime(v.uptimeMs)}`];
+  for (const s of v.sources) {
+    const ready = s.ready === undefined ? NONE : s.ready ? 'yes' : 'no';
+    lines.push(`source=${s.id} ready=${ready} redelivered=${s.redelivered ?? NONE}`);
+  }
+  lines.push(accountingLine(v));
   for (const s of steps) {
     lines.push(
       `step=${s.id} in/s=${rate(s.inRate)} out/s=${rate(s.outRate)} handled=${s.handled} ` +

@@ -1,5 +1,16 @@
 import Table from 'cli-table3';
-import { accountingLine, age, diskFigures, errorCodes, ms, rate, share, uptime, NONE } from './top-format.js';
+import {
+  accountingLine,
+  age,
+  diskFigures,
+  errorCodes,
+  ms,
+  rate,
+  share,
+  sourceText,
+  uptime,
+  NONE,
+} from './top-format.js';
 import type { Sort, StepRow, TopView } from './top-view.js';
 
 // Borderless columns, as top draws them: the terminal's width is for the figures.
@@ -52,9 +63,11 @@ export interface ScreenState {
 
 /** One full frame of the terminal view. */
 export function screen(v: TopView, steps: readonly StepRow[], s: ScreenState): string {
-  const head =
-    `tapline top  ${s.url}  ${v.state}  up ${uptime(v.uptimeMs)}  sort: ${s.sort}` +
-    (s.paused ? '  [paused]' : '');
+  const head = [
+    `tapline top  ${s.url}  ${v.state}  up ${uptime(v.uptimeMs)}`,
+    ...v.sources.map(sourceText),
+    `sort: ${s.sort}${s.paused ? '  [paused]' : ''}`,
+  ].join('  ');
   const stepTable = new Table({
     ...PLAIN,
     head: STEP_HEAD,

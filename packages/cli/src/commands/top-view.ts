@@ -11,6 +11,9 @@ export interface TopMetrics {
     readonly id: string;
     readonly kind: string;
     readonly outputs?: TopTarget[];
+    /** A source's: absent from a host that does not report them. */
+    readonly ready?: boolean;
+    readonly redelivered?: number;
   }>;
 }
 
@@ -64,6 +67,15 @@ export interface StepRow {
   readonly utilisation: number | undefined;
 }
 
+/** A source's state: whether it takes messages in, and what its broker delivered again. */
+export interface SourceRow {
+  readonly id: string;
+  /** Undefined when the host does not say. */
+  readonly ready: boolean | undefined;
+  /** Undefined for a source that cannot tell. */
+  readonly redelivered: number | undefined;
+}
+
 /** One exporter target's line. */
 export interface TargetRow extends TopTarget {
   readonly step: string;
@@ -77,6 +89,7 @@ export interface TopView {
   readonly accounting: TopMetrics['accounting'];
   /** Records received per second since the previous poll. */
   readonly receivedRate: number | undefined;
+  readonly sources: SourceRow[];
   readonly steps: StepRow[];
   readonly targets: TargetRow[];
 }
@@ -138,6 +151,9 @@ export function topView(now: TopMetrics, before?: TopMetrics, seconds?: number):
     uptimeMs: now.uptimeMs,
     accounting: now.accounting,
     receivedRate: rate(now.accounting.received, before?.accounting.received),
+    sources: now.steps
+      .filter((s) => s.kind === 'source')
+      .map((s) => ({ id: s.id, ready: s.ready, redelivered: s.redelivered })),
     steps,
     targets,
   };
