@@ -166,6 +166,38 @@ describe('disk buffer', () => {
     expect(warned).toEqual([{ target: 'hop', dir: log, records: 300, bytes }]);
     expect((await readdir(log)).filter((f) => f.startsWith('segment-')).length).toBe(1);
   });
+
+  it.each([
+    ['empty', ''],
+    ['not JSON', '{"segment":1,"off'],
+  ])('a cursor file %s (a power failure after its rename) delivers from the start again', async (_, text) => {
+    const dir = await tempDir();
+    const log = join(dir, 'log');
+    const out = join(dir, 'out.ndjson');
+    const target: TargetOptions = {
+      name: 'hop',
+      type: 'file',
+      path: out,
+      buffer: { type: 'disk', path: log },
+    };
+    const first = exporterTo(target);
+    await first.initialize();
+    await Promise.all(range(0, 100).map((seq) => first.execute({ seq }, context())));
+    await eventually(() => first.outputBooks()[0]!.delivered === 100 || undefined, { what: 'all delivered' });
+    await first.shutdown();
+    await writeFile(join(log, 'cursor-hop.json'), text);
+    const logs: LogEntry[] = [];
+    const d = exporterTo(target, {}, logs);
+    await d.initialize();
+    await eventually(() => d.outputBooks()[0]!.delivered === 100 || undefined, {
+      what: 'all delivered again',
+    });
+    expect(d.outputBooks()[0]).toMatchObject({ carriedOver: 100, buffered: 0 });
+    await d.shutdown();
+    expect(await lines(out)).toEqual([...range(0, 100), ...range(0, 100)]);
+    const warned = logs.filter((l) => l.level === 'warn').map((l) => l.fields);
+    expect(warned).toEqual([{ target: 'hop', file: join(log, 'cursor-hop.json') }]);
+  });
 });
 
 describe('disk buffer full (maxBytes undelivered)', () => {

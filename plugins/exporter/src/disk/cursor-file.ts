@@ -1,5 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Logger } from '@tapline/core';
+import { fsyncPath } from './fsync-path.js';
 
 /** Where a target has read the log to: the next frame it has not delivered. */
 export interface Cursor {
@@ -12,28 +14,44 @@ export function cursorPath(dir: string, name: string): string {
   return join(dir, `cursor-${name}.json`);
 }
 
-/** The cursor a target saved, or undefined when it has none (a target new to this log). */
-export async function loadCursor(dir: string, name: string): Promise<Cursor | undefined> {
+/**
+ * The cursor a target saved, or undefined when it has none (a target new to this log) or an
+ * unreadable one (a power failure after a rename whose data never reached the disk): the target
+ * then reads from the start of the log, so its records may come twice but none is skipped.
+ */
+export async function loadCursor(dir: string, name: string, log: Logger): Promise<Cursor | undefined> {
+  const file = cursorPath(dir, name);
   let text: string;
   try {
-    text = await readFile(cursorPath(dir, name), 'utf8');
+    text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const c = JSON.parse(text) as Partial<Cursor>;
-  return Number.isSafeInteger(c.segment) && Number.isSafeInteger(c.offset)
-    ? { segment: c.segment!, offset: c.offset! }
-    : undefined;
+  let c: Partial<Cursor> | undefined;
+  try {
+    c = JSON.parse(text) as Partial<Cursor>;
+  } catch {
+    c = undefined;
+  }
+  if (Number.isSafeInteger(c?.segment) && Number.isSafeInteger(c?.offset))
+    return { segment: c!.segment!, offset: c!.offset! };
+  log.warn(
+    { target: name, file },
+    `disk buffer: the cursor of ${name} (${file}) is empty or unreadable; ${name} reads the log from its start, so records it already had are delivered again`,
+  );
+  return undefined;
 }
 
 /**
  * Saves a cursor: written beside, then renamed over the old one, so a crash leaves the old cursor
- * or the new one, never a torn file. It is not synced: after a power failure a cursor may be
- * older than what was delivered, and those records are delivered again (never skipped).
+ * or the new one, never a torn file. Its data is not synced: after a power failure a cursor may
+ * be older than what was delivered, or empty (`loadCursor`), and records are delivered again
+ * (never skipped). With `sync` the rename itself is made durable.
  */
-export async function saveCursor(dir: string, name: string, cursor: Cursor): Promise<void> {
+export async function saveCursor(dir: string, name: string, cursor: Cursor, sync: boolean): Promise<void> {
   const path = cursorPath(dir, name);
   await writeFile(`${path}.tmp`, `{"segment":${cursor.segment},"offset":${cursor.offset}}\n`);
   await rename(`${path}.tmp`, path);
+  if (sync) await fsyncPath(dir);
 }

@@ -287,6 +287,7 @@ export class LogReader implements LogListener {
   }
 
   private save(): Promise<void> {
-    return saveCursor(this.log.dir, this.log.names[this.bit]!, this.cursor);
+    const sync = this.log.options.sync === 'always';
+    return saveCursor(this.log.dir, this.log.names[this.bit]!, this.cursor, sync);
   }
 }

@@ -1,10 +1,11 @@
 import { mkdir, open, readdir, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '@tapline/core';
 import { deferred, type Deferred } from '@tapline/core/io';
 import { loadCursor, type Cursor } from './cursor-file.js';
 import { HEADER_BYTES, encodeFrame } from './frame.js';
 import { recover, reportRemoved, type Backlog, type Damage, type Segment } from './log-recovery.js';
+import { fsyncPath } from './fsync-path.js';
 
 export type SyncPolicy = 'always' | 'interval';
 
@@ -57,7 +58,7 @@ export class SegmentLog {
 
   constructor(
     readonly dir: string,
-    private readonly options: LogOptions,
+    readonly options: LogOptions,
     private readonly log: Logger,
   ) {}
 
@@ -122,7 +123,14 @@ export class SegmentLog {
   }
 
   private async load(targets: readonly string[]): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    const made = await mkdir(this.dir, { recursive: true });
+    // A folder made here is durable once the folder holding it is synced.
+    if (made !== undefined) {
+      for (let d = resolve(this.dir); ; d = dirname(d)) {
+        await this.syncPath(dirname(d));
+        if (d === resolve(made) || d === dirname(d)) break;
+      }
+    }
     const tablePath = join(this.dir, 'targets.json');
     const table = await readFile(tablePath, 'utf8').then(
       (t) => JSON.parse(t) as string[],
@@ -135,14 +143,18 @@ export class SegmentLog {
         `the log in ${this.dir} names more than 32 targets; remove targets.json of targets gone for good`,
       );
     await writeFile(`${tablePath}.tmp`, `${JSON.stringify(this.names)}\n`);
+    // Lost, the table would be rebuilt from the config, maybe in another order: the masks would
+    // then name other targets.
+    await this.syncPath(`${tablePath}.tmp`);
     await rename(`${tablePath}.tmp`, tablePath);
+    await this.syncPath(this.dir);
     const files = (await readdir(this.dir)).filter((f) => SEGMENT.test(f));
     for (const m of files.sort())
       this.segments.push({ id: Number(m.slice(8, 20)), path: join(this.dir, m), size: 0 });
     const first = this.segments[0]?.id ?? 1;
     // A target without a cursor reads from the oldest segment; its records are in it if it had any.
     this.cursors = await Promise.all(
-      this.names.map(async (n) => (await loadCursor(this.dir, n)) ?? { segment: first, offset: 0 }),
+      this.names.map(async (n) => (await loadCursor(this.dir, n, this.log)) ?? { segment: first, offset: 0 }),
     );
     const found = await recover(this.segments, this.cursors, this.log);
     this.backlogs = found.backlogs;
@@ -150,13 +162,19 @@ export class SegmentLog {
     this.damage = found.damage;
     this.seq = found.lastSeq;
     for (const s of this.segments) this.bytes += s.size;
-    if (this.segments.length === 0)
-      this.segments.push({ id: 1, path: join(this.dir, segmentName(1)), size: 0 });
+    const created = this.segments.length === 0;
+    if (created) this.segments.push({ id: 1, path: join(this.dir, segmentName(1)), size: 0 });
     this.fh = await open(this.segments.at(-1)!.path, 'a');
+    if (created) await this.syncPath(this.dir);
     if (this.options.sync === 'interval') {
       this.timer = setInterval(() => void this.syncNow(), this.options.syncIntervalMs);
       this.timer.unref();
     }
+  }
+
+  /** With `sync: "always"`, fsyncs a file, or a folder so that the names made in it are durable. */
+  private async syncPath(path: string): Promise<void> {
+    if (this.options.sync === 'always') await fsyncPath(path);
   }
 
   private async syncNow(): Promise<void> {
@@ -225,6 +243,8 @@ export class SegmentLog {
     this.fh = await open(next.path, 'a');
     this.segments.push(next);
     this.dirty = false;
+    // Before a record is taken into it: a segment whose name is lost takes its records with it.
+    await this.syncPath(this.dir);
     return next;
   }
 }
