@@ -1,12 +1,21 @@
-import { appendFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull } from 'zeromq';
 import { eventually, type LogEntry } from '@tapline/testkit';
 import type { TargetOptions } from '../src/index.js';
-import { context, exporterTo, shutdownExporters, tempDir } from './helpers.js';
+import { context, exporterTo, shutdownExporters, tempDir as newTempDir } from './helpers.js';
 
-afterEach(shutdownExporters);
+const dirs: string[] = [];
+const tempDir = async () => {
+  const dir = await newTempDir();
+  dirs.push(dir);
+  return dir;
+};
+afterEach(async () => {
+  await shutdownExporters();
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
 
 const lines = async (path: string) =>
   (await readFile(path, 'utf8'))

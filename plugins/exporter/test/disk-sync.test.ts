@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type * as fsp from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -35,6 +36,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 afterEach(async () => {
   await shutdownExporters();
   events.length = 0;
+  if (root !== '') await rm(root, { recursive: true, force: true });
+  root = '';
 });
 
 async function run(sync: 'always' | 'interval'): Promise<void> {
