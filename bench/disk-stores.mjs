@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { silentLogger } from '@tapline/core';
+import { silentLogger } from '@tapline/core/internal';
 import { ClassicLevel } from 'classic-level';
 import { SegmentLog } from '../plugins/exporter/dist/disk/segment-log.js';
 import { median } from './stats.mjs';

@@ -20,7 +20,7 @@ export function renderErrorsDoc(codes) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { ERROR_CODES } = await import('../dist/index.js');
+  const { ERROR_CODES } = await import('../dist/internal.js');
   const out = fileURLToPath(new URL('../../../docs/errors.md', import.meta.url));
   writeFileSync(out, renderErrorsDoc(ERROR_CODES));
   process.stdout.write(`wrote ${out}\n`);

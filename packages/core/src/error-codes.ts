@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-code.js';
+
 /** What a code means, and what to do about it. */
 export interface ErrorCodeInfo {
   /** When Tapline raises it. */
@@ -191,14 +193,4 @@ export const ERROR_CODES = {
     when: 'tapline test: no test file was found, or a file named holds no test.',
     fix: 'Name the files, or put *.test.json files next to the config.',
   },
-} as const satisfies Record<`TAPLINE_ERR_${string}`, ErrorCodeInfo>;
-
-/** A code of {@link ERROR_CODES}. */
-export type ErrorCode = keyof typeof ERROR_CODES;
-
-/** The `code` of anything thrown that has a string one (Tapline's, or Node's such as `ENOENT`). */
-export function codeOf(err: unknown): string | undefined {
-  if (err === null || typeof err !== 'object') return undefined;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
+} as const satisfies { readonly [C in ErrorCode]: ErrorCodeInfo };

@@ -3,7 +3,7 @@
  * says what to do next, and the original error as `cause`. Match on `code`, not on wording.
  */
 
-import { codeOf, type ErrorCode } from './error-codes.js';
+import { codeOf, type ErrorCode } from './error-code.js';
 
 /** One problem found in a config file or a step's options. */
 export interface Problem {
@@ -22,7 +22,7 @@ export interface Problem {
 export class TaplineError extends Error {
   override name = 'TaplineError';
   constructor(
-    /** One of {@link ERROR_CODES}: `docs/errors.md` says what each means and what to do. */
+    /** Its code: `docs/errors.md` says what it means and what to do. */
     readonly code: ErrorCode,
     message: string,
     options?: { cause?: unknown },

@@ -23,8 +23,6 @@ export type { StepCounter, StepLedger } from './step-meter.js';
 export {
   API_VERSION,
   definePlugin,
-  resolveType,
-  type AnyManifest,
   type FieldType,
   type FieldTypes,
   type LateDeadLetter,
@@ -53,7 +51,7 @@ export {
   type ExportOutcome,
   type Problem,
 } from './errors.js';
-export { ERROR_CODES, codeOf, type ErrorCode, type ErrorCodeInfo } from './error-codes.js';
+export { codeOf, type ErrorCode } from './error-code.js';
 export {
   PATH_PATTERN,
   deletePath,
@@ -64,7 +62,7 @@ export {
   setPath,
   type Segment,
 } from './field-path.js';
-export { silentLogger, type LogFn, type Logger } from './logger.js';
+export type { LogFn, Logger } from './logger.js';
 export { ThrottledReport, type ReportChannel, type ReportWriter } from './throttled-report.js';
 /** TypeBox, for plugin options schemas: `Type.Object({ ... })`. */
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

@@ -12,6 +12,9 @@ export { DurationWindow, percentile, type DurationStats } from './duration-windo
 export { DurationHistogram, bucketBound } from './duration-histogram.js';
 export { StepMeter, type StepCounter, type StepLedger } from './step-meter.js';
 export { accepts } from './types.js';
+export { resolveType, type AnyManifest } from './plugin.js';
+export { silentLogger } from './logger.js';
+export { ERROR_CODES, type ErrorCodeInfo } from './error-codes.js';
 export {
   ChainError,
   ConfigNotFoundError,

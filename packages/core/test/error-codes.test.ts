@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM script without types
 import { renderErrorsDoc } from '../scripts/errors-doc.mjs';
-import { ERROR_CODES, TaplineError, codeOf } from '../src/index.js';
+import { TaplineError, codeOf } from '../src/index.js';
+import { ERROR_CODES } from '../src/internal.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 

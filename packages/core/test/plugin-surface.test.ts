@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as curve from '../src/curve/index.js';
 import * as core from '../src/index.js';
 import {
   SourceDomain,
@@ -40,6 +41,13 @@ describe('the plugin API', () => {
       expect(core).not.toHaveProperty(name);
     for (const name of ['LineFile', 'withRetry', 'zapAuthority', 'secureCurveSocket', 'isSource'])
       expect(core).not.toHaveProperty(name);
+    for (const name of ['resolveType', 'silentLogger', 'ERROR_CODES']) expect(core).not.toHaveProperty(name);
+  });
+
+  it('exports from the curve subpath what a plugin secures a socket with, not the ZAP handler behind it', () => {
+    expect(curve).toHaveProperty('secureCurveSocket');
+    for (const name of ['ZapAuthority', 'zapAuthority', 'ZAP_ENDPOINT', 'z85Encode', 'loadCurveKeys'])
+      expect(curve).not.toHaveProperty(name);
   });
 
   it("lets plugins read a step's hooks and register through on* only", () => {

@@ -7,11 +7,10 @@ import {
   PluginError,
   Type,
   definePlugin,
-  resolveType,
   type MessageContext,
   type PluginContext,
 } from '../src/index.js';
-import { codeLabel, errorTypeOf, hooksOf, reportedCodes } from '../src/internal.js';
+import { codeLabel, errorTypeOf, hooksOf, reportedCodes, resolveType } from '../src/internal.js';
 
 const options = Type.Object({
   field: Type.String({ default: 'level' }),

@@ -1,4 +1,5 @@
-import { PluginError, resolveType, type PluginManifest, type TypeName, type AnyDomain } from '@tapline/core';
+import { PluginError, type PluginManifest, type TypeName, type AnyDomain } from '@tapline/core';
+import { resolveType } from '@tapline/core/internal';
 import { checkManifest, validatePluginOptions } from '@tapline/host';
 import { createTestContext, type TestContext, type TestContextOptions } from './test-context.js';
 

@@ -1,10 +1,5 @@
-import {
-  prometheus,
-  silentLogger,
-  type LateDeadLetter,
-  type Logger,
-  type PluginContext,
-} from '@tapline/core';
+import { prometheus, type LateDeadLetter, type Logger, type PluginContext } from '@tapline/core';
+import { silentLogger } from '@tapline/core/internal';
 import { createCaptureLogger, type LogEntry } from './capture-logger.js';
 
 /** What {@link createTestContext} accepts: any field of the context, plus how to log. */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '@tapline/core';
+import { createTestContext } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZmqTarget } from '../src/index.js';
 
@@ -93,7 +93,7 @@ describe('zmq target: what a next hop that dies takes with it', () => {
         lingerMs: 0,
       },
       { retries: 0, retryDelayMs: 0, retryMaxDelayMs: 0 },
-      silentLogger,
+      createTestContext().logger,
     );
     await target.open();
     try {

@@ -1,5 +1,4 @@
-import { resolveType } from '@tapline/core';
-import { connectIntake, eventually, recordDomain, validateOptions } from '@tapline/testkit';
+import { connectIntake, createPluginStep, eventually, recordDomain, validateOptions } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publisher } from 'zeromq';
 import plugin, { ZmqSourceDomain } from '../src/index.js';
@@ -147,8 +146,7 @@ describe('zmq-source, decode "ndjson" (batched frames)', () => {
     expect((recording.messages('failed')[0]!.raw as Buffer).toString()).toBe('{"i":1}{"i":2}');
   });
 
-  it('outputs records, so a processor can follow it', () => {
-    const { options } = validateOptions(plugin, { decode: 'ndjson' });
-    expect(resolveType(plugin.output, options!)).toBe('record');
+  it('outputs records, so a processor can follow it', async () => {
+    expect((await createPluginStep(plugin, { decode: 'ndjson' })).output).toBe('record');
   });
 });

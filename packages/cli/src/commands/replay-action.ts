@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { silentLogger } from '@tapline/core';
 import {
   ReplayLedger,
   createHost,
@@ -40,7 +39,7 @@ export async function replay(values: OptionValues, positionals: string[], io: Cl
         installation: [import.meta.url],
       });
       if (named.length === 0) named.push(deadLetterOf(config));
-      host = await createHost(config, { logger: silentLogger, env: io.env, planned: steps });
+      host = await createHost(config, { env: io.env, planned: steps });
       if (values['dry-run'] !== true) await host.start({ sources: false });
       sink = hostSink(host);
     }

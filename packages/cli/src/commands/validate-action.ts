@@ -1,4 +1,3 @@
-import { silentLogger } from '@tapline/core';
 import {
   createHost,
   fieldOrderWarnings,
@@ -23,7 +22,7 @@ export async function validate(values: OptionValues, io: CliIo): Promise<number>
       installation: [import.meta.url],
     });
     warnings = fieldOrderWarnings(steps);
-    host = await createHost(config, { logger: silentLogger, env: io.env, planned: steps });
+    host = await createHost(config, { env: io.env, planned: steps });
   } catch (err) {
     printFailure(io, err, values.json === true);
     return 1;

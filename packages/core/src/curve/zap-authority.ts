@@ -1,4 +1,4 @@
-import { codeOf } from '../error-codes.js';
+import { codeOf } from '../error-code.js';
 import { z85Encode } from './z85.js';
 
 /** Where libzmq asks a process's ZAP handler about every handshake (RFC 27), per context. */

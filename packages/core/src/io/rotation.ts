@@ -1,4 +1,4 @@
-import { codeOf } from '../error-codes.js';
+import { codeOf } from '../error-code.js';
 import { rename, rm } from 'node:fs/promises';
 
 /** Shifts `path` to `path.1`, `path.1` to `path.2` … keeping `keep` rotated files. */

@@ -1,5 +1,5 @@
-import { createMessageContext, messageOf, prometheus, silentLogger } from '@tapline/core';
-import { forwardRecord, isSource } from '@tapline/core/internal';
+import { createMessageContext, messageOf, prometheus } from '@tapline/core';
+import { forwardRecord, isSource, silentLogger } from '@tapline/core/internal';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import type { PlannedStep } from '../plan/chain.js';
 import { createDomain } from '../runtime/create-domain.js';

@@ -5,9 +5,8 @@ import {
   type PluginManifest,
   type Problem,
   type AnyDomain,
-  type AnyManifest,
 } from '@tapline/core';
-import { PluginLoadError } from '@tapline/core/internal';
+import { PluginLoadError, type AnyManifest } from '@tapline/core/internal';
 import type { ValidateFunction } from 'ajv';
 import { ajvProblems } from './ajv-problems.js';
 import type { ConfigSource } from './config-source.js';

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { codeOf, AddressError, ConfigError, silentLogger, type Logger } from '@tapline/core';
+import { codeOf, AddressError, ConfigError, type Logger } from '@tapline/core';
+import { silentLogger } from '@tapline/core/internal';
 import { exposureProblem, isLoopbackHost } from '../config/exposure.js';
 import { accessPolicy, refusal } from './access-policy.js';
 import { loadDashboardScripts } from './dashboard/dashboard-scripts.js';

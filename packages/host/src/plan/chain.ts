@@ -1,5 +1,5 @@
-import { resolveType, type TypeName, type AnyManifest } from '@tapline/core';
-import { ChainError, accepts } from '@tapline/core/internal';
+import type { TypeName } from '@tapline/core';
+import { ChainError, accepts, resolveType, type AnyManifest } from '@tapline/core/internal';
 import type { PluginOrigin } from '../plugins/resolve-plugin.js';
 
 /** A step whose plugin is loaded and options validated, before its domain exists. */

@@ -1,5 +1,5 @@
-import { API_VERSION, messageOf, silentLogger, type Logger, type AnyManifest } from '@tapline/core';
-import { PluginLoadError } from '@tapline/core/internal';
+import { API_VERSION, messageOf, type Logger } from '@tapline/core';
+import { PluginLoadError, silentLogger, type AnyManifest } from '@tapline/core/internal';
 import { outsideDir } from './outside-config.js';
 import { resolvePlugin, type PluginOrigin } from './resolve-plugin.js';
 

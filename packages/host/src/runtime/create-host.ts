@@ -1,5 +1,5 @@
-import { prometheus, silentLogger } from '@tapline/core';
-import { Monitor, reportIntervalMs } from '@tapline/core/internal';
+import { prometheus } from '@tapline/core';
+import { Monitor, reportIntervalMs, silentLogger } from '@tapline/core/internal';
 import type { LoadedConfig } from '../config/loaded-config.js';
 import { planPipeline } from '../plan/plan-pipeline.js';
 import { Accounting } from './accounting.js';

@@ -1,4 +1,5 @@
-import { silentLogger, type Logger } from '@tapline/core';
+import type { Logger } from '@tapline/core';
+import { silentLogger } from '@tapline/core/internal';
 import { controlOf, type Host } from '../runtime/host.js';
 import { openTap } from './open-tap.js';
 import type { TapQuery } from './tap-query.js';

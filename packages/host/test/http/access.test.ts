@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { silentLogger, type Logger } from '@tapline/core';
+import type { Logger } from '@tapline/core';
+import { silentLogger } from '@tapline/core/internal';
 import { loadConfig } from '../../src/config/load-config.js';
 import { startMonitoringServer, type MonitoringServer } from '../../src/http/monitoring-server.js';
 import { caught, removeTempDirs, tempDir, writeConfig } from '../helpers.js';

@@ -3,12 +3,11 @@ import {
   BaseDomain,
   DROP,
   createMessageContext,
-  silentLogger,
   type AnyDomain,
   type MessageContext,
   type Outcome,
 } from '@tapline/core';
-import type { StepLedger } from '@tapline/core/internal';
+import { silentLogger, type StepLedger } from '@tapline/core/internal';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HostStep } from '../../src/runtime/host-types.js';
 import { openTap, type FollowSource } from '../../src/tap/open-tap.js';

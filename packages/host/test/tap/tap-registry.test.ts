@@ -1,5 +1,5 @@
-import { BaseDomain, DROP, createMessageContext, silentLogger, type MessageContext } from '@tapline/core';
-import type { StepLedger } from '@tapline/core/internal';
+import { BaseDomain, DROP, createMessageContext, type MessageContext } from '@tapline/core';
+import { silentLogger, type StepLedger } from '@tapline/core/internal';
 import { describe, expect, it } from 'vitest';
 import type { HostStep } from '../../src/runtime/host-types.js';
 import type { TapListener } from '../../src/tap/tap-listener.js';

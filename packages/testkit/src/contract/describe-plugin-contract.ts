@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { API_VERSION, resolveType, type AnyDomain, type AnySource, type AnyManifest } from '@tapline/core';
-import { isSource } from '@tapline/core/internal';
+import { API_VERSION, type AnyDomain, type AnySource, type PluginManifest } from '@tapline/core';
+import { isSource, resolveType } from '@tapline/core/internal';
 import { checkManifest } from '@tapline/host';
 import { createPluginStep, type PluginStep } from '../plugin-step.js';
 import type { TestContextOptions } from '../test-context.js';
@@ -17,7 +17,12 @@ import { expectHandled, expectThrownReported } from './handling-checks.js';
  * and that a thrown error comes back as an error event with nothing forwarded. Sources are
  * checked without messages unless a `driver` is given.
  */
-export function describePluginContract(manifest: AnyManifest, options: PluginContractOptions): void {
+export function describePluginContract(
+  // Any plugin's manifest, even one whose types do not line up: the contract checks it at run time.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- options and domain vary per plugin
+  manifest: PluginManifest<any, any>,
+  options: PluginContractOptions,
+): void {
   const declaresSource = manifest.kind === 'source';
   const contextFields = (): TestContextOptions =>
     typeof options.context === 'function' ? options.context() : { ...options.context };

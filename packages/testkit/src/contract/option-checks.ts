@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { Problem, AnyManifest } from '@tapline/core';
+import type { Problem } from '@tapline/core';
+import type { AnyManifest } from '@tapline/core/internal';
 import { validatePluginOptions } from '@tapline/host';
 import { at, declaredDefaults } from './schema-defaults.js';
 
