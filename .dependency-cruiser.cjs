@@ -42,14 +42,22 @@ module.exports = {
     {
       name: 'plugins-only-core',
       comment:
-        "A plugin imports @tapline/core and its own dependencies: never the host, the CLI, the testkit or another plugin's files (but plugin-nats's connection export).",
+        "A plugin (or an example, written as a third party's) imports @tapline/core and its own dependencies: never the host, the CLI, the testkit or another plugin's files (but plugin-nats's connection export).",
       severity: 'error',
-      from: { path: '^plugins/([^/]+)/src/' },
+      from: { path: '^(plugins|examples)/([^/]+)/src/' },
       to: {
-        path: '^(packages/(host|cli|testkit)|plugins)/|^@tapline/(host|cli|testkit|plugin-)',
+        path: '^(packages/(host|cli|testkit)|plugins|examples)/|^@tapline/(host|cli|testkit|plugin-)',
         // NATS has one home: the exporter's NATS target connects through plugin-nats's connection export.
-        pathNot: ['^plugins/$1/', '^plugins/nats/dist/connection/'],
+        pathNot: ['^$1/$2/', '^plugins/nats/dist/connection/'],
       },
+    },
+    {
+      name: 'plugins-no-core-internal',
+      comment:
+        'A plugin or an example is written against the plugin API: @tapline/core/internal is what the host, the CLI and the testkit share with core, and may change in any release.',
+      severity: 'error',
+      from: { path: '^(plugins|examples)/[^/]+/src/' },
+      to: { path: '^@tapline/core/internal$|^packages/core/(src|dist)/internal\\.' },
     },
     {
       name: 'host-folder-unknown',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,8 +10,19 @@ import { repo } from './cli-helpers.js';
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-/** A tree that keeps the rules: host folders importing downward, a plugin importing its own files. */
+/**
+ * A tree that keeps the rules: host folders importing downward, a plugin and an example importing
+ * their own files and core's index, which resolves as in the repository (through node_modules to
+ * core's dist).
+ */
 const CLEAN: Record<string, string> = {
+  'packages/core/package.json': JSON.stringify({
+    name: '@tapline/core',
+    type: 'module',
+    exports: { '.': './dist/index.js', './internal': './dist/internal.js' },
+  }),
+  'packages/core/dist/index.js': 'export const DROP = Symbol("drop");\n',
+  'packages/core/dist/internal.js': 'export class Monitor {}\n',
   'packages/host/src/config/config-file.ts': 'export const file = "pipeline.config.json";\n',
   'packages/host/src/runtime/host.ts':
     "import { file } from '../config/config-file.js';\nexport class Host { readonly file = file; }\n",
@@ -19,8 +30,11 @@ const CLEAN: Record<string, string> = {
     "import type { Host } from '../runtime/host.js';\nexport const run = (h: Host): string => h.file;\n",
   'packages/host/src/index.ts': "export { run } from './app/run.js';\n",
   'plugins/echo/src/options.ts': 'export const options = {};\n',
-  'plugins/echo/src/index.ts': "export { options } from './options.js';\n",
-  'examples/demo/src/index.ts': 'export const demo = 1;\n',
+  'plugins/echo/src/index.ts':
+    "import { DROP } from '@tapline/core';\nexport { options } from './options.js';\nexport const drop = DROP;\n",
+  'examples/demo/src/key.ts': 'export const key = "id";\n',
+  'examples/demo/src/index.ts':
+    "import { DROP } from '@tapline/core';\nexport { key } from './key.js';\nexport const drop = DROP;\n",
 };
 
 /** Each way to break them, by the rule that names it. */
@@ -35,6 +49,14 @@ const BROKEN: Record<string, string> = {
   // A plugin importing the host's files.
   'plugins/echo/src/reach.ts':
     "import { Host } from '../../../packages/host/src/runtime/host.js';\nexport const reach = new Host();\n",
+  // A plugin and an example reaching past the plugin API into core's internals.
+  'plugins/echo/src/engine.ts':
+    "import { Monitor } from '@tapline/core/internal';\nexport const monitor = new Monitor();\n",
+  'examples/demo/src/engine.ts':
+    "import { Monitor } from '@tapline/core/internal';\nexport const monitor = new Monitor();\n",
+  // An example importing the host's files, as a plugin may not either.
+  'examples/demo/src/reach.ts':
+    "import { run } from '../../../packages/host/src/app/run.js';\nexport const reach = run;\n",
   // A host folder the layers do not place.
   'packages/host/src/misc/helper.ts':
     "import { file } from '../config/config-file.js';\nexport const helper = file;\n",
@@ -49,6 +71,9 @@ async function tree(files: Record<string, string>): Promise<string> {
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await writeFile(path.join(dir, file), text);
   }
+  // As pnpm links a workspace package: a bare `@tapline/core/...` resolves through it to core's files.
+  await mkdir(path.join(dir, 'node_modules/@tapline'), { recursive: true });
+  await symlink('../../packages/core', path.join(dir, 'node_modules/@tapline/core'));
   return dir;
 }
 
@@ -75,7 +100,7 @@ describe('pnpm lint:layers', () => {
     expect(code).toBe(0);
   });
 
-  it('fails on a cycle (type-only), a wrong-way import, a plugin importing the host and an unplaced folder', async () => {
+  it('fails on a cycle (type-only), a wrong-way import, a plugin or an example importing the host or core/internal, and an unplaced folder', async () => {
     const { code, output } = await lintLayers(await tree({ ...CLEAN, ...BROKEN }));
     expect(code).not.toBe(0);
     expect(output).toMatch(/error no-circular: packages\/host\/src\/app\/(phases|options)\.ts/);
@@ -84,6 +109,15 @@ describe('pnpm lint:layers', () => {
     );
     expect(output).toContain(
       'error plugins-only-core: plugins/echo/src/reach.ts → packages/host/src/runtime/host.ts',
+    );
+    expect(output).toContain(
+      'error plugins-only-core: examples/demo/src/reach.ts → packages/host/src/app/run.ts',
+    );
+    expect(output).toContain(
+      'error plugins-no-core-internal: plugins/echo/src/engine.ts → packages/core/dist/internal.js',
+    );
+    expect(output).toContain(
+      'error plugins-no-core-internal: examples/demo/src/engine.ts → packages/core/dist/internal.js',
     );
     expect(output).toContain('error host-folder-unknown: packages/host/src/misc/helper.ts');
   });
