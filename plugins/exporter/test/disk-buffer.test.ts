@@ -1,4 +1,4 @@
-import { appendFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull } from 'zeromq';
@@ -278,5 +278,38 @@ describe('disk buffer full (maxBytes undelivered)', () => {
     }
     expect(got).toEqual(range(0, N));
     expect(d.outputBooks()[0]).toMatchObject({ routed: N, written: N, waiting: 0 });
+  });
+
+  it('a segment that cannot be opened fails the batch that needed it, and the log goes on once it can', async () => {
+    const dir = await tempDir();
+    const log = join(dir, 'log');
+    const out = join(dir, 'out.ndjson');
+    const d = exporterTo({
+      type: 'file',
+      path: out,
+      buffer: { type: 'disk', path: log, segmentBytes: 8192 },
+    });
+    await d.initialize();
+    // Where the second segment goes, a folder: opening it for appending fails (EISDIR).
+    const second = join(log, 'segment-000000000002.log');
+    await mkdir(second);
+    const taken: number[] = [];
+    let refused = 0;
+    for (let from = 0; refused === 0; from += 100) {
+      expect(from).toBeLessThan(1000); // the first segment fills within a few batches
+      const results = await Promise.allSettled(
+        range(from, from + 100).map((seq) => d.execute({ seq, pad: 'x'.repeat(40) }, context())),
+      );
+      results.forEach((r, i) => (r.status === 'fulfilled' ? taken.push(from + i) : refused++));
+    }
+    await rm(second, { recursive: true });
+    const after = range(10_000, 10_100);
+    await Promise.all(after.map((seq) => d.execute({ seq, pad: 'x'.repeat(40) }, context())));
+    const expected = [...taken, ...after];
+    await eventually(() => d.outputBooks()[0]!.delivered === expected.length || undefined, {
+      what: 'every record taken delivered',
+    });
+    await d.shutdown();
+    expect(await lines(out)).toEqual(expected);
   });
 });

@@ -235,14 +235,25 @@ export class SegmentLog {
     for (let b = 0; b < counts.length; b++) if (counts[b]! > 0) this.listeners[b]?.appended(counts[b]!, time);
   }
 
+  /**
+   * Moves appending to a new segment. The next one is opened before the current one is let go:
+   * when it cannot be (a full disk, too many open files), the batch that needed it fails and
+   * the current segment stays open, so the next batch tries again.
+   */
   private async roll(seg: Segment): Promise<Segment> {
-    const fh = this.fh!;
-    await fh.datasync();
-    await fh.close();
     const next: Segment = { id: seg.id + 1, path: join(this.dir, segmentName(seg.id + 1)), size: 0 };
-    this.fh = await open(next.path, 'a');
+    const fh = await open(next.path, 'a');
+    const previous = this.fh!;
+    try {
+      await previous.datasync();
+    } catch (err) {
+      await fh.close().catch(() => {});
+      throw err;
+    }
+    this.fh = fh;
     this.segments.push(next);
     this.dirty = false;
+    await previous.close().catch(() => {});
     // Before a record is taken into it: a segment whose name is lost takes its records with it.
     await this.syncPath(this.dir);
     return next;
