@@ -47,17 +47,11 @@ import type { ExportTarget } from './target.js';
 
 export type WhenFull = 'block' | 'drop_newest' | 'dead_letter';
 
-/** What an output is, from its target's options. */
-export interface OutputSpec {
-  readonly name: string;
-  readonly type: string;
-  readonly bit: number;
-  readonly maxRecords: number;
-  readonly maxBytes: number;
-  readonly whenFull: WhenFull;
-  readonly where: Predicate | undefined;
-  readonly route: string;
-}
+/** What an output is, from its target's options: the fields of {@link Output} that say so. */
+export type OutputSpec = Pick<
+  Output,
+  'name' | 'type' | 'bit' | 'maxRecords' | 'maxBytes' | 'whenFull' | 'where' | 'route'
+>;
 
 /**
  * The records one write of the target answers with one promise (a file's batch, one ZeroMQ
