@@ -1,0 +1,150 @@
+// The host's cost with ZeroMQ out of the picture: the default pipeline fed from memory by a
+// source plugin (lib/memory-source.mjs), against the hand-written loop over the same frames
+// (lib/memory-hand.mjs), in alternating rounds. Reports CPU µs per record (every thread, from
+// the first frame to the last record settled), medians of the rounds.
+//   node bench/in-memory.mjs [--records 300000] [--rounds 5] [--steps N] [--step-plugin processor|pass]
+//                            [--node-flags="--cpu-prof ..."] [--name in-memory] [--results DIR] [--runs DIR]
+// --steps N also runs tapline with N pass-through steps before the exporter in each round: the
+// difference over N is what one step costs the host per record. The steps are processors with
+// no step of their own (a plugin the pipeline already runs), or with --step-plugin pass a plugin
+// of their own (lib/pass-step.mjs: one class more for V8 to tell apart in the template).
+// Every run checks that both exported the same records (each settled, the debug ones dropped).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startChild } from './lib/child.mjs';
+import { median } from './stats.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..');
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '300000' },
+    rounds: { type: 'string', default: '5' },
+    steps: { type: 'string', default: '0' },
+    'step-plugin': { type: 'string', default: 'processor' },
+    'node-flags': { type: 'string', default: '' },
+    name: { type: 'string', default: 'in-memory' },
+    results: { type: 'string', default: join(here, 'results') },
+    runs: { type: 'string', default: join(here, '.runs') },
+  },
+});
+const count = Number(values.records);
+const extraSteps = Number(values.steps);
+if (!Number.isInteger(extraSteps) || extraSteps < 0) throw new Error('--steps takes a whole number');
+const passStep = {
+  processor: { plugin: join(root, 'plugins/processor/dist/index.js'), options: { steps: [] } },
+  pass: { plugin: join(here, 'lib/pass-step.mjs') },
+}[values['step-plugin']];
+if (passStep === undefined) throw new Error('--step-plugin is processor or pass');
+const flags = values['node-flags'].split(' ').filter((f) => f !== '');
+const dir = join(values.runs, `in-memory-${Date.now()}`);
+mkdirSync(dir, { recursive: true });
+
+// The repository's pipeline, its source swapped for the memory source.
+const config = JSON.parse(readFileSync(join(root, 'pipeline.config.json'), 'utf8'));
+delete config.$schema;
+for (const step of config.pipeline) {
+  const plugin = /^@tapline\/plugin-(.+)$/.exec(step.plugin);
+  if (plugin) step.plugin = join(root, 'plugins', plugin[1], 'dist/index.js');
+}
+config.pipeline[0] = {
+  id: 'ingest',
+  plugin: join(here, 'lib/memory-source.mjs'),
+  options: { count, out: join(dir, 'tapline.json') },
+};
+const exporter = config.pipeline.find((s) => s.id === 'export');
+exporter.options = { targets: [{ type: 'file', path: 'records.ndjson' }], timestampField: 'exportedAt' };
+if (process.env.HOP) exporter.options.targets.push({ name: 'hop', type: 'zmq', address: 'ipc:///tmp/slow-hop-ipc', buffer: { maxRecords: 1000, whenFull: process.env.HOP } });
+config.deadLetter = { path: 'dead-letters.ndjson' };
+config.monitor.http = false;
+config.log = { level: 'warn' };
+writeFileSync(join(dir, 'pipeline.config.json'), JSON.stringify(config, null, 2));
+if (extraSteps > 0) {
+  const passSteps = Array.from({ length: extraSteps }, (_, i) => ({
+    id: `pass${i + 1}`,
+    ...passStep,
+  }));
+  config.pipeline.splice(config.pipeline.indexOf(exporter), 0, ...passSteps);
+  config.pipeline[0].options.out = join(dir, 'tapline-steps.json');
+  config.pipeline.at(-1).options.targets[0].path = 'records-steps.ndjson';
+  writeFileSync(join(dir, 'pipeline-steps.config.json'), JSON.stringify(config, null, 2));
+}
+
+const timeoutMs = 60_000 + count / 10;
+async function tapline(variant = '') {
+  const child = startChild(
+    [...flags, join(root, 'packages/cli/dist/bin.js'), 'run', '--config', `pipeline${variant}.config.json`],
+    { cwd: dir, name: 'tapline run' },
+  );
+  const code = await child.exit(timeoutMs);
+  if (code !== 0) throw new Error(`tapline run exited with ${code}`);
+  return JSON.parse(readFileSync(join(dir, `tapline${variant}.json`), 'utf8')).cpuUs;
+}
+const withSteps = () => tapline('-steps');
+async function hand() {
+  const child = startChild(
+    [...flags, join(here, 'lib/memory-hand.mjs'), String(count), join(dir, 'hand.ndjson')],
+    { cwd: dir },
+  );
+  const result = JSON.parse(await child.next((l) => l.startsWith('{'), 'its result', timeoutMs));
+  if ((await child.exit(timeoutMs)) !== 0) throw new Error('the hand-written loop failed');
+  return result.cpuUs;
+}
+
+const lines = (file) => readFileSync(join(dir, file), 'utf8').split('\n').length - 1;
+const runs = { hand: [], tapline: [] };
+const kinds = [
+  ['hand', hand],
+  ['tapline', tapline],
+];
+if (extraSteps > 0) {
+  runs.withSteps = [];
+  kinds.push(['withSteps', withSteps]);
+}
+for (let round = 1; round <= Number(values.rounds); round++) {
+  // A rotating order, so that what the machine does meanwhile falls on each of them alike.
+  for (let k = 0; k < kinds.length; k++) {
+    const [kind, run] = kinds[(round - 1 + k) % kinds.length];
+    runs[kind].push(await run());
+    process.stderr.write(`round ${round} ${kind.padEnd(9)} ${runs[kind].at(-1).toFixed(2)} µs per record\n`);
+  }
+  // All append to their files: after each round they hold the same records, or a run lost some.
+  const exported = [lines('hand.ndjson'), lines('records.ndjson')];
+  if (extraSteps > 0) exported.push(lines('records-steps.ndjson'));
+  if (exported.some((n) => n !== exported[0]))
+    throw new Error(
+      `hand-written, tapline (and with ${extraSteps} more steps) exported ${exported.join(', ')} records`,
+    );
+}
+mkdirSync(values.results, { recursive: true });
+writeFileSync(
+  join(values.results, `${values.name}.json`),
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      // The machine's 1-minute load average at the end: read the figures with it.
+      loadAverage: loadavg()[0],
+      records: count,
+      ...(extraSteps > 0 && { steps: extraSteps, stepPlugin: values['step-plugin'] }),
+      runs,
+    },
+    null,
+    2,
+  ) + '\n',
+);
+const h = median(runs.hand);
+const t = median(runs.tapline);
+process.stdout.write(
+  `${count.toLocaleString('en')} records from memory, median of ${values.rounds}: hand-written ${h.toFixed(2)} µs, tapline ${t.toFixed(2)} µs of CPU per record; hand-written / tapline ${(h / t).toFixed(3)} (Node ${process.version}).\n`,
+);
+if (extraSteps > 0) {
+  // Each round's difference, so that a round's runs (back to back) are compared with each other.
+  const perStep = runs.withSteps.map((s, i) => ((s - runs.tapline[i]) * 1000) / extraSteps);
+  process.stdout.write(
+    `with ${extraSteps} pass-through steps more (${values['step-plugin']}): ${median(runs.withSteps).toFixed(2)} µs; one step costs ${median(perStep).toFixed(0)} ns per record (median of the rounds' differences; ${Math.min(...perStep).toFixed(0)}–${Math.max(...perStep).toFixed(0)}).\n`,
+  );
+}
