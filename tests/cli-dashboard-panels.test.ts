@@ -193,6 +193,44 @@ describe('the dashboard panels in Chromium', { timeout: 30_000 }, () => {
     await page.close();
   });
 
+  it("says on the source's card that it is ready, and no redelivered count ZeroMQ cannot tell", async () => {
+    const { page, problems } = await openDashboard();
+    const source = api.steps.find((s: any) => s.id === 'ingest');
+    expect(source).toMatchObject({ kind: 'source', ready: true });
+    expect(source.redelivered).toBeUndefined();
+    const ready = page.locator('[data-step="ingest"] [data-field="ready"]');
+    expect(await ready.textContent()).toBe('ready');
+    expect(await ready.getAttribute('data-ready')).toBe('true');
+    expect(await page.locator('[data-step="ingest"] [data-field="redelivered"]').textContent()).toBe('');
+    // Only a source's card has the line.
+    expect(
+      await page.locator('[data-step="check"] .source-state, [data-step="export"] .source-state').count(),
+    ).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('marks a source that is not ready, and shows what its broker redelivered', async () => {
+    // A source that cannot take messages in (a NATS source whose connection dropped) is not one
+    // the host starts with, so the host's own answer is changed on its way to the page.
+    const page = await browser.newPage();
+    await page.route('**/api/metrics', async (route) => {
+      const res = await route.fetch();
+      const m = await res.json();
+      for (const s of m.steps) if (s.kind === 'source') Object.assign(s, { ready: false, redelivered: 1234 });
+      await route.fulfill({ response: res, json: m });
+    });
+    await page.goto(`${run.url}#token=${TOKEN}`);
+    const ready = page.locator('[data-step="ingest"] [data-field="ready"]');
+    await eventually(async () => ((await ready.getAttribute('data-ready')) === 'false' ? true : undefined));
+    expect(await ready.textContent()).toBe('not ready');
+    expect(await ready.innerText()).toBe('NOT READY');
+    const redelivered = page.locator('[data-step="ingest"] [data-field="redelivered"]');
+    expect(await redelivered.getAttribute('data-value')).toBe('1234');
+    expect(await redelivered.textContent()).toBe('1,234 redelivered');
+    await page.close();
+  });
+
   it('taps a step live: the records it hands on, shown as text', async () => {
     const { page, problems } = await openDashboard();
     await page.locator('#tap-step').selectOption('check');

@@ -53,6 +53,9 @@ svg.plot .grid { stroke: var(--border); stroke-width: 1; }
 .types { margin: 8px 0 10px; font-family: var(--mono); font-size: 12px; color: var(--muted); }
 .types b { color: var(--text); font-weight: 500; background: var(--panel-2); border: 1px solid var(--border);
   border-radius: 4px; padding: 1px 6px; }
+.source-state { display: flex; gap: 10px; margin: -4px 0 8px; font-family: var(--mono); font-size: 12px; color: var(--muted); }
+.source-state .ready[data-ready="true"] { color: var(--ok); }
+.source-state .ready[data-ready="false"] { color: var(--bad); font-weight: 600; text-transform: uppercase; }
 .stats { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 14px; }
 .stat .k { color: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: .05em; }
 .stat .v { font-family: var(--mono); font-size: 15px; font-variant-numeric: tabular-nums; }

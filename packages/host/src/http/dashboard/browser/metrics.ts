@@ -40,6 +40,10 @@ export interface Step {
   readonly output: string;
   /** A step's named outputs (an exporter's targets), with their books. */
   readonly outputs?: readonly OutputRow[];
+  /** A source: whether it takes messages in now; absent for other steps. */
+  readonly ready?: boolean;
+  /** A source that can tell: the messages it took in that its broker had delivered before. */
+  readonly redelivered?: number;
 }
 
 export interface OutputRow {

@@ -3,6 +3,7 @@ import { fmtInt, fmtMs, fmtPct, fmtRate } from './format.js';
 import type { DashboardMetrics, Step } from './metrics.js';
 import { outputsTable, renderOutputs } from './outputs.js';
 import { rate } from './samples.js';
+import { renderSourceState, sourceState } from './source-state.js';
 
 /** One step's numbers, summed over its operations; durations (service time per record) are those of handle(). */
 export interface StepTotals {
@@ -70,6 +71,8 @@ function buildChain(steps: readonly Step[]): void {
     types.appendChild(document.createTextNode(' → '));
     types.appendChild(el('b', '', s.output));
     card.appendChild(types);
+    const state = sourceState(s);
+    if (state !== undefined) card.appendChild(state);
     const stats = el('div', 'stats');
     for (const [field, label] of FIELDS) stats.appendChild(stat(label, field));
     card.appendChild(stats);
@@ -80,7 +83,10 @@ function buildChain(steps: readonly Step[]): void {
   });
 }
 
-/** A card per step: its rate, error rate, durations and counts (dropped too), and its errors by type. */
+/**
+ * A card per step: its rate, error rate, durations and counts (dropped too), and its errors by
+ * type; a source's also says whether it is ready.
+ */
 export function renderSteps(m: DashboardMetrics): void {
   // The chain and each step's output names, not their books: those change every refresh.
   const key = JSON.stringify(
@@ -112,5 +118,6 @@ export function renderSteps(m: DashboardMetrics): void {
       .map(([k, n]) => `${k} × ${n}`)
       .join('  ');
     renderOutputs(card, s.outputs);
+    renderSourceState(card, s);
   }
 }
