@@ -70,9 +70,15 @@ describe('disk buffer metadata', () => {
       expect.arrayContaining(['create segment-000000000002.log', 'rename cursor-hop.json']),
     );
     expect(events.filter((e) => e === 'sync log').length).toBe(changes.length);
+    let lastCursor = -1;
     events.forEach((e, i) => {
       if (!e.startsWith('sync '))
         expect(events.slice(i + 1), `a sync of the folder after ${e}`).toContain('sync log');
+      // A cursor's data is synced before its name replaces the old one, as targets.json's is.
+      if (e === 'rename cursor-hop.json') {
+        expect(events.slice(lastCursor + 1, i)).toContain('sync log/cursor-hop.json.tmp');
+        lastCursor = i;
+      }
     });
   });
 

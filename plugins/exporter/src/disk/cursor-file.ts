@@ -1,7 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@tapline/core';
-import { fsyncPath } from './fsync-path.js';
+import { replaceFile } from './fsync-path.js';
 
 /** Where a target has read the log to: the next frame it has not delivered. */
 export interface Cursor {
@@ -45,13 +45,11 @@ export async function loadCursor(dir: string, name: string, log: Logger): Promis
 
 /**
  * Saves a cursor: written beside, then renamed over the old one, so a crash leaves the old cursor
- * or the new one, never a torn file. Its data is not synced: after a power failure a cursor may
- * be older than what was delivered, or empty (`loadCursor`), and records are delivered again
- * (never skipped). With `sync` the rename itself is made durable.
+ * or the new one, never a torn file. With `sync` (the log's `sync: "always"`) its data and name
+ * are durable before it resolves, so a power failure costs no more re-delivery than a crash.
+ * Without it, a power failure may leave an older cursor, or an empty one (`loadCursor`): records
+ * are then delivered again, never skipped.
  */
 export async function saveCursor(dir: string, name: string, cursor: Cursor, sync: boolean): Promise<void> {
-  const path = cursorPath(dir, name);
-  await writeFile(`${path}.tmp`, `{"segment":${cursor.segment},"offset":${cursor.offset}}\n`);
-  await rename(`${path}.tmp`, path);
-  if (sync) await fsyncPath(dir);
+  await replaceFile(cursorPath(dir, name), `{"segment":${cursor.segment},"offset":${cursor.offset}}\n`, sync);
 }

@@ -1,11 +1,11 @@
-import { mkdir, open, readdir, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '@tapline/core';
 import { deferred, type Deferred } from '@tapline/core/io';
 import { loadCursor, type Cursor } from './cursor-file.js';
 import { HEADER_BYTES, encodeFrame } from './frame.js';
 import { recover, reportRemoved, type Backlog, type Damage, type Segment } from './log-recovery.js';
-import { fsyncPath } from './fsync-path.js';
+import { fsyncPath, replaceFile } from './fsync-path.js';
 
 export type SyncPolicy = 'always' | 'interval';
 
@@ -142,12 +142,9 @@ export class SegmentLog {
       throw new Error(
         `the log in ${this.dir} names more than 32 targets; remove targets.json of targets gone for good`,
       );
-    await writeFile(`${tablePath}.tmp`, `${JSON.stringify(this.names)}\n`);
     // Lost, the table would be rebuilt from the config, maybe in another order: the masks would
     // then name other targets.
-    await this.syncPath(`${tablePath}.tmp`);
-    await rename(`${tablePath}.tmp`, tablePath);
-    await this.syncPath(this.dir);
+    await replaceFile(tablePath, `${JSON.stringify(this.names)}\n`, this.options.sync === 'always');
     const files = (await readdir(this.dir)).filter((f) => SEGMENT.test(f));
     for (const m of files.sort())
       this.segments.push({ id: Number(m.slice(8, 20)), path: join(this.dir, m), size: 0 });
