@@ -111,7 +111,19 @@ export async function startRun(
   const logs: Array<Record<string, any>> = [];
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const exit = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<Exit>((resolve) =>
+    child.on('close', (code, signal) => {
+      // Tests stop a run with SIGTERM, which it handles, or kill it with SIGKILL: any other signal
+      // is a crash, and what it printed is the only trace of it.
+      if (signal !== null && signal !== 'SIGKILL') {
+        const last = logs.slice(-5).map((entry) => JSON.stringify(entry));
+        console.error(
+          `tapline run (pid ${child.pid}) ended by ${signal}\nstderr:\n${stderr}\nlast log lines:\n${last.join('\n')}`,
+        );
+      }
+      resolve({ code, signal });
+    }),
+  );
   let url: string | undefined;
   try {
     await new Promise<void>((resolve, reject) => {

@@ -75,7 +75,8 @@ beforeAll(async () => {
     push.close();
     run.child.kill('SIGTERM');
   }
-  expect((await run.exit).code).toBe(0);
+  const exit = await run.exit;
+  expect(exit, run.stderr()).toEqual({ code: 0, signal: null });
   base = { dir, address };
 }, 60_000);
 
