@@ -91,6 +91,10 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
   private stopped: Promise<void> | undefined;
   private stopping = false;
   private detaching: Promise<void> | undefined;
+  /** A receive is waiting on the socket's poller (the main thread reads the socket when it fires). */
+  private receiving = false;
+  /** Starts the detach that `stop()` asked for while a receive was waiting; run once it settles. */
+  private detachAfterReceive: (() => void) | undefined;
   /** Detached: a receive that finds the local queue empty ends the loop. */
   private draining = false;
   private lastTopic: Buffer | undefined;
@@ -175,7 +179,18 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
     const socket = this.socket;
     this.stopping = true;
     if (socket === undefined || socket.closed) return;
-    await (this.detaching = detach(socket, this.options.mode, this.endpoint!));
+    // zeromq.js unbinds on a worker thread, and a waiting receive's poller reads the same socket
+    // on the main thread when it fires: libzmq sockets are not thread-safe, and the two together
+    // aborted the process (an assertion in pipe.cpp). So the detach starts once no receive waits;
+    // a receive tried meanwhile is refused (EBUSY) without touching the socket.
+    const mode = this.options.mode;
+    const endpoint = this.endpoint!;
+    this.detaching = this.receiving
+      ? new Promise<void>(
+          (resolve) => (this.detachAfterReceive = () => resolve(detach(socket, mode, endpoint))),
+        )
+      : detach(socket, mode, endpoint);
+    await this.detaching;
     socket.receiveTimeout = FLOWING;
     this.draining = true;
     this.loop ??= this.run(socket);
@@ -207,7 +222,13 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
         }
         let frames: Buffer[];
         try {
-          frames = await socket.receive();
+          this.receiving = true;
+          try {
+            frames = await socket.receive();
+          } finally {
+            this.receiving = false;
+            this.startDetach();
+          }
         } catch (err) {
           // The queue ran empty (or the socket closed): the chain runs on what was taken, now.
           this.flush();
@@ -250,6 +271,14 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
     } finally {
       this.flush();
     }
+  }
+
+  /** Starts the detach `stop()` left for the end of the receive that was waiting, if any. */
+  private startDetach(): void {
+    const start = this.detachAfterReceive;
+    if (start === undefined) return;
+    this.detachAfterReceive = undefined;
+    start();
   }
 
   /**
