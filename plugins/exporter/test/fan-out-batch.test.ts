@@ -61,6 +61,8 @@ describe('a batch fanned out to several targets', () => {
     const { inputs, messages, dropped, forwarded, done } = await runBatch(d, 300);
     // The hop's 5 places go record by record; the 295 records it has no room for share one write.
     expect([counts.writes, counts.batchWrites]).toEqual([5, 1]);
+    // The writes were handed to the file, not yet done: read it once the archive says so.
+    await vitestEventually(() => d.outputBooks()[0]!.written === 300);
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(inputs.map((r) => r.i));
     expect(dropped.size).toBe(295);
@@ -93,6 +95,6 @@ describe('a batch fanned out to several targets', () => {
 });
 
 async function vitestEventually(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(check()).toBe(true);
 }
