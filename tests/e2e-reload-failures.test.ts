@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '@tapline/testkit';
+import { Pull } from 'zeromq';
 import { freePort, getJson } from './cli-helpers.js';
 import { Pipelines, pusher, readNdjson } from './support/e2e-pipeline.js';
 import {
@@ -167,6 +168,31 @@ describe('reload failures and queueing, end to end', { timeout: 40_000 }, () => 
     expect(records.every((r) => r.chain === '/a')).toBe(true);
     // What ZeroMQ had in transit to the old socket when it unbound is gone, as at a restart.
     console.log(`source restart: ${total + 1 - accounting.received} of ${total + 1} lost in transit`);
+  });
+
+  it('a new source whose address is released a moment after the reload begins waits for it, as for the listener an old source leaves closing', async () => {
+    const first = `tcp://127.0.0.1:${await freePort()}`;
+    const run = await pipelines.start(configOf(first, [tagStep('a')]));
+    // Another socket holds the new address, and lets it go 300 ms into the reload.
+    const second = `tcp://127.0.0.1:${await freePort()}`;
+    const holder = new Pull({ linger: 0 });
+    sockets.push(holder);
+    await holder.bind(second);
+    const release = setTimeout(() => holder.close(), 300);
+    const moved = await reload(run, run.file, configOf(second, [tagStep('a')])).finally(() =>
+      clearTimeout(release),
+    );
+    expect(holder.closed).toBe(true);
+    expect(moved).toMatchObject({ msg: 'config reloaded: ingest → a → export', added: ['ingest'] });
+
+    const push = pusher(second);
+    sockets.push(push);
+    await push.send(JSON.stringify({ n: 1, service: 'moved' }));
+    await eventually(async () =>
+      (await getJson(run.url, '/api/metrics')).accounting.completed === 1 ? true : undefined,
+    );
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
   });
 
   it('SIGHUP with the file unchanged keeps every step and reopens the output files, as logrotate expects', async () => {

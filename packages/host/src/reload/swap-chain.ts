@@ -5,7 +5,7 @@ import { controlOf, type Host } from '../runtime/host.js';
 import type { HostStep } from '../runtime/host-types.js';
 import { buildSteps, initializeBuilt, shutdownQuietly } from './build-steps.js';
 import { diffSteps } from './diff-steps.js';
-import { restoreSource, retireSource, startSource } from './switch-source.js';
+import { initializeSuccessor, restoreSource, retireSource, startSource } from './switch-source.js';
 
 /** How often a reload looks whether the old chain's last messages have ended. */
 const DRAIN_POLL_MS = 10;
@@ -42,7 +42,7 @@ export async function swapChain(
   if (newSource) {
     await retireSource(control, old[0]!);
     try {
-      await steps[0]!.domain.initialize();
+      await initializeSuccessor(steps[0]!);
     } catch (err) {
       await shutdownQuietly(control, [...built, old[0]!]);
       await restoreSource(control, old, host.config.dir);

@@ -1,4 +1,5 @@
-import { PluginError, type AnySource } from '@tapline/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PluginError, codeOf, type AnySource } from '@tapline/core';
 import { isSource } from '@tapline/core/internal';
 import type { HostControl } from '../runtime/host-control.js';
 import type { HostStep } from '../runtime/host-types.js';
@@ -35,6 +36,29 @@ export async function retireSource(control: HostControl, step: HostStep): Promis
   }
 }
 
+/** How long a source that takes over may wait for its address to be released. */
+export const ADDRESS_RELEASE_WAIT_MS = 2000;
+const ADDRESS_RELEASE_POLL_MS = 25;
+
+/**
+ * Initializes a source that takes over from a retired one. A retired ZeroMQ source's `stop()`
+ * resolves once its socket is unbound and closed, but ZeroMQ closes the listener itself a moment
+ * later, on its I/O thread: under load, a bind to the same address right away was refused as in
+ * use. So an address-in-use error is retried for up to `waitMs`; any other error is thrown at once.
+ */
+export async function initializeSuccessor(step: HostStep, waitMs = ADDRESS_RELEASE_WAIT_MS): Promise<void> {
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    try {
+      await step.domain.initialize();
+      return;
+    } catch (err) {
+      if (codeOf(err) !== 'TAPLINE_ERR_ADDRESS_IN_USE' || performance.now() >= deadline) throw err;
+      await sleep(ADDRESS_RELEASE_POLL_MS);
+    }
+  }
+}
+
 /**
  * Puts the running chain's source back after a new one could not take over: a fresh instance
  * of the same plugin and options, initialized, wired to the step after it and started.
@@ -47,7 +71,7 @@ export async function restoreSource(
   const old = chain[0]!;
   const step = await control.createStep(old.planned, configDir);
   try {
-    await step.domain.initialize();
+    await initializeSuccessor(step);
   } catch (err) {
     throw new PluginError(step.id, step.plugin, 'initialize', err);
   }
