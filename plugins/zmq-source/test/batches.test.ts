@@ -1,26 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ZmqSourceDomain } from '../src/index.js';
-import { closeOpened, opened, pusher } from './helpers.js';
+import { closeOpened, pusher, source } from './helpers.js';
 
 afterEach(closeOpened);
 
 describe('zmq-source batches', () => {
   it('takes what the socket has queued in batches of at most batchMax, every message once and in order', async () => {
-    const d = new ZmqSourceDomain(
-      {
-        address: 'tcp://127.0.0.1:*',
-        socket: 'pull',
-        mode: 'bind',
-        topics: [''],
-        receiveHighWaterMark: 2000,
-        maxMessageBytes: 1024 * 1024,
-        maxFrames: 16,
-        decode: 'record',
-      },
-      { id: 'in' },
-    );
-    opened.push(d);
+    const d = source({ receiveHighWaterMark: 2000 });
     const sizes: number[] = [];
     const seen: number[] = [];
     d.handOn = (outputs) => {
@@ -40,20 +26,7 @@ describe('zmq-source batches', () => {
   });
 
   it('hands a lone message on at once, a batch of one, without waiting for more', async () => {
-    const d = new ZmqSourceDomain(
-      {
-        address: 'tcp://127.0.0.1:*',
-        socket: 'pull',
-        mode: 'bind',
-        topics: [''],
-        receiveHighWaterMark: 1000,
-        maxMessageBytes: 1024 * 1024,
-        maxFrames: 16,
-        decode: 'record',
-      },
-      { id: 'in' },
-    );
-    opened.push(d);
+    const d = source();
     const sizes: number[] = [];
     let handed!: () => void;
     const first = new Promise<void>((resolve) => (handed = resolve));

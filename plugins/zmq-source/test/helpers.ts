@@ -1,5 +1,6 @@
 import { Push } from 'zeromq';
 import { createMessageContext, type Intake, type MessageContext } from '@tapline/core';
+import { ZmqSourceDomain, type ZmqSourceOptions } from '../src/index.js';
 
 /**
  * An intake with a hard in-flight limit; the test completes messages with `release`. A message
@@ -57,4 +58,24 @@ export function pusher(endpoint: string): Push {
   p.connect(endpoint);
   opened.push(p);
   return p;
+}
+
+/** A PULL source bound to a port the OS picks (step id `in`), shut down after the test. */
+export function source(options: Partial<ZmqSourceOptions> = {}): ZmqSourceDomain {
+  const d = new ZmqSourceDomain(
+    {
+      address: 'tcp://127.0.0.1:*',
+      socket: 'pull',
+      mode: 'bind',
+      topics: [''],
+      receiveHighWaterMark: 1000,
+      maxMessageBytes: 16 * 1024 * 1024,
+      maxFrames: 16,
+      decode: 'record',
+      ...options,
+    },
+    { id: 'in' },
+  );
+  opened.push(d);
+  return d;
 }

@@ -2,27 +2,8 @@ import type { MessageContext } from '@tapline/core';
 import { connectIntake, eventually, recordDomain } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publisher, Pull } from 'zeromq';
-import { ZmqSourceDomain, type ZmqSourceOptions } from '../src/index.js';
-import { LimitedIntake, closeOpened, opened, pusher } from './helpers.js';
-
-function source(options: Partial<ZmqSourceOptions> = {}): ZmqSourceDomain {
-  const d = new ZmqSourceDomain(
-    {
-      address: 'tcp://127.0.0.1:*',
-      socket: 'pull',
-      mode: 'bind',
-      topics: [''],
-      receiveHighWaterMark: 1000,
-      maxMessageBytes: 16 * 1024 * 1024,
-      maxFrames: 16,
-      decode: 'record',
-      ...options,
-    },
-    { id: 'in' },
-  );
-  opened.push(d);
-  return d;
-}
+import type { ZmqSourceDomain } from '../src/index.js';
+import { LimitedIntake, closeOpened, opened, pusher, source } from './helpers.js';
 
 afterEach(closeOpened);
 

@@ -1,8 +1,7 @@
 import { recordDomain } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Push } from 'zeromq';
-import { ZmqSourceDomain } from '../src/index.js';
-import { closeOpened, opened } from './helpers.js';
+import { closeOpened, opened, source } from './helpers.js';
 
 afterEach(closeOpened);
 
@@ -18,20 +17,7 @@ describe('zmq-source stopping as its peers disconnect', () => {
   it('detaches only once no receive waits, and the process lives through every stop', async () => {
     let received = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const d = new ZmqSourceDomain(
-        {
-          address: 'tcp://127.0.0.1:*',
-          socket: 'pull',
-          mode: 'bind',
-          topics: [''],
-          receiveHighWaterMark: 1000,
-          maxMessageBytes: 1 << 20,
-          maxFrames: 16,
-          decode: 'record',
-        },
-        { id: 'in' },
-      );
-      opened.push(d);
+      const d = source();
       const recording = recordDomain(d);
       await d.start();
       const peers = Array.from({ length: PEERS }, () => {
