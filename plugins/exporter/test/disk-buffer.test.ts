@@ -24,6 +24,31 @@ const lines = async (path: string) =>
     .map((l) => (JSON.parse(l) as { seq: number }).seq);
 
 /** A ZeroMQ target with no peer: each send waits for one, so what is logged stays in the log. */
+/** The log's one segment, holding `records` frames of one size: its path, size, bytes and frame size. */
+async function onlySegment(log: string, records: number) {
+  const segment = join(
+    log,
+    (await readdir(log)).find((f) => f.startsWith('segment-'))!,
+  );
+  const size = (await stat(segment)).size;
+  return { segment, size, bytes: await readFile(segment), frame: size / records };
+}
+
+/** Restarts a file target on a damaged log until it delivered `n`: its output and the warnings it logged. */
+async function deliverDamaged(dir: string, log: string, n: number) {
+  const out = join(dir, 'out.ndjson');
+  const logs: LogEntry[] = [];
+  const d = exporterTo(
+    { name: 'hop', type: 'file', path: out, buffer: { type: 'disk', path: log } },
+    {},
+    logs,
+  );
+  await d.initialize();
+  await eventually(() => d.outputBooks()[0]!.delivered === n || undefined, { what: `${n} delivered` });
+  await d.shutdown();
+  return { out, warned: logs.filter((l) => l.level === 'warn').map((l) => l.fields) };
+}
+
 const nowhere = (dir: string, log: string): TargetOptions => ({
   name: 'hop',
   type: 'zmq',
@@ -89,28 +114,12 @@ describe('disk buffer', () => {
     const dir = await tempDir();
     const log = join(dir, 'log');
     await strand(dir, log, range(100, 200)); // frames of one size
-    const segment = join(
-      log,
-      (await readdir(log)).find((f) => f.startsWith('segment-'))!,
-    );
-    const size = (await stat(segment)).size;
-    const bytes = await readFile(segment);
-    const frame = size / 100;
+    const { segment, size, bytes, frame } = await onlySegment(log, 100);
     bytes.writeUInt8(bytes.readUInt8(50 * frame + 40) ^ 0xff, 50 * frame + 40); // inside record 51's JSON
     await writeFile(segment, bytes);
     await appendFile(segment, bytes.subarray(0, frame - 5)); // a frame cut short
-    const out = join(dir, 'out.ndjson');
-    const logs: LogEntry[] = [];
-    const d = exporterTo(
-      { name: 'hop', type: 'file', path: out, buffer: { type: 'disk', path: log } },
-      {},
-      logs,
-    );
-    await d.initialize();
-    await eventually(() => d.outputBooks()[0]!.delivered === 99 || undefined, { what: '99 delivered' });
-    await d.shutdown();
+    const { out, warned } = await deliverDamaged(dir, log, 99);
     expect(await lines(out)).toEqual(range(100, 200).filter((s) => s !== 150));
-    const warned = logs.filter((l) => l.level === 'warn').map((l) => l.fields);
     expect(warned).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ bytes: frame, at: 50 * frame, records: [51] }),
@@ -125,28 +134,12 @@ describe('disk buffer', () => {
     const dir = await tempDir();
     const log = join(dir, 'log');
     await strand(dir, log, range(100, 200));
-    const segment = join(
-      log,
-      (await readdir(log)).find((f) => f.startsWith('segment-'))!,
-    );
-    const size = (await stat(segment)).size;
-    const bytes = await readFile(segment);
-    const frame = size / 100;
+    const { segment, size, bytes, frame } = await onlySegment(log, 100);
     // Record 51's length now reaches past the end of the segment: it looks like a torn tail.
     bytes.writeUInt8(bytes.readUInt8(50 * frame + 6) ^ 0xff, 50 * frame + 6);
     await writeFile(segment, bytes);
-    const out = join(dir, 'out.ndjson');
-    const logs: LogEntry[] = [];
-    const d = exporterTo(
-      { name: 'hop', type: 'file', path: out, buffer: { type: 'disk', path: log } },
-      {},
-      logs,
-    );
-    await d.initialize();
-    await eventually(() => d.outputBooks()[0]!.delivered === 99 || undefined, { what: '99 delivered' });
-    await d.shutdown();
+    const { out, warned } = await deliverDamaged(dir, log, 99);
     expect(await lines(out)).toEqual(range(100, 200).filter((s) => s !== 150));
-    const warned = logs.filter((l) => l.level === 'warn').map((l) => l.fields);
     expect(warned).toEqual([expect.objectContaining({ bytes: frame, at: 50 * frame, records: [51] })]);
     expect((await stat(segment)).size).toBe(size);
   });
