@@ -229,6 +229,13 @@ async function tapWhile(args: string[], batch: ReadonlyArray<Record<string, unkn
   return done;
 }
 
+/** The NDJSON lines `tapline tap --json` printed, parsed. */
+const ndjsonOf = (stdout: string): any[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
 describe('tapline tap', { timeout: 60_000 }, () => {
   it('prints NDJSON lines with step, id and time, and ends after --limit with a summary', async () => {
     const batch = batchOf('cli', 50);
@@ -237,10 +244,7 @@ describe('tapline tap', { timeout: 60_000 }, () => {
       batch,
     );
     expect(code, stderr).toBe(0);
-    const lines = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = ndjsonOf(stdout);
     expect(lines.map((l) => l.record.k)).toEqual(
       batch
         .filter(passes)
@@ -261,10 +265,7 @@ describe('tapline tap', { timeout: 60_000 }, () => {
       batch,
     );
     expect(code, stderr).toBe(0);
-    const lines = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = ndjsonOf(stdout);
     const written = (await readNdjson(path.join(dir, 'out.ndjson'))).filter((r: any) => r.tag === 'last');
     expect(lines.map((l) => l.record)).toEqual(written.slice(0, 4));
     for (const l of lines) {
@@ -280,10 +281,7 @@ describe('tapline tap', { timeout: 60_000 }, () => {
       batch,
     );
     expect(code, stderr).toBe(0);
-    const lines = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = ndjsonOf(stdout);
     for (const l of lines) expect(l).toMatchObject({ type: 'record', step: 'enrich', side: 'input' });
     // As the source handed them on: n still text, no `seen`; every one of them, not only those passed.
     expect(lines.map((l) => l.record)).toEqual(batch);
