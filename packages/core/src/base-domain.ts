@@ -305,6 +305,14 @@ export abstract class BaseDomain<TIn = unknown, TOut = unknown> {
     servedAt: number,
     share: number,
   ): Promise<void> {
+    if (from !== 0 || to !== messages.length) {
+      // Only these records wait for this answer (a slow output's, say): holding the batch's
+      // arrays would keep every other record of the batch alive until it comes.
+      inputs = inputs.slice(from, to);
+      messages = messages.slice(from, to);
+      to -= from;
+      from = 0;
+    }
     const settle = (value: unknown, failed: boolean): void => {
       const at = performance.now();
       const waitMs = at - servedAt;

@@ -374,7 +374,8 @@ export class Output {
   abandon(): void {
     this.closing = true;
     const reason = 'shutdown timeout: still queued when the exporter shut down';
-    for (let i = this.runsHead; i < this.runs.length; i++) this.settle(this.runs[i]!, reason, undefined);
+    // A copy: each settle may cut the settled runs off the front of `runs`.
+    for (const run of this.runs.slice(this.runsHead)) this.settle(run, reason, undefined);
     while (this.waiting > 0) {
       const d = this.waitingList[this.waitingHead++]!;
       d.waiting--;
@@ -466,7 +467,15 @@ export class Output {
     }
     if (run.cohorts !== undefined)
       for (const c of run.cohorts) this.sink.settleCohort(this, c, failure, cause);
-    while (this.runsHead < this.runs.length && this.runs[this.runsHead]!.done) this.runsHead++;
+    // A settled run keeps nothing alive: it may wait in `runs` behind an older one, and up to
+    // COMPACT_AT of them before a cut, and what it held would be promoted to the old generation.
+    run.deliveries.length = 0;
+    run.first = undefined;
+    run.answer = undefined;
+    run.cohorts = undefined;
+    while (this.runsHead < this.runs.length && this.runs[this.runsHead]!.done) {
+      this.runs[this.runsHead++] = undefined as never;
+    }
     if (this.runsHead >= COMPACT_AT || this.runsHead === this.runs.length) {
       this.runs.splice(0, this.runsHead);
       this.runsHead = 0;
