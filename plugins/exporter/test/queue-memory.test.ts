@@ -4,16 +4,15 @@ import type { MessageContext } from '@tapline/core';
 import { eventually } from '@tapline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pull } from 'zeromq';
-import { ExporterDomain } from '../src/index.js';
-import { context } from './helpers.js';
+import type { ExporterDomain } from '../src/index.js';
+import { context, exporterTo, shutdownExporters } from './helpers.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const made: ExporterDomain[] = [];
 const sockets: Pull[] = [];
 afterEach(async () => {
-  for (const d of made.splice(0)) await d.shutdown().catch(() => {});
+  await shutdownExporters();
   for (const s of sockets.splice(0)) s.close();
 });
 
@@ -34,23 +33,15 @@ describe("an output's queue", () => {
     const hop = new Pull({ receiveHighWaterMark: 1, receiveBufferSize: 65536 });
     sockets.push(hop);
     await hop.bind('tcp://127.0.0.1:*');
-    const d = new ExporterDomain(
-      {
-        targets: [
-          {
-            type: 'zmq',
-            address: hop.lastEndpoint as string,
-            name: 'next-hop',
-            sendHighWaterMark: 1,
-            sendBufferSize: 65536,
-            sendTimeoutMs: 60_000,
-            buffer: { maxRecords: 1000, maxBytes: 1 << 30 },
-          },
-        ],
-      },
-      { id: 'export' },
-    );
-    made.push(d);
+    const d = exporterTo({
+      type: 'zmq',
+      address: hop.lastEndpoint as string,
+      name: 'next-hop',
+      sendHighWaterMark: 1,
+      sendBufferSize: 65536,
+      sendTimeoutMs: 60_000,
+      buffer: { maxRecords: 1000, maxBytes: 1 << 30 },
+    });
     await d.initialize();
     const done: Promise<unknown>[] = [];
     const refs: WeakRef<MessageContext>[] = [];
@@ -88,21 +79,13 @@ describe('a record that waits for a slow output', () => {
     await probe.bind('tcp://127.0.0.1:*');
     const address = probe.lastEndpoint as string;
     probe.close();
-    const d = new ExporterDomain(
-      {
-        targets: [
-          {
-            type: 'zmq',
-            address,
-            name: 'next-hop',
-            sendTimeoutMs: 60_000,
-            where: { field: 'keep', eq: true },
-          },
-        ],
-      },
-      { id: 'export' },
-    );
-    made.push(d);
+    const d = exporterTo({
+      type: 'zmq',
+      address,
+      name: 'next-hop',
+      sendTimeoutMs: 60_000,
+      where: { field: 'keep', eq: true },
+    });
     await d.initialize();
     const refs: WeakRef<object>[] = [];
     const done = (() => {
