@@ -34,8 +34,11 @@ async function onlySegment(log: string, records: number) {
   return { segment, size, bytes: await readFile(segment), frame: size / records };
 }
 
-/** Restarts a file target on a damaged log until it delivered `n`: its output and the warnings it logged. */
-async function deliverDamaged(dir: string, log: string, n: number) {
+/**
+ * Restarts a file target on a log (damaged, say) until it delivered `n`: its output, its books
+ * once it had, and the warnings it logged.
+ */
+async function deliverFrom(dir: string, log: string, n: number) {
   const out = join(dir, 'out.ndjson');
   const logs: LogEntry[] = [];
   const d = exporterTo(
@@ -45,8 +48,9 @@ async function deliverDamaged(dir: string, log: string, n: number) {
   );
   await d.initialize();
   await eventually(() => d.outputBooks()[0]!.delivered === n || undefined, { what: `${n} delivered` });
+  const books = d.outputBooks()[0]!;
   await d.shutdown();
-  return { out, warned: logs.filter((l) => l.level === 'warn').map((l) => l.fields) };
+  return { out, books, warned: logs.filter((l) => l.level === 'warn').map((l) => l.fields) };
 }
 
 const nowhere = (dir: string, log: string): TargetOptions => ({
@@ -94,17 +98,8 @@ describe('disk buffer', () => {
     const log = join(dir, 'log');
     await strand(dir, log, range(0, 3000), 8192);
     expect((await readdir(log)).filter((f) => f.startsWith('segment-')).length).toBeGreaterThan(3);
-    const out = join(dir, 'out.ndjson');
-    const logs: LogEntry[] = [];
-    const d = exporterTo(
-      { name: 'hop', type: 'file', path: out, buffer: { type: 'disk', path: log } },
-      {},
-      logs,
-    );
-    await d.initialize();
-    await eventually(() => d.outputBooks()[0]!.delivered === 3000 || undefined, { what: 'all delivered' });
-    expect(d.outputBooks()[0]).toMatchObject({ carriedOver: 3000, buffered: 0, routed: 3000, written: 3000 });
-    await d.shutdown();
+    const { out, books } = await deliverFrom(dir, log, 3000);
+    expect(books).toMatchObject({ carriedOver: 3000, buffered: 0, routed: 3000, written: 3000 });
     expect(await lines(out)).toEqual(range(0, 3000));
     // Every segment the cursor passed is gone: only the one written to is left.
     expect((await readdir(log)).filter((f) => f.startsWith('segment-')).length).toBe(1);
@@ -118,7 +113,7 @@ describe('disk buffer', () => {
     bytes.writeUInt8(bytes.readUInt8(50 * frame + 40) ^ 0xff, 50 * frame + 40); // inside record 51's JSON
     await writeFile(segment, bytes);
     await appendFile(segment, bytes.subarray(0, frame - 5)); // a frame cut short
-    const { out, warned } = await deliverDamaged(dir, log, 99);
+    const { out, warned } = await deliverFrom(dir, log, 99);
     expect(await lines(out)).toEqual(range(100, 200).filter((s) => s !== 150));
     expect(warned).toEqual(
       expect.arrayContaining([
@@ -138,7 +133,7 @@ describe('disk buffer', () => {
     // Record 51's length now reaches past the end of the segment: it looks like a torn tail.
     bytes.writeUInt8(bytes.readUInt8(50 * frame + 6) ^ 0xff, 50 * frame + 6);
     await writeFile(segment, bytes);
-    const { out, warned } = await deliverDamaged(dir, log, 99);
+    const { out, warned } = await deliverFrom(dir, log, 99);
     expect(await lines(out)).toEqual(range(100, 200).filter((s) => s !== 150));
     expect(warned).toEqual([expect.objectContaining({ bytes: frame, at: 50 * frame, records: [51] })]);
     expect((await stat(segment)).size).toBe(size);
