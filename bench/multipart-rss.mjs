@@ -6,13 +6,13 @@
 //   node bench/multipart-rss.mjs [--frames 300] [--frame-bytes 1000000] [--max-frames N]
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Push } from 'zeromq';
+import { freePort } from './lib/free-port.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -26,14 +26,6 @@ const frameBytes = Number(values['frame-bytes']);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(repo, 'packages/cli/dist/bin.js');
 const MiB = 1024 * 1024;
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** VmRSS and VmHWM (the peak) of a process, in MiB. */
 async function memory(pid) {

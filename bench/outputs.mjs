@@ -19,7 +19,6 @@
 // other work does not move.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,6 +28,7 @@ import { startChild } from './lib/child.mjs';
 import { fmt, rotate } from './lib/report.mjs';
 import { writeTaplineConfig } from './lib/tapline-config.mjs';
 import { median } from './stats.mjs';
+import { freePort } from './lib/free-port.mjs';
 
 const bench = fileURLToPath(new URL('.', import.meta.url));
 const root = join(bench, '..');
@@ -51,14 +51,6 @@ const ROUNDS = Number(values.rounds);
 const hopRate = Number(values['hop-rate']);
 const MODES = values.only?.split(',') ?? ['file-only', 'drop_newest', ...(values.block ? ['block'] : [])];
 const runsDir = join(values.runs, `outputs-${Date.now()}`);
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Puts every thread of a child on `cpu` (with --pin). */
 function pin(child, cpu) {

@@ -6,13 +6,13 @@
 //   node bench/rolling-restart.mjs [--rate 5000] [--restarts 3] [--seconds-between 2]
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Push } from 'zeromq';
+import { freePort } from './lib/free-port.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -26,14 +26,6 @@ const restarts = Number(values.restarts);
 const between = Number(values['seconds-between']) * 1000;
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(repo, 'packages/cli/dist/bin.js');
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts `tapline run` in `dir`; resolves once its pipeline started. */
 async function start(dir, address, n) {

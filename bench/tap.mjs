@@ -9,7 +9,7 @@
 // the tap's counters (sent, skipped, buffered).
 //   node bench/tap.mjs [--messages 200000] [--rounds 3] [--results DIR] [--runs DIR]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +19,7 @@ import { startChild } from './lib/child.mjs';
 import { fmt, rotate } from './lib/report.mjs';
 import { writeTaplineConfig } from './lib/tapline-config.mjs';
 import { median } from './stats.mjs';
+import { freePort } from './lib/free-port.mjs';
 
 const bench = fileURLToPath(new URL('.', import.meta.url));
 const root = join(bench, '..');
@@ -34,14 +35,6 @@ const N = Number(values.messages);
 const ROUNDS = Number(values.rounds);
 const MODES = ['no-tap', 'stalled-tap'];
 const runsDir = join(values.runs, `tap-${Date.now()}`);
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 async function poll(check, what, timeoutMs, child) {
   const deadline = Date.now() + timeoutMs;

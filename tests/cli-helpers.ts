@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,13 +13,7 @@ export const bin = path.join(repo, 'packages/cli/dist/bin.js');
 export const pluginPath = (name: string) => path.join(repo, 'plugins', name, 'dist/index.js');
 
 /** A TCP port that was free a moment ago (a zeromq source cannot bind `:*` from a config). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '../bench/lib/free-port.mjs';
 
 /** A temp directory (with a package.json, so a config search stops there) holding `config`. */
 export async function writeTempConfig(config: unknown): Promise<{ dir: string; file: string }> {

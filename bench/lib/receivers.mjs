@@ -4,7 +4,6 @@
 //   tapline:  `tapline run` on the default pipeline
 // Every child is killed if the run fails, and every wait has a deadline.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,18 +12,11 @@ import { startChild } from './child.mjs';
 import { measure } from '../stats.mjs';
 import { attributeTail } from './tail.mjs';
 import { writeTaplineConfig } from './tapline-config.mjs';
+import { freePort } from './free-port.mjs';
 
 const bench = fileURLToPath(new URL('..', import.meta.url));
 const root = join(bench, '..');
 export const RECEIVERS = ['bare', 'hand', 'tapline'];
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Generous deadlines: a run that takes longer than this is broken, not slow. */
 function deadlineMs({ count, rate }) {
