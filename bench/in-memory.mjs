@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startChild } from './lib/child.mjs';
+import { memoryPipelineConfig } from './lib/memory-config.mjs';
 import { median } from './stats.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -44,22 +45,8 @@ const dir = join(values.runs, `in-memory-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 
 // The repository's pipeline, its source swapped for the memory source.
-const config = JSON.parse(readFileSync(join(root, 'pipeline.config.json'), 'utf8'));
-delete config.$schema;
-for (const step of config.pipeline) {
-  const plugin = /^@tapline\/plugin-(.+)$/.exec(step.plugin);
-  if (plugin) step.plugin = join(root, 'plugins', plugin[1], 'dist/index.js');
-}
-config.pipeline[0] = {
-  id: 'ingest',
-  plugin: join(here, 'lib/memory-source.mjs'),
-  options: { count, out: join(dir, 'tapline.json') },
-};
+const config = memoryPipelineConfig({ count, out: join(dir, 'tapline.json') });
 const exporter = config.pipeline.find((s) => s.id === 'export');
-exporter.options = { targets: [{ type: 'file', path: 'records.ndjson' }], timestampField: 'exportedAt' };
-config.deadLetter = { path: 'dead-letters.ndjson' };
-config.monitor.http = false;
-config.log = { level: 'warn' };
 writeFileSync(join(dir, 'pipeline.config.json'), JSON.stringify(config, null, 2));
 if (extraSteps > 0) {
   const passSteps = Array.from({ length: extraSteps }, (_, i) => ({
