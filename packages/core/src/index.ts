@@ -59,7 +59,11 @@ export {
   getPath,
   parsePath,
   pathProblem,
+  pathReader,
+  pathWriter,
   setPath,
+  type PathReader,
+  type PathWriter,
   type Segment,
 } from './field-path.js';
 export type { LogFn, Logger } from './logger.js';

@@ -1,4 +1,4 @@
-import { prometheus, getPath, parsePath, type ReportChannel, type Segment } from '@tapline/core';
+import { prometheus, parsePath, pathReader, type PathReader, type ReportChannel } from '@tapline/core';
 import { kindOf } from './skip-log.js';
 import { LabelSets, type LabelSet, type LabelValueRules } from './label-sets.js';
 
@@ -36,7 +36,7 @@ export abstract class DerivedMetric {
   skips: ReportChannel<string> | undefined;
   /** The field path as the options wrote it, for the log. */
   readonly fieldPath: string | undefined;
-  protected readonly field: readonly Segment[];
+  protected readonly field: PathReader;
 
   constructor(
     spec: MetricSpec,
@@ -48,7 +48,7 @@ export abstract class DerivedMetric {
     this.name = prefix + spec.name;
     this.help = spec.help ?? `${this.name}, derived from records`;
     this.sets = new LabelSets(spec.labels ?? {}, spec.maxLabelSets ?? maxLabelSets, values, bucketCount);
-    this.field = spec.field === undefined ? [] : parsePath(spec.field);
+    this.field = pathReader(spec.field === undefined ? [] : parsePath(spec.field));
     this.fieldPath = spec.field;
   }
 
@@ -59,7 +59,7 @@ export abstract class DerivedMetric {
   abstract register(registry: Registry): prometheus.Metric;
 
   protected numberIn(record: unknown): number | undefined {
-    const v = getPath(record, this.field);
+    const v = this.field(record);
     if (typeof v === 'number' && Number.isFinite(v)) return v;
     this.skipped++;
     this.skips?.add(kindOf(v));

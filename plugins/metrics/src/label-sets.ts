@@ -1,4 +1,4 @@
-import { getPath, parsePath, type Segment } from '@tapline/core';
+import { parsePath, pathReader, type PathReader } from '@tapline/core';
 
 /** One label set of a metric: its labels (built once) and what the records added to it. */
 export interface LabelSet {
@@ -27,7 +27,7 @@ export interface LabelValueRules {
  */
 export class LabelSets {
   readonly names: readonly string[];
-  private readonly paths: readonly Segment[][];
+  private readonly fields: readonly PathReader[];
   private readonly root: Node = new Map();
   private readonly single: LabelSet | undefined;
   readonly all: LabelSet[] = [];
@@ -42,7 +42,7 @@ export class LabelSets {
     private readonly bucketCount = 0,
   ) {
     this.names = Object.keys(labels);
-    this.paths = this.names.map((n) => parsePath(labels[n]!));
+    this.fields = this.names.map((n) => pathReader(parsePath(labels[n]!)));
     if (this.names.length === 0) {
       this.single = this.newSet({});
       this.all.push(this.single);
@@ -53,7 +53,7 @@ export class LabelSets {
   find(record: unknown): LabelSet | undefined {
     if (this.single !== undefined) return this.single;
     let node: Node = this.root;
-    const last = this.paths.length - 1;
+    const last = this.fields.length - 1;
     for (let i = 0; i < last; i++) {
       const next = node.get(this.valueOf(record, i)) as Node | undefined;
       if (next === undefined) return this.create(record, i + 1);
@@ -64,7 +64,7 @@ export class LabelSets {
 
   /** `count`: false when `create` reads again a value `find` has already counted. */
   private valueOf(record: unknown, i: number, count = true): string {
-    const v = getPath(record, this.paths[i]!);
+    const v = this.fields[i]!(record);
     if (v === undefined || v === null) return this.rules.missing;
     const text = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
     if (text.length <= this.rules.maxLength) return text;
@@ -77,7 +77,7 @@ export class LabelSets {
     if (this.all.length >= this.max) return undefined;
     const labels: Record<string, string> = {};
     let node = this.root;
-    const last = this.paths.length - 1;
+    const last = this.fields.length - 1;
     for (let i = 0; i < last; i++) {
       const value = this.valueOf(record, i, i >= counted);
       labels[this.names[i]!] = value;

@@ -7,8 +7,10 @@ import {
   getParent,
   getPath,
   parsePath,
+  pathReader,
+  pathWriter,
   setPath,
-  type Segment,
+  type PathWriter,
 } from '@tapline/core';
 import { coercer } from './coerce.js';
 import { compileCondition, compileLinearRegex } from '@tapline/core/condition';
@@ -20,8 +22,8 @@ import { compileValidate } from './validate.js';
 /** One compiled step: takes the record, returns it (or a new one), or DROP. */
 export type Op = (record: JsonRecord) => JsonRecord | Drop;
 
-function write(record: JsonRecord, path: Segment[], field: string, value: unknown): void {
-  if (!setPath(record, path, value)) {
+function write(record: JsonRecord, set: PathWriter, field: string, value: unknown): void {
+  if (!set(record, value)) {
     throw new TransformError(
       field,
       `Cannot set "${field}": a part of the path holds a value that is not an object`,
@@ -38,35 +40,37 @@ function literal(value: unknown): () => unknown {
 export function compileStep(step: Step, index: number): Op {
   switch (step.type) {
     case 'set': {
-      const path = parsePath(step.field);
+      const set = pathWriter(parsePath(step.field));
       if (step.expr !== undefined) {
         const compute = compileComputed(step.expr);
-        return (r) => (write(r, path, step.field, compute(r)), r);
+        return (r) => (write(r, set, step.field, compute(r)), r);
       }
       if (step.template !== undefined) {
         const t = parseTemplate(step.template);
-        return (r) => (write(r, path, step.field, renderTemplate(t, r)), r);
+        return (r) => (write(r, set, step.field, renderTemplate(t, r)), r);
       }
       const value = literal(step.value);
-      return (r) => (write(r, path, step.field, value()), r);
+      return (r) => (write(r, set, step.field, value()), r);
     }
     case 'default': {
       const path = parsePath(step.field);
+      const get = pathReader(path);
+      const set = pathWriter(path);
       const value = literal(step.value);
       return (r) => {
-        const v = getPath(r, path);
-        if (v === undefined || v === null) write(r, path, step.field, value());
+        const v = get(r);
+        if (v === undefined || v === null) write(r, set, step.field, value());
         return r;
       };
     }
     case 'rename': {
       const from = parsePath(step.from);
-      const to = parsePath(step.to);
+      const setTo = pathWriter(parsePath(step.to));
       return (r) => {
         const parent = getParent(r, from);
         const key = from[from.length - 1]!;
         if (parent === undefined || parent[key] === undefined) return r;
-        write(r, to, step.to, deletePath(r, from));
+        write(r, setTo, step.to, deletePath(r, from));
         return r;
       };
     }
@@ -90,29 +94,33 @@ export function compileStep(step: Step, index: number): Op {
     }
     case 'coerce': {
       const path = parsePath(step.field);
+      const get = pathReader(path);
+      const set = pathWriter(path);
       const convert = coercer(step.to, step.unit ?? 'auto');
       return (r) => {
-        const v = getPath(r, path);
-        if (v !== undefined && v !== null) write(r, path, step.field, convert(v, step.field));
+        const v = get(r);
+        if (v !== undefined && v !== null) write(r, set, step.field, convert(v, step.field));
         return r;
       };
     }
     case 'redact': {
       const paths = step.fields.map(parsePath);
+      const gets = paths.map(pathReader);
+      const sets = paths.map(pathWriter);
       const replacement = step.replacement ?? '[REDACTED]';
       if (step.pattern === undefined) {
         return (r) => {
-          for (let i = 0; i < paths.length; i++) {
-            if (getPath(r, paths[i]!) !== undefined) setPath(r, paths[i]!, replacement);
+          for (let i = 0; i < gets.length; i++) {
+            if (gets[i]!(r) !== undefined) sets[i]!(r, replacement);
           }
           return r;
         };
       }
       const re = compileLinearRegex(step.pattern, step.flags);
       return (r) => {
-        for (let i = 0; i < paths.length; i++) {
-          const v = getPath(r, paths[i]!);
-          if (typeof v === 'string') setPath(r, paths[i]!, re.matcher(v).replaceAll(replacement));
+        for (let i = 0; i < gets.length; i++) {
+          const v = gets[i]!(r);
+          if (typeof v === 'string') sets[i]!(r, re.matcher(v).replaceAll(replacement));
         }
         return r;
       };

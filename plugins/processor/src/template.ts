@@ -1,9 +1,9 @@
-import { getPath, parsePath, pathProblem, type Segment } from '@tapline/core';
+import { parsePath, pathProblem, pathReader, type PathReader } from '@tapline/core';
 
-/** A template split once into literal text and field paths, alternating: text, path, text, ... */
+/** A template split once into literal text and fields, alternating: text, field, text, ... */
 export interface Template {
   readonly texts: readonly string[];
-  readonly paths: ReadonlyArray<readonly Segment[]>;
+  readonly fields: readonly PathReader[];
 }
 
 /**
@@ -12,7 +12,7 @@ export interface Template {
  */
 export function parseTemplate(source: string): Template {
   const texts: string[] = [];
-  const paths: Segment[][] = [];
+  const fields: PathReader[] = [];
   let text = '';
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
@@ -27,7 +27,7 @@ export function parseTemplate(source: string): Template {
       const problem = pathProblem(path);
       if (problem !== undefined) throw new Error(`placeholder at ${i}: ${problem}`);
       texts.push(text);
-      paths.push(parsePath(path));
+      fields.push(pathReader(parsePath(path)));
       text = '';
       i = close;
     } else if (c === '}') {
@@ -37,14 +37,14 @@ export function parseTemplate(source: string): Template {
     }
   }
   texts.push(text);
-  return { texts, paths };
+  return { texts, fields };
 }
 
 /** Fills a template from a record; a missing or null field gives ''. Objects render as JSON. */
 export function renderTemplate(t: Template, record: unknown): string {
   let out = t.texts[0]!;
-  for (let i = 0; i < t.paths.length; i++) {
-    const v = getPath(record, t.paths[i]!);
+  for (let i = 0; i < t.fields.length; i++) {
+    const v = t.fields[i]!(record);
     out += v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
     out += t.texts[i + 1]!;
   }

@@ -1,4 +1,4 @@
-import { getPath, parsePath, type Segment } from '../field-path.js';
+import { parsePath, pathReader, type PathReader } from '../field-path.js';
 import { ExpressionError } from '../errors.js';
 import { compileExpression } from './expression.js';
 import { compileLinearRegex } from './linear-regex.js';
@@ -32,7 +32,7 @@ export function compileCondition(c: Condition): Predicate {
     const inner = compileCondition(c.not);
     return (r) => !inner(r);
   }
-  return compileLeaf(parsePath(c.field!), c);
+  return compileLeaf(pathReader(parsePath(c.field!)), c);
 }
 
 function compileExpressionCondition(source: string): Predicate {
@@ -47,20 +47,20 @@ function compileExpressionCondition(source: string): Predicate {
   };
 }
 
-function compileLeaf(path: Segment[], c: ConditionObject): Predicate {
+function compileLeaf(read: PathReader, c: ConditionObject): Predicate {
   if ('eq' in c) {
     const want = c.eq;
-    return (r) => jsonEqual(getPath(r, path), want);
+    return (r) => jsonEqual(read(r), want);
   }
   if ('ne' in c) {
     const want = c.ne;
-    return (r) => !jsonEqual(getPath(r, path), want);
+    return (r) => !jsonEqual(read(r), want);
   }
   if (c.in !== undefined) {
     const primitives = new Set(c.in.filter((v) => v === null || typeof v !== 'object'));
     const objects = c.in.filter((v) => v !== null && typeof v === 'object');
     return (r) => {
-      const v = getPath(r, path);
+      const v = read(r);
       if (v === undefined) return false;
       if (v === null || typeof v !== 'object') return primitives.has(v);
       for (let i = 0; i < objects.length; i++) if (jsonEqual(v, objects[i])) return true;
@@ -70,27 +70,27 @@ function compileLeaf(path: Segment[], c: ConditionObject): Predicate {
   if (c.exists !== undefined) {
     const want = c.exists;
     return (r) => {
-      const v = getPath(r, path);
+      const v = read(r);
       return (v !== undefined && v !== null) === want;
     };
   }
   if (c.matches !== undefined) {
     const re = compileLinearRegex(c.matches, c.flags);
     return (r) => {
-      const v = getPath(r, path);
+      const v = read(r);
       return typeof v === 'string' && re.test(v);
     };
   }
-  return compileComparison(path, c);
+  return compileComparison(read, c);
 }
 
-function compileComparison(path: Segment[], c: ConditionObject): Predicate {
+function compileComparison(field: PathReader, c: ConditionObject): Predicate {
   // A number is compared with a number and a string with a string; other pairs never match.
   // (Typed as number for the compiler; `<` on two strings compares them as strings.)
   const bound = (c.gt ?? c.gte ?? c.lt ?? c.lte) as number;
   const kind = typeof bound;
   const read = (r: unknown): number | undefined => {
-    const v = getPath(r, path);
+    const v = field(r);
     return typeof v === kind ? (v as number) : undefined;
   };
   if (c.gt !== undefined) {
