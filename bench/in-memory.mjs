@@ -10,12 +10,13 @@
 // of their own (lib/pass-step.mjs: one class more for V8 to tell apart in the template).
 // Every run checks that both exported the same records (each settled, the debug ones dropped).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startChild } from './lib/child.mjs';
 import { memoryPipelineConfig } from './lib/memory-config.mjs';
+import { writeResults } from './lib/results.mjs';
 import { median } from './stats.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -105,23 +106,11 @@ for (let round = 1; round <= Number(values.rounds); round++) {
       `hand-written, tapline (and with ${extraSteps} more steps) exported ${exported.join(', ')} records`,
     );
 }
-mkdirSync(values.results, { recursive: true });
-writeFileSync(
-  join(values.results, `${values.name}.json`),
-  JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      node: process.version,
-      // The machine's 1-minute load average at the end: read the figures with it.
-      loadAverage: loadavg()[0],
-      records: count,
-      ...(extraSteps > 0 && { steps: extraSteps, stepPlugin: values['step-plugin'] }),
-      runs,
-    },
-    null,
-    2,
-  ) + '\n',
-);
+writeResults(values.results, values.name, {
+  records: count,
+  ...(extraSteps > 0 && { steps: extraSteps, stepPlugin: values['step-plugin'] }),
+  runs,
+});
 const h = median(runs.hand);
 const t = median(runs.tapline);
 process.stdout.write(

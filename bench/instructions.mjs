@@ -11,11 +11,12 @@
 // Needs valgrind (callgrind and callgrind_annotate). Under it a run is some 50 times slower.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { memoryPipelineConfig } from './lib/memory-config.mjs';
+import { writeResults } from './lib/results.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -155,22 +156,6 @@ const summary =
   `hand-written / tapline: ${(hand.total / tapline.total).toFixed(3)} in all, ` +
   `${(own(hand) / own(tapline)).toFixed(3)} without garbage collection and the compiler ` +
   `(Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z).`;
-mkdirSync(values.results, { recursive: true });
-writeFileSync(
-  join(values.results, `${values.name}.json`),
-  JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      node: process.version,
-      loadAverage: loadavg()[0],
-      records: [small, big],
-      hand,
-      tapline,
-      runs: results,
-    },
-    null,
-    2,
-  ) + '\n',
-);
+writeResults(values.results, values.name, { records: [small, big], hand, tapline, runs: results });
 writeFileSync(join(values.results, `${values.name}.md`), `${table}\n\n${summary}\n`);
 process.stdout.write(`${table}\n\n${summary}\n`);
