@@ -64,6 +64,13 @@ const GROUPS = [
 ];
 const groupOf = (fn) => GROUPS.find(([, re]) => re.test(fn))[0];
 
+const RUN_DEADLINE_MS = 60 * 60_000;
+/** The runs under way: killed if the benchmark fails or stops. */
+const children = new Set();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 /** Runs one receiver on `count` records under callgrind; instructions by group, and the total. */
 async function measure(kind, count) {
   const run = join(dir, `${kind}-${count}`);
@@ -86,12 +93,18 @@ async function measure(kind, count) {
   }
   await new Promise((resolve, reject) => {
     const child = spawn('valgrind', args, { cwd: run, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.add(child);
+    // A run that takes this long is broken, not slow: some 20 times what 80,000 records take.
+    const deadline = setTimeout(() => child.kill('SIGKILL'), RUN_DEADLINE_MS);
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.once('error', reject);
-    child.once('exit', (c) =>
-      c === 0 ? resolve() : reject(new Error(`${kind} (${count}) exited with ${c}:\n${err}`)),
-    );
+    child.once('exit', (c, signal) => {
+      clearTimeout(deadline);
+      children.delete(child);
+      if (c === 0) resolve();
+      else reject(new Error(`${kind} (${count}) exited with ${signal ?? c}:\n${err}`));
+    });
   });
   const exported = readFileSync(join(run, 'records.ndjson'), 'utf8').split('\n').length - 1;
   const annotated = spawnSync('callgrind_annotate', ['--threshold=100', out], { maxBuffer: 1 << 28 });
