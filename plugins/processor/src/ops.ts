@@ -5,11 +5,9 @@ import {
   type JsonRecord,
   deletePath,
   getParent,
-  getPath,
   parsePath,
   pathReader,
   pathWriter,
-  setPath,
   type PathWriter,
 } from '@tapline/core';
 import { coercer } from './coerce.js';
@@ -83,11 +81,13 @@ export function compileStep(step: Step, index: number): Op {
     }
     case 'pick': {
       const paths = step.fields.map(parsePath);
+      const gets = paths.map(pathReader);
+      const sets = paths.map(pathWriter);
       return (r) => {
         const out: JsonRecord = {};
-        for (let i = 0; i < paths.length; i++) {
-          const v = getPath(r, paths[i]!);
-          if (v !== undefined) setPath(out, paths[i]!, v);
+        for (let i = 0; i < gets.length; i++) {
+          const v = gets[i]!(r);
+          if (v !== undefined) sets[i]!(out, v);
         }
         return out;
       };
