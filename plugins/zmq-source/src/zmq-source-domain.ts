@@ -104,6 +104,11 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
   private frameCount = 0;
   /** What was taken in since the chain last ran. */
   private gathered: Gathered = { raws: [], attributes: [], receivedAt: 0, limit: 1 };
+  /**
+   * The most messages the next batch may take (see `take`): one once the socket's queue ran
+   * empty, twice as many after each batch that filled.
+   */
+  private nextLimit = 1;
 
   constructor(options: ZmqSourceOptions, identity?: DomainIdentity & Partial<PluginContext>) {
     super(identity);
@@ -231,7 +236,9 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
           }
         } catch (err) {
           // The queue ran empty (or the socket closed): the chain runs on what was taken, now.
+          // It kept up, so the next message goes on alone.
           this.flush();
+          this.nextLimit = 1;
           if (socket.closed) return;
           const code = codeOf(err);
           if (code === 'EAGAIN') {
@@ -283,17 +290,28 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
 
   /**
    * Adds one message to the batch being taken in; the batch goes through the chain once the
-   * socket's queue runs empty or it holds `intake.batchMax` (or as many as there is room for).
+   * socket's queue runs empty or it is full.
+   *
+   * Full is `intake.batchMax` (or as many as there is room for) at most, but batches of
+   * messages grow only while messages come faster than the chain takes them: after the queue
+   * ran empty the next batch is one message, and each batch that fills lets the next take twice
+   * as many. A message that reaches an idle pipeline with others close behind it goes on at once,
+   * instead of waiting while the socket is read for the rest of them; at saturation batches reach
+   * `batchMax` within nine. The lines of an NDJSON frame arrived together, and go on together.
    */
   private take(raw: Line, attributes: Record<string, unknown> | undefined): void {
     const batch = this.gathered;
     if (batch.raws.length === 0) {
       batch.receivedAt = performance.now();
-      batch.limit = batchRoom(this.intake);
+      const room = batchRoom(this.intake);
+      batch.limit = this.lines === undefined ? Math.min(room, this.nextLimit) : room;
     }
     batch.raws.push(raw);
     batch.attributes.push(attributes);
-    if (batch.raws.length >= batch.limit) this.flush();
+    if (batch.raws.length >= batch.limit) {
+      this.nextLimit = batch.limit * 2;
+      this.flush();
+    }
   }
 
   /** Runs the chain on what was taken in since it last ran. ingestBatch() never rejects. */

@@ -25,6 +25,37 @@ describe('zmq-source batches', () => {
     expect(sizes.length).toBeLessThan(count / 4);
   });
 
+  it('lets batches grow only while messages keep coming: one message after the queue ran empty, then twice as many each time', async () => {
+    const d = source({ receiveHighWaterMark: 2000 });
+    const sizes: number[] = [];
+    let seen = 0;
+    let wanted = 0;
+    let reached = () => {};
+    d.handOn = (outputs) => {
+      sizes.push(outputs.length);
+      seen += outputs.length;
+      if (seen >= wanted) reached();
+    };
+    const until = (n: number): Promise<void> => {
+      wanted = n;
+      return seen >= n ? Promise.resolve() : new Promise((resolve) => (reached = resolve));
+    };
+    await d.initialize();
+    const p = pusher(d.endpoint!);
+    for (let i = 0; i < 1000; i++) await p.send(JSON.stringify({ i }));
+    await sleep(200); // lets ZeroMQ move them into the source's queue before it reads
+    await d.start();
+    await until(1000);
+    // All 1,000 were queued as the source began: its first batches double, from one.
+    expect(sizes.slice(0, 9)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 1]); // the 256th: its yield
+    expect(Math.max(...sizes)).toBe(256);
+    // The queue ran empty: the next message goes on alone, whatever follows it.
+    const before = sizes.length;
+    for (let i = 0; i < 50; i++) await p.send(JSON.stringify({ i }));
+    await until(1050);
+    expect(sizes[before]).toBe(1);
+  });
+
   it('hands a lone message on at once, a batch of one, without waiting for more', async () => {
     const d = source();
     const sizes: number[] = [];
