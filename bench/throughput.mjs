@@ -50,8 +50,9 @@ for (let round = 1; round <= ROUNDS; round++) {
     const result = await runOnce(kind, { count: N, batch, prefill, dir, profile, nodeFlags });
     checkAccounted(result, N);
     runs[kind].push(result);
+    const perBatch = result.recordsPerBatch === undefined ? '' : `, ${fmt(result.recordsPerBatch, 1)} records per batch`;
     process.stderr.write(
-      `round ${round} ${kind.padEnd(7)} ${fmt(result.perSecond)} ${unit}, peak RSS ${fmt(result.peakRssBytes / 2 ** 20)} MiB\n`,
+      `round ${round} ${kind.padEnd(7)} ${fmt(result.perSecond)} ${unit}, peak RSS ${fmt(result.peakRssBytes / 2 ** 20)} MiB${perBatch}\n`,
     );
   }
 }
@@ -84,6 +85,8 @@ const stepMeanUs = Object.fromEntries(
     median(runs.tapline.map((r) => r.stepMeanUs[id])),
   ]),
 );
+/** How many records the source's batches held, median over the rounds (batchMax when always saturated). */
+const recordsPerBatch = median(runs.tapline.map((r) => r.recordsPerBatch));
 const result = {
   date: new Date().toISOString(),
   node: process.version,
@@ -95,6 +98,7 @@ const result = {
   medians,
   ratio,
   stepMeanUs,
+  recordsPerBatch,
   runs,
 };
 
@@ -121,7 +125,7 @@ const table = [
   '',
   `Each step's own execute time in tapline (µs, the Monitor's mean): ${Object.entries(stepMeanUs)
     .map(([id, us]) => `${id} ${fmt(us, 2)}`)
-    .join(', ')}.`,
+    .join(', ')}. The source's batches held ${fmt(recordsPerBatch, 1)} records on average (median of the rounds).`,
 ].join('\n');
 
 mkdirSync(values.results, { recursive: true });

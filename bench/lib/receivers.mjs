@@ -168,8 +168,11 @@ async function startTapline({ address, batch, dir, node, timeoutMs }) {
           .filter(([op]) => op.endsWith('.handle'))
           .map(([op, o]) => [op.slice(0, -'.handle'.length), o.durations.mean * 1000]),
       );
+      // How many records the source's batches held on average: full batches (batchMax) at saturation.
+      const first = Object.values(metrics.operations).find((o) => o.operation === 'handle');
+      const recordsPerBatch = first === undefined ? undefined : first.handled / first.batches;
       return {
-        report: { received, exported: completed, dropped, failed, cpuMs, peakRssBytes, stepMeanUs },
+        report: { received, exported: completed, dropped, failed, cpuMs, peakRssBytes, stepMeanUs, recordsPerBatch },
         timings: readRecords(join(dir, 'records.ndjson')),
       };
     },
