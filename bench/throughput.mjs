@@ -50,7 +50,8 @@ for (let round = 1; round <= ROUNDS; round++) {
     const result = await runOnce(kind, { count: N, batch, prefill, dir, profile, nodeFlags });
     checkAccounted(result, N);
     runs[kind].push(result);
-    const perBatch = result.recordsPerBatch === undefined ? '' : `, ${fmt(result.recordsPerBatch, 1)} records per batch`;
+    const perBatch =
+      result.recordsPerBatch === undefined ? '' : `, ${fmt(result.recordsPerBatch, 1)} records per batch`;
     process.stderr.write(
       `round ${round} ${kind.padEnd(7)} ${fmt(result.perSecond)} ${unit}, peak RSS ${fmt(result.peakRssBytes / 2 ** 20)} MiB${perBatch}\n`,
     );
@@ -125,7 +126,9 @@ const table = [
   '',
   `Each step's own execute time in tapline (µs, the Monitor's mean): ${Object.entries(stepMeanUs)
     .map(([id, us]) => `${id} ${fmt(us, 2)}`)
-    .join(', ')}. The source's batches held ${fmt(recordsPerBatch, 1)} records on average (median of the rounds).`,
+    .join(
+      ', ',
+    )}. The source's batches held ${fmt(recordsPerBatch, 1)} records on average (median of the rounds).`,
 ].join('\n');
 
 mkdirSync(values.results, { recursive: true });

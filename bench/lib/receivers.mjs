@@ -172,7 +172,16 @@ async function startTapline({ address, batch, dir, node, timeoutMs }) {
       const first = Object.values(metrics.operations).find((o) => o.operation === 'handle');
       const recordsPerBatch = first === undefined ? undefined : first.handled / first.batches;
       return {
-        report: { received, exported: completed, dropped, failed, cpuMs, peakRssBytes, stepMeanUs, recordsPerBatch },
+        report: {
+          received,
+          exported: completed,
+          dropped,
+          failed,
+          cpuMs,
+          peakRssBytes,
+          stepMeanUs,
+          recordsPerBatch,
+        },
         timings: readRecords(join(dir, 'records.ndjson')),
       };
     },
