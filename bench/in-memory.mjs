@@ -10,7 +10,6 @@
 // of their own (lib/pass-step.mjs: one class more for V8 to tell apart in the template).
 // Every run checks that both exported the same records (each settled, the debug ones dropped).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';

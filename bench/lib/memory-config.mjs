@@ -1,21 +1,15 @@
 // The repository's default pipeline (pipeline.config.json) fed from memory: its source swapped
 // for the memory source (memory-source.mjs), exporting to records.ndjson in the run's folder
 // with each record stamped `exportedAt`, with no HTTP API and warnings logged only.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repositoryPipeline } from './tapline-config.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const root = join(here, '../..');
 
 /** The config as an object; the memory source writes its CPU time per record to `out`. */
 export function memoryPipelineConfig({ count, out }) {
-  const config = JSON.parse(readFileSync(join(root, 'pipeline.config.json'), 'utf8'));
-  delete config.$schema;
-  for (const step of config.pipeline) {
-    const plugin = /^@tapline\/plugin-(.+)$/.exec(step.plugin);
-    if (plugin) step.plugin = join(root, 'plugins', plugin[1], 'dist/index.js');
-  }
+  const config = repositoryPipeline();
   config.pipeline[0] = {
     id: 'ingest',
     plugin: join(here, 'memory-source.mjs'),

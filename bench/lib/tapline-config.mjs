@@ -7,15 +7,23 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Writes the config into `dir` and returns its path. `batch > 1`: frames of NDJSON lines. */
-export function writeTaplineConfig(dir, { address, httpPort, batch = 1, logLevel = 'warn' }) {
+/**
+ * The repository's pipeline.config.json as an object, its built-in plugins named by path, so
+ * that a run folder outside the repository finds them too.
+ */
+export function repositoryPipeline() {
   const config = JSON.parse(readFileSync(join(root, 'pipeline.config.json'), 'utf8'));
   delete config.$schema;
-  // The built-in plugins by path, so that a run folder outside the repository finds them too.
   for (const step of config.pipeline) {
     const plugin = /^@tapline\/plugin-(.+)$/.exec(step.plugin);
     if (plugin) step.plugin = join(root, 'plugins', plugin[1], 'dist/index.js');
   }
+  return config;
+}
+
+/** Writes the config into `dir` and returns its path. `batch > 1`: frames of NDJSON lines. */
+export function writeTaplineConfig(dir, { address, httpPort, batch = 1, logLevel = 'warn' }) {
+  const config = repositoryPipeline();
   const source = config.pipeline[0];
   source.options.address = address;
   if (batch > 1) source.options.decode = 'ndjson';
