@@ -6,6 +6,7 @@
 // metrics it kept, and its peak RSS.
 //   node bench/hand-pull.mjs --address tcp://127.0.0.1:PORT --count N --out FILE [--batch B]
 //     [--idle-wake MS] [--yield-every N]   see lib/pull-loop.mjs
+//     [--spin-us US]   busy-waits US µs more per record: the same work plus a host's cost in CPU
 import { TextDecoder, parseArgs } from 'node:util';
 import { createMetrics, processRecord } from './hand-written.mjs';
 import { openLineFile } from './lib/line-file.mjs';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     ...RECEIVER_OPTIONS,
     'idle-wake': { type: 'string', default: '-1' },
     'yield-every': { type: 'string', default: '256' },
+    'spin-us': { type: 'string', default: '0' },
   },
 });
 const count = Number(values.count);
@@ -23,6 +25,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const metrics = createMetrics();
 const file = await openLineFile(values.out);
 const socket = await bindPull(values.address);
+
+const spinMs = Number(values['spin-us']) / 1000;
+/** Burns `spinMs` of CPU: what a host would add per record, without its structure. */
+function spin() {
+  const until = performance.now() + spinMs;
+  while (performance.now() < until);
+}
 
 const tally = { received: 0, exported: 0, dropped: 0, failed: 0 };
 /** One record: decode, the pipeline's work, the write. A failure counts; a dead letter is the host's. */
@@ -42,6 +51,7 @@ function take(payload) {
     return;
   }
   tally.exported++;
+  if (spinMs > 0) spin();
   file.append(line);
 }
 const batched = Number(values.batch) > 1;

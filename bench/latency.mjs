@@ -7,9 +7,10 @@
 //                          [--hand-flags="..."] [--name latency] [--results DIR] [--runs DIR]
 // --profile   a .cpuprofile of every receiver, in its folder under --runs (bench/.runs/)
 // --trace     records each receiver's GC pauses and reports how many of the slowest 1% of the
-//             steady state's records were in flight during one (results/latency-trace.md)
+//             steady state's records were in flight during one (results/latency-trace.md), and
+//             what its threads and the publisher's ran and waited for a CPU (lib/threads.mjs)
 // --node-flags  V8/Node flags for every receiver (--max-semi-space-size=16, say)
-// --hand-flags  flags for the hand-written receiver (--idle-wake 50, --yield-every 64)
+// --hand-flags  flags for the hand-written receiver (--idle-wake 50, --yield-every 64, --spin-us 4)
 // --warmup S    the first S seconds are the warm-up (tapline's JIT takes longer than the
 //               hand-written loop's to warm up: --warmup 3 --seconds 13 shows the state after it)
 // --name        the results' file name; experiments keep the default figures apart
@@ -163,7 +164,35 @@ function traceTable() {
   ].join('\n');
 }
 
-const output = values.trace ? `${table}\n\n${traceTable()}` : table;
+/**
+ * With --trace: in the steady state, what the receiver's threads ran and how long they were ready
+ * to run but waited for a CPU, per second; beside it, the publisher's threads' waits over the
+ * same seconds. On a machine of few cores shared by both, every record waits when its thread does.
+ */
+function cpuTable() {
+  const perSecond = (use, group, field) => (use ? use[group][field] / use.seconds : NaN);
+  return [
+    `| traced, median of ${ROUNDS}, ms per second | main thread ran | main thread waited for a CPU | ZeroMQ I/O thread waited | other threads ran | publisher's threads waited |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rates.flatMap((rate) =>
+      receivers.map((k) => {
+        const m = (f) => median(runs[rate][k].map(f));
+        const use = (r) => r.tail.threads;
+        const sender = (r) => {
+          const t = r.tail.senderThreads;
+          return t ? (t.main.waitMs + t.zmq.waitMs) / t.seconds : NaN;
+        };
+        return (
+          `| ${fmt(rate)} msg/s, ${label[k]} | ${ms(m((r) => perSecond(use(r), 'main', 'cpuMs')))} | ` +
+          `${ms(m((r) => perSecond(use(r), 'main', 'waitMs')))} | ${ms(m((r) => perSecond(use(r), 'zmq', 'waitMs')))} | ` +
+          `${ms(m((r) => perSecond(use(r), 'other', 'cpuMs')))} | ${ms(m(sender))} |`
+        );
+      }),
+    ),
+  ].join('\n');
+}
+
+const output = values.trace ? `${table}\n\n${traceTable()}\n\n${cpuTable()}` : table;
 mkdirSync(values.results, { recursive: true });
 writeFileSync(join(values.results, `${name}.json`), JSON.stringify(result) + '\n');
 writeFileSync(join(values.results, `${name}.md`), output + '\n');

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Push } from 'zeromq';
 import { recordTails } from './lib/record-tails.mjs';
+import { readThreads } from './lib/threads.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -78,9 +79,15 @@ async function pacedLoop(socket) {
     if (next < count) await sleep(Math.max(1, (next - (performance.now() - started) * perMs) / perMs));
   }
 }
+// While it sends, a reading of its threads every half second: how long they waited for a CPU that the
+// receiver (or anyone) held, which the receiver's steady state can be set beside.
+const threads = [{ at: Date.now(), threads: readThreads() }];
+const reading = setInterval(() => threads.push({ at: Date.now(), threads: readThreads() }), 500);
 await Promise.all(sockets.map(rate > 0 ? pacedLoop : sendLoop));
+clearInterval(reading);
+threads.push({ at: Date.now(), threads: readThreads() });
 const elapsedMs = performance.now() - started;
 if (values.prefill) process.stdout.write('queued\n');
 for (const s of sockets) s.close();
 const report = { sent: count, frames: Math.ceil(count / batch), elapsedMs };
-process.stdout.write(JSON.stringify(rate > 0 ? { ...report, late } : report) + '\n');
+process.stdout.write(JSON.stringify(rate > 0 ? { ...report, late, threads } : report) + '\n');

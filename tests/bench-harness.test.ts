@@ -97,6 +97,11 @@ describe('bench/throughput.mjs', { timeout: 180_000 }, () => {
       // The second second is the steady state, and its slowest 1% is attributed.
       expect(run.latency.steady.count, kind).toBeGreaterThan(0);
       expect(run.tail.slow, kind).toBeGreaterThan(0);
+      // What its threads and the publisher's ran and waited for a CPU, over the steady state.
+      expect(run.tail.threads.seconds, kind).toBeGreaterThan(0);
+      expect(run.tail.threads.main.cpuMs, kind).toBeGreaterThan(0);
+      expect(run.tail.threads.main.waitMs, kind).toBeGreaterThanOrEqual(0);
+      expect(run.tail.senderThreads.main.cpuMs, kind).toBeGreaterThan(0);
     }
   });
 

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './child.mjs';
 import { measure } from '../stats.mjs';
-import { attributeTail } from './tail.mjs';
+import { attributeTail, steadyThreadUse } from './tail.mjs';
 import { writeTaplineConfig } from './tapline-config.mjs';
 import { freePort } from './free-port.mjs';
 
@@ -95,8 +95,13 @@ export async function runOnce(
     const result = await receiver.finish(count);
     let tail;
     if (trace && existsSync(gcFile)) {
-      const { pauses, usage } = JSON.parse(readFileSync(gcFile, 'utf8'));
-      tail = { ...attributeTail(result.timings, pauses, warmupMs), ...usage };
+      const { pauses, usage, threads } = JSON.parse(readFileSync(gcFile, 'utf8'));
+      tail = {
+        ...attributeTail(result.timings, pauses, warmupMs),
+        ...usage,
+        threads: steadyThreadUse(result.timings, threads, warmupMs),
+        senderThreads: steadyThreadUse(result.timings, sent.threads, warmupMs),
+      };
     }
     return {
       kind,

@@ -1,5 +1,7 @@
 // Where the slow records of a paced run come from: how many of them were in flight while the
-// receiver was paused for garbage collection, beside the same share for every record.
+// receiver was paused for garbage collection, beside the same share for every record; and what
+// its threads ran and waited for a CPU in the steady state.
+import { threadUse } from './threads.mjs';
 
 /** Whether any pause (sorted by start) overlaps [from, to]. */
 function overlaps(pauses, from, to) {
@@ -53,4 +55,17 @@ export function attributeTail({ sentAt, doneAt }, pauses, warmupMs = 1000) {
     gcInSteady: byKind,
     warmupGc: pauses.filter((p) => p.at < from).length,
   };
+}
+
+/**
+ * What the receiver's threads ran and waited for a CPU in the steady state, from the readings
+ * `trace-gc.mjs` took every half second (`lib/threads.mjs`): from the first reading after the warm-up
+ * to the one at exit, with the seconds between them. Undefined without readings.
+ */
+export function steadyThreadUse({ sentAt }, readings = [], warmupMs = 1000) {
+  const first = sentAt.reduce((m, v) => Math.min(m, v), Infinity);
+  const from = readings.find((r) => r.at >= first + warmupMs);
+  const to = readings.at(-1);
+  if (from === undefined || to === from || to.threads.length === 0) return undefined;
+  return { seconds: (to.at - from.at) / 1000, ...threadUse(from.threads, to.threads) };
 }

@@ -1,9 +1,12 @@
 // Preloaded into a receiver (node --import) by `latency.mjs --trace`: records every garbage
 // collection pause (epoch start, duration, kind) and writes them, on exit, to the file named by
 // BENCH_TRACE_FILE, with the process's resource usage: its involuntary context switches count
-// how often the machine took the CPU away from it. A PerformanceObserver costs nothing per message.
+// how often the machine took the CPU away from it, and a reading of its threads every half second
+// (`lib/threads.mjs`), so that the steady state's CPU and waits for a CPU can be told apart from
+// start-up's. A PerformanceObserver costs nothing per message.
 import { writeFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { readThreads } from './threads.mjs';
 
 const KINDS = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
@@ -21,8 +24,11 @@ new PerformanceObserver((list) => {
     });
   }
 }).observe({ entryTypes: ['gc'] });
+const threads = [];
+setInterval(() => threads.push({ at: Date.now(), threads: readThreads() }), 500).unref();
 process.on('exit', () => {
   const { userCPUTime, systemCPUTime, involuntaryContextSwitches } = process.resourceUsage();
   const usage = { cpuMs: (userCPUTime + systemCPUTime) / 1000, involuntaryContextSwitches };
-  writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify({ pauses, usage }));
+  threads.push({ at: Date.now(), threads: readThreads() });
+  writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify({ pauses, usage, threads }));
 });
