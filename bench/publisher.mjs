@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Push } from 'zeromq';
 import { recordTails } from './lib/record-tails.mjs';
-import { readThreads } from './lib/threads.mjs';
+import { takeReadings } from './lib/threads.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -79,13 +79,11 @@ async function pacedLoop(socket) {
     if (next < count) await sleep(Math.max(1, (next - (performance.now() - started) * perMs) / perMs));
   }
 }
-// While it sends, a reading of its threads every half second: how long they waited for a CPU that the
-// receiver (or anyone) held, which the receiver's steady state can be set beside.
-const threads = [{ at: Date.now(), threads: readThreads() }];
-const reading = setInterval(() => threads.push({ at: Date.now(), threads: readThreads() }), 500);
+// While it sends, a reading of its threads every half second: how long they waited for a CPU
+// that the receiver (or anyone) held, to set beside the receiver's steady state.
+const readings = takeReadings();
 await Promise.all(sockets.map(rate > 0 ? pacedLoop : sendLoop));
-clearInterval(reading);
-threads.push({ at: Date.now(), threads: readThreads() });
+const threads = readings.stop();
 const elapsedMs = performance.now() - started;
 if (values.prefill) process.stdout.write('queued\n');
 for (const s of sockets) s.close();

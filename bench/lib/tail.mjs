@@ -58,9 +58,9 @@ export function attributeTail({ sentAt, doneAt }, pauses, warmupMs = 1000) {
 }
 
 /**
- * What the receiver's threads ran and waited for a CPU in the steady state, from the readings
- * `trace-gc.mjs` took every half second (`lib/threads.mjs`): from the first reading after the warm-up
- * to the one at exit, with the seconds between them. Undefined without readings.
+ * What a process's threads ran and waited for a CPU in a run's steady state, from the readings
+ * of `takeReadings` (`lib/threads.mjs`): from the first reading after the warm-up to the last,
+ * with the seconds between them. Undefined without readings.
  */
 export function steadyThreadUse({ sentAt }, readings = [], warmupMs = 1000) {
   const first = sentAt.reduce((m, v) => Math.min(m, v), Infinity);

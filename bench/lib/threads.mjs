@@ -33,3 +33,22 @@ export function threadUse(before, after) {
   }
   return use;
 }
+
+/**
+ * Reads the threads now and every `intervalMs` until `stop()`, which reads them once more and
+ * returns every reading, `{ at, threads }` with `at` in epoch ms. The timer does not keep the
+ * process alive.
+ */
+export function takeReadings(intervalMs = 500) {
+  const readings = [];
+  const read = () => readings.push({ at: Date.now(), threads: readThreads() });
+  read();
+  const timer = setInterval(read, intervalMs).unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      return readings;
+    },
+  };
+}

@@ -6,7 +6,7 @@
 // start-up's. A PerformanceObserver costs nothing per message.
 import { writeFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
-import { readThreads } from './threads.mjs';
+import { takeReadings } from './threads.mjs';
 
 const KINDS = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
@@ -24,11 +24,10 @@ new PerformanceObserver((list) => {
     });
   }
 }).observe({ entryTypes: ['gc'] });
-const threads = [];
-setInterval(() => threads.push({ at: Date.now(), threads: readThreads() }), 500).unref();
+const readings = takeReadings();
 process.on('exit', () => {
   const { userCPUTime, systemCPUTime, involuntaryContextSwitches } = process.resourceUsage();
   const usage = { cpuMs: (userCPUTime + systemCPUTime) / 1000, involuntaryContextSwitches };
-  threads.push({ at: Date.now(), threads: readThreads() });
+  const threads = readings.stop();
   writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify({ pauses, usage, threads }));
 });
