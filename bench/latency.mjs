@@ -180,7 +180,7 @@ function cpuTable() {
         const use = (r) => r.tail.threads;
         const sender = (r) => {
           const t = r.tail.senderThreads;
-          return t ? (t.main.waitMs + t.zmq.waitMs) / t.seconds : NaN;
+          return perSecond(t, 'main', 'waitMs') + perSecond(t, 'zmq', 'waitMs');
         };
         return (
           `| ${fmt(rate)} msg/s, ${label[k]} | ${ms(m((r) => perSecond(use(r), 'main', 'cpuMs')))} | ` +

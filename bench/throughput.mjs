@@ -86,6 +86,9 @@ const stepMeanUs = Object.fromEntries(
     median(runs.tapline.map((r) => r.stepMeanUs[id])),
   ]),
 );
+const stepTimes = Object.entries(stepMeanUs)
+  .map(([id, us]) => `${id} ${fmt(us, 2)}`)
+  .join(', ');
 /** How many records the source's batches held, median over the rounds (batchMax when always saturated). */
 const recordsPerBatch = median(runs.tapline.map((r) => r.recordsPerBatch));
 const result = {
@@ -124,11 +127,8 @@ const table = [
     (nodeFlags.length ? `; receivers ran with ${nodeFlags.join(' ')}` : '') +
     ').',
   '',
-  `Each step's own execute time in tapline (µs, the Monitor's mean): ${Object.entries(stepMeanUs)
-    .map(([id, us]) => `${id} ${fmt(us, 2)}`)
-    .join(
-      ', ',
-    )}. The source's batches held ${fmt(recordsPerBatch, 1)} records on average (median of the rounds).`,
+  `Each step's own execute time in tapline (µs, the Monitor's mean): ${stepTimes}. ` +
+    `The source's batches held ${fmt(recordsPerBatch, 1)} records on average (median of the rounds).`,
 ].join('\n');
 
 mkdirSync(values.results, { recursive: true });

@@ -168,14 +168,14 @@ async function startTapline({ address, batch, dir, node, timeoutMs }) {
       const code = await child.exit(30_000);
       if (code !== 0) throw new Error(`tapline run exited with ${code}`);
       const { received, completed, dropped, failed } = metrics.accounting;
+      // Each step's `handle` operation, in the chain's order, the source's first.
+      const steps = Object.entries(metrics.operations).filter(([op]) => op.endsWith('.handle'));
       const stepMeanUs = Object.fromEntries(
-        Object.entries(metrics.operations)
-          .filter(([op]) => op.endsWith('.handle'))
-          .map(([op, o]) => [op.slice(0, -'.handle'.length), o.durations.mean * 1000]),
+        steps.map(([op, o]) => [op.slice(0, -'.handle'.length), o.durations.mean * 1000]),
       );
       // How many records the source's batches held on average: full batches (batchMax) at saturation.
-      const first = Object.values(metrics.operations).find((o) => o.operation === 'handle');
-      const recordsPerBatch = first === undefined ? undefined : first.handled / first.batches;
+      const source = steps[0]?.[1];
+      const recordsPerBatch = source === undefined ? undefined : source.handled / source.batches;
       return {
         report: {
           received,
