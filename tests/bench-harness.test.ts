@@ -24,7 +24,8 @@ async function bench(args: string[]): Promise<{ code: number | null; stderr: str
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // 'close', not 'exit': by then standard error has been read to its end.
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   return { code, stderr, dir };
 }
 

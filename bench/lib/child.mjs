@@ -29,11 +29,15 @@ export function startChild(
     lines.push(line);
     wake();
   });
+  // No more lines come once the child has exited and its stdout has closed ('close'), not at
+  // 'exit': a line written just before the exit can still be in the pipe when 'exit' fires.
   let ended = false;
-  void exited.then(() => {
+  const end = () => {
     ended = true;
     wake();
-  });
+  };
+  child.once('close', end);
+  child.once('error', end);
 
   async function next(predicate = () => true, what = 'a line', timeoutMs = 120_000) {
     const deadline = Date.now() + timeoutMs;
