@@ -11,6 +11,7 @@ import {
 } from '@tapline/core';
 import { Pull, Subscriber } from 'zeromq';
 import { attach, detach } from './address.js';
+import { withCopiedFrames } from './copied-frames.js';
 import { secureSocket, type CurveContext } from './curve.js';
 import { decoderFor, type Decoded, type Decoder } from './decode.js';
 import { FrameLines, type Line } from './frame-lines.js';
@@ -132,7 +133,10 @@ export class ZmqSourceDomain extends SourceDomain<Line, Output> {
   override async initialize(): Promise<void> {
     if (this.socket !== undefined) return;
     const { socket: kind, receiveHighWaterMark } = this.options;
-    const socket = kind === 'sub' ? new Subscriber({ linger: LINGER_MS }) : new Pull({ linger: LINGER_MS });
+    // A message's frame stays its `raw` until the record is done: it must not hold more than its bytes.
+    const socket = withCopiedFrames(() =>
+      kind === 'sub' ? new Subscriber({ linger: LINGER_MS }) : new Pull({ linger: LINGER_MS }),
+    );
     socket.receiveHighWaterMark = receiveHighWaterMark;
     // Before bind: an accepted connection takes its kernel buffer from the listening socket.
     if (this.options.receiveBufferSize !== undefined)
