@@ -49,6 +49,27 @@ describe('LineFile', () => {
     expect(await lines(file)).toEqual(Array.from({ length: 2000 }, (_, i) => `{"i":${i}}`));
   });
 
+  it("writes every byte of batches of any size, multi-byte characters across its buffer's end included", async () => {
+    const dir = await fresh();
+    // A first batch of 61 bytes sizes the buffer the file keeps at 128 bytes. The second ends 3
+    // bytes short of it to 4 past it, its last character 1 to 4 bytes long: it fits, or its
+    // encoding stops short of the end and the buffer must grow. Then one past the largest buffer
+    // kept (1 MiB), and a small one again.
+    const cases: string[][] = [];
+    for (const char of ['a', 'é', '€', '😀'])
+      for (let total = 125; total <= 132; total++)
+        cases.push(['x'.repeat(60), 'a'.repeat(total - 1 - Buffer.byteLength(char)) + char, 'small']);
+    cases.push(['x'.repeat(60), '€'.repeat(400_000), 'small']);
+    for (const [i, sent] of cases.entries()) {
+      const file = path.join(dir, `${i}.ndjson`);
+      const f = new LineFile(file);
+      await f.open();
+      for (const line of sent) await f.append(line);
+      await f.close();
+      expect(await lines(file), sent[1]!.slice(-8)).toEqual(sent);
+    }
+  });
+
   it('writes a batch again to a new file when its file was deleted under it', async () => {
     const dir = await fresh();
     const file = path.join(dir, 'out', 'c.ndjson');

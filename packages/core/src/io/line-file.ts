@@ -33,6 +33,8 @@ interface Batch {
 }
 
 const NO_RETRY: RetryPolicy = { retries: 0, retryDelayMs: 0, retryMaxDelayMs: 0 };
+/** Batches up to this many bytes are encoded into one buffer the file keeps; larger ones into their own. */
+const KEPT_BUFFER_BYTES = 1024 * 1024;
 /** A file that keeps failing is reported at most this often. */
 const REPORT_EVERY_MS = 10_000;
 
@@ -65,6 +67,8 @@ export class LineFile {
   private closing: Promise<void> | undefined;
   private unreported = 0;
   private reportedAt = -Infinity;
+  /** Where batches are encoded, write after write (one write at a time): grown up to KEPT_BUFFER_BYTES. */
+  private out: Buffer | undefined;
 
   constructor(
     readonly path: string,
@@ -163,7 +167,7 @@ export class LineFile {
     for (let b = this.batch; b !== undefined; b = this.batch) {
       this.batch = undefined;
       try {
-        await this.writeOut(Buffer.from(b.text, 'utf8'));
+        await this.writeOut(this.encode(b.text));
         this.written += b.lines;
         b.done.resolve();
       } catch (err) {
@@ -172,6 +176,24 @@ export class LineFile {
         b.done.reject(this.options.errorFor === undefined ? err : this.options.errorFor(err));
       }
     }
+  }
+
+  /**
+   * A batch's bytes, in the buffer the file keeps. A buffer made per write would be garbage
+   * whose memory outlives it: one still being written at a scavenge or two is promoted, and its
+   * memory waits for a full collection.
+   */
+  private encode(text: string): Buffer {
+    let out = this.out;
+    if (out !== undefined) {
+      const n = out.write(text, 0, 'utf8');
+      // A write that stopped short of the end fits; one that reached it may have been cut.
+      if (out.length - n >= 4 || Buffer.byteLength(text, 'utf8') === n) return out.subarray(0, n);
+    }
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size >= KEPT_BUFFER_BYTES) return Buffer.from(text, 'utf8');
+    out = this.out = Buffer.allocUnsafeSlow(Math.min(KEPT_BUFFER_BYTES, 2 ** Math.ceil(Math.log2(size + 4))));
+    return out.subarray(0, out.write(text, 0, 'utf8'));
   }
 
   private async writeOut(buf: Buffer): Promise<void> {
