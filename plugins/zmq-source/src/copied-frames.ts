@@ -15,7 +15,7 @@ interface ContextOptions {
  * By default libzmq decodes messages in place in an 8 KiB receive buffer, and zeromq.js hands a
  * frame over 128 bytes to JavaScript as a view of it: one frame kept alive keeps the whole buffer,
  * and the messages it held, allocated. V8 is told of the frame's own bytes only, so a record
- * in flight long enough for its frame to be promoted held about 14 KiB, until the next full
+ * in flight long enough for its frame to be promoted held about 15 KB, until the next full
  * collection, for a 260-byte frame. With the option off, libzmq copies each message out of the
  * buffer on its I/O thread. The process's default context is set for this socket alone and
  * restored at once: other sockets are made as they were.
