@@ -2,8 +2,11 @@
 // source plugin (lib/memory-source.mjs), against the hand-written loop over the same frames
 // (lib/memory-hand.mjs), in alternating rounds. Reports CPU µs per record (every thread, from
 // the first frame to the last record settled), medians of the rounds.
-//   node bench/in-memory.mjs [--records 300000] [--rounds 5] [--steps N] [--step-plugin processor|pass]
-//                            [--node-flags="--cpu-prof ..."] [--name in-memory] [--results DIR] [--runs DIR]
+//   node bench/in-memory.mjs [--records 300000] [--rounds 5] [--batch 256] [--steps N]
+//                            [--step-plugin processor|pass] [--node-flags="--cpu-prof ..."]
+//                            [--name in-memory] [--results DIR] [--runs DIR]
+// --batch B   records a turn of the event loop, for both: 256 is a saturated socket's; 1 to 4, a
+//             socket at 10,000 msg/s, whose batches are one record or a few
 // --steps N also runs tapline with N pass-through steps before the exporter in each round: the
 // difference over N is what one step costs the host per record. The steps are processors with
 // no step of their own (a plugin the pipeline already runs), or with --step-plugin pass a plugin
@@ -24,6 +27,7 @@ const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '300000' },
     rounds: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '256' },
     steps: { type: 'string', default: '0' },
     'step-plugin': { type: 'string', default: 'processor' },
     'node-flags': { type: 'string', default: '' },
@@ -33,6 +37,8 @@ const { values } = parseArgs({
   },
 });
 const count = Number(values.records);
+const batch = Number(values.batch);
+if (!Number.isInteger(batch) || batch < 1 || batch > 256) throw new Error('--batch takes 1 to 256');
 const extraSteps = Number(values.steps);
 if (!Number.isInteger(extraSteps) || extraSteps < 0) throw new Error('--steps takes a whole number');
 const passStep = {
@@ -45,7 +51,7 @@ const dir = join(values.runs, `in-memory-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 
 // The repository's pipeline, its source swapped for the memory source.
-const config = memoryPipelineConfig({ count, out: join(dir, 'tapline.json') });
+const config = memoryPipelineConfig({ count, out: join(dir, 'tapline.json'), batch });
 const exporter = config.pipeline.find((s) => s.id === 'export');
 writeFileSync(join(dir, 'pipeline.config.json'), JSON.stringify(config, null, 2));
 if (extraSteps > 0) {
@@ -72,7 +78,7 @@ async function tapline(variant = '') {
 const withSteps = () => tapline('-steps');
 async function hand() {
   const child = startChild(
-    [...flags, join(here, 'lib/memory-hand.mjs'), String(count), join(dir, 'hand.ndjson')],
+    [...flags, join(here, 'lib/memory-hand.mjs'), String(count), join(dir, 'hand.ndjson'), String(batch)],
     { cwd: dir },
   );
   const result = JSON.parse(await child.next((l) => l.startsWith('{'), 'its result', timeoutMs));
@@ -107,13 +113,14 @@ for (let round = 1; round <= Number(values.rounds); round++) {
 }
 writeResults(values.results, values.name, {
   records: count,
+  batch,
   ...(extraSteps > 0 && { steps: extraSteps, stepPlugin: values['step-plugin'] }),
   runs,
 });
 const h = median(runs.hand);
 const t = median(runs.tapline);
 process.stdout.write(
-  `${count.toLocaleString('en')} records from memory, median of ${values.rounds}: hand-written ${h.toFixed(2)} µs, tapline ${t.toFixed(2)} µs of CPU per record; hand-written / tapline ${(h / t).toFixed(3)} (Node ${process.version}).\n`,
+  `${count.toLocaleString('en')} records from memory, ${batch} a turn, median of ${values.rounds}: hand-written ${h.toFixed(2)} µs, tapline ${t.toFixed(2)} µs of CPU per record; hand-written / tapline ${(h / t).toFixed(3)} (Node ${process.version}).\n`,
 );
 if (extraSteps > 0) {
   // Each round's difference, so that a round's runs (back to back) are compared with each other.

@@ -6,8 +6,10 @@
 // Garbage collection and the compiler move from run to run (whether a full collection or a
 // function's optimization falls between the two counts), so the host's own cost is also given
 // without them.
-//   node bench/instructions.mjs [--records 20000,80000] [--node-flags="--single-threaded"] [--name instructions]
-//                               [--results DIR] [--runs DIR]
+//   node bench/instructions.mjs [--records 20000,80000] [--batch 256] [--node-flags="--single-threaded"]
+//                               [--name instructions] [--results DIR] [--runs DIR]
+// --batch B   records a turn of the event loop (in-memory.mjs's --batch): 1 to 4 is a socket at
+//             10,000 msg/s
 // Needs valgrind (callgrind and callgrind_annotate). Under it a run is some 50 times slower.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ const root = join(here, '..');
 const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '20000,80000' },
+    batch: { type: 'string', default: '256' },
     // V8 compiles and collects on the thread that runs the code, so that what it does when is
     // the same from run to run (valgrind runs one thread at a time, in an order of its own).
     'node-flags': { type: 'string', default: '--single-threaded' },
@@ -36,6 +39,8 @@ if (!(Number.isInteger(small) && Number.isInteger(big) && small > 0 && big > sma
   throw new Error('--records takes two whole numbers, the smaller first (20000,80000)');
 if (spawnSync('valgrind', ['--version']).status !== 0)
   throw new Error('valgrind is not installed: this benchmark runs the receivers under callgrind');
+const batch = Number(values.batch);
+if (!Number.isInteger(batch) || batch < 1 || batch > 256) throw new Error('--batch takes 1 to 256');
 const flags = values['node-flags'].split(' ').filter((f) => f !== '');
 const dir = join(values.runs, `instructions-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
@@ -78,7 +83,7 @@ async function measure(kind, count) {
   const out = join(run, 'callgrind.out');
   const args = ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`];
   if (kind === 'tapline') {
-    const config = memoryPipelineConfig({ count, out: join(run, 'tapline.json') });
+    const config = memoryPipelineConfig({ count, out: join(run, 'tapline.json'), batch });
     writeFileSync(join(run, 'pipeline.config.json'), JSON.stringify(config, null, 2));
     args.push(
       'node',
@@ -89,7 +94,14 @@ async function measure(kind, count) {
       'pipeline.config.json',
     );
   } else {
-    args.push('node', ...flags, join(here, 'lib/memory-hand.mjs'), String(count), 'records.ndjson');
+    args.push(
+      'node',
+      ...flags,
+      join(here, 'lib/memory-hand.mjs'),
+      String(count),
+      'records.ndjson',
+      String(batch),
+    );
   }
   await new Promise((resolve, reject) => {
     const child = spawn('valgrind', args, { cwd: run, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -169,6 +181,6 @@ const summary =
   `hand-written / tapline: ${(hand.total / tapline.total).toFixed(3)} in all, ` +
   `${(own(hand) / own(tapline)).toFixed(3)} without garbage collection and the compiler ` +
   `(Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z).`;
-writeResults(values.results, values.name, { records: [small, big], hand, tapline, runs: results });
+writeResults(values.results, values.name, { records: [small, big], batch, hand, tapline, runs: results });
 writeFileSync(join(values.results, `${values.name}.md`), `${table}\n\n${summary}\n`);
 process.stdout.write(`${table}\n\n${summary}\n`);

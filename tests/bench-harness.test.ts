@@ -106,13 +106,15 @@ describe('bench/throughput.mjs', { timeout: 180_000 }, () => {
     }
   });
 
-  it('in-memory.mjs feeds 5,000 records to tapline, to tapline with a pass-through step more and to the hand-written loop, which export the same records', async () => {
+  it('in-memory.mjs feeds 5,000 records, 3 a turn, to tapline, to tapline with a pass-through step more and to the hand-written loop, which export the same records', async () => {
     const { code, stderr, dir } = await bench([
       'bench/in-memory.mjs',
       '--records',
       '5000',
       '--rounds',
       '2',
+      '--batch',
+      '3',
       '--steps',
       '1',
       '--step-plugin',
@@ -122,7 +124,7 @@ describe('bench/throughput.mjs', { timeout: 180_000 }, () => {
     expect(code, stderr).toBe(0);
     const result = JSON.parse(await readFile(path.join(dir, 'in-memory.json'), 'utf8'));
     expect(result.records).toBe(5000);
-    expect(result).toMatchObject({ steps: 1, stepPlugin: 'pass' });
+    expect(result).toMatchObject({ batch: 3, steps: 1, stepPlugin: 'pass' });
     for (const kind of ['hand', 'tapline', 'withSteps']) {
       expect(result.runs[kind], kind).toHaveLength(2);
       for (const cpuUs of result.runs[kind]) expect(cpuUs, kind).toBeGreaterThan(0);

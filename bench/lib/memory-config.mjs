@@ -7,13 +7,16 @@ import { repositoryPipeline } from './tapline-config.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** The config as an object; the memory source writes its CPU time per record to `out`. */
-export function memoryPipelineConfig({ count, out }) {
+/**
+ * The config as an object; the memory source writes its CPU time per record to `out`, and takes
+ * `batch` records a turn of the event loop (256 when not given).
+ */
+export function memoryPipelineConfig({ count, out, batch }) {
   const config = repositoryPipeline();
   config.pipeline[0] = {
     id: 'ingest',
     plugin: join(here, 'memory-source.mjs'),
-    options: { count, out },
+    options: batch === undefined ? { count, out } : { count, out, batch },
   };
   const exporter = config.pipeline.find((s) => s.id === 'export');
   exporter.options = { targets: [{ type: 'file', path: 'records.ndjson' }], timestampField: 'exportedAt' };

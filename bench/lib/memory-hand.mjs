@@ -1,7 +1,8 @@
 // The hand-written loop of the in-memory benchmark: the same frames, decoded as the source
 // does, the pipeline's work (hand-written.mjs) and the file target's group commit
 // (line-file.mjs), reading no further while 1,024 records wait for their write.
-//   node lib/memory-hand.mjs COUNT OUT   prints {"records":N,"cpuUs":µs per record}
+//   node lib/memory-hand.mjs COUNT OUT [BATCH]   prints {"records":N,"cpuUs":µs per record}
+// BATCH: records a turn of the event loop, as the memory source takes them (256 when not given).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { TextDecoder } from 'node:util';
 import { createMetrics, processRecord } from '../hand-written.mjs';
@@ -9,6 +10,7 @@ import { openLineFile } from './line-file.mjs';
 import { cpuUsSince, makeFrames } from './memory-frames.mjs';
 
 const count = Number(process.argv[2]);
+const perTurn = Number(process.argv[4] ?? 256);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const metrics = createMetrics();
 const file = await openLineFile(process.argv[3]);
@@ -28,7 +30,7 @@ for (let i = 0; i < count; i++) {
   if (line !== undefined) file.append(line);
   const full = file.full();
   if (full !== undefined) await full;
-  if (++sinceYield === 256) {
+  if (++sinceYield === perTurn) {
     sinceYield = 0;
     await nextTurn();
   }
