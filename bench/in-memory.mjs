@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startChild } from './lib/child.mjs';
-import { memoryPipelineConfig } from './lib/memory-config.mjs';
+import { memoryPipelineConfig, turnSize } from './lib/memory-config.mjs';
 import { writeResults } from './lib/results.mjs';
 import { median } from './stats.mjs';
 
@@ -37,8 +37,7 @@ const { values } = parseArgs({
   },
 });
 const count = Number(values.records);
-const batch = Number(values.batch);
-if (!Number.isInteger(batch) || batch < 1 || batch > 256) throw new Error('--batch takes 1 to 256');
+const batch = turnSize(values.batch);
 const extraSteps = Number(values.steps);
 if (!Number.isInteger(extraSteps) || extraSteps < 0) throw new Error('--steps takes a whole number');
 const passStep = {

@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { memoryPipelineConfig } from './lib/memory-config.mjs';
+import { memoryPipelineConfig, turnSize } from './lib/memory-config.mjs';
 import { writeResults } from './lib/results.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -39,8 +39,7 @@ if (!(Number.isInteger(small) && Number.isInteger(big) && small > 0 && big > sma
   throw new Error('--records takes two whole numbers, the smaller first (20000,80000)');
 if (spawnSync('valgrind', ['--version']).status !== 0)
   throw new Error('valgrind is not installed: this benchmark runs the receivers under callgrind');
-const batch = Number(values.batch);
-if (!Number.isInteger(batch) || batch < 1 || batch > 256) throw new Error('--batch takes 1 to 256');
+const batch = turnSize(values.batch);
 const flags = values['node-flags'].split(' ').filter((f) => f !== '');
 const dir = join(values.runs, `instructions-${Date.now()}`);
 mkdirSync(dir, { recursive: true });

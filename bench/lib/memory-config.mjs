@@ -7,6 +7,13 @@ import { repositoryPipeline } from './tapline-config.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+/** `--batch` of the in-memory benchmarks: records a turn of the event loop, 1 to 256. */
+export function turnSize(value) {
+  const batch = Number(value);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 256) throw new Error('--batch takes 1 to 256');
+  return batch;
+}
+
 /**
  * The config as an object; the memory source writes its CPU time per record to `out`, and takes
  * `batch` records a turn of the event loop (256 when not given).

@@ -1,7 +1,8 @@
 // A source plugin for the in-memory benchmark: it decodes as the zmq source's "record" does
 // (strict UTF-8, JSON.parse, an object), hands the host pre-made frames in batches as fast as
-// the host's intake allows, yielding every 256 as the zmq source does (every `batch`, given one), and once every frame has settled
-// writes the CPU time per record to `out` and stops the process with SIGTERM.
+// the host's intake allows, yielding every 256 as the zmq source does (every `batch`, given
+// one), and once every frame has settled writes the CPU time per record to `out` and stops the
+// process with SIGTERM.
 import { writeFileSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { TextDecoder } from 'node:util';
