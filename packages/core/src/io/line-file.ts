@@ -185,12 +185,13 @@ export class LineFile {
    */
   private encode(text: string): Buffer {
     let out = this.out;
+    let size: number | undefined;
     if (out !== undefined) {
       const n = out.write(text, 0, 'utf8');
       // A write that stopped short of the end fits; one that reached it may have been cut.
-      if (out.length - n >= 4 || Buffer.byteLength(text, 'utf8') === n) return out.subarray(0, n);
+      if (out.length - n >= 4 || (size = Buffer.byteLength(text, 'utf8')) === n) return out.subarray(0, n);
     }
-    const size = Buffer.byteLength(text, 'utf8');
+    size ??= Buffer.byteLength(text, 'utf8');
     if (size >= KEPT_BUFFER_BYTES) return Buffer.from(text, 'utf8');
     out = this.out = Buffer.allocUnsafeSlow(Math.min(KEPT_BUFFER_BYTES, 2 ** Math.ceil(Math.log2(size + 4))));
     return out.subarray(0, out.write(text, 0, 'utf8'));
